@@ -1,0 +1,44 @@
+using Chat.AppHost.Servers;
+
+var builder = DistributedApplication.CreateBuilder(args);
+var servers = ServerModeSelector.Select(builder);
+
+// Presence, rate-limit state and the SignalR backplane that routes events between realtime nodes.
+var redis = builder.AddChatRedis("redis", servers);
+
+// The durable store: accounts, conversations and every message.
+var chatdb = builder.AddChatPostgres("postgres", "chatdb", servers);
+
+// Signs access tokens in the API; verified by every service without calling back.
+var jwtSigningKey = builder.AddParameter("jwt-signing-key",
+    new GenerateParameterDefault { MinLength = 64, Special = false }, secret: true, persist: true)
+    .WithDescription("HMAC-SHA256 key that signs access tokens (at least 32 bytes).");
+
+// The only owner of the schema: applies EF Core migrations, then exits; every service waits for it.
+var migrations = builder.AddProject<Projects.Chat_Worker>("migrations", launchProfileName: null)
+    .WithArgs("migrate")
+    .WithReference(chatdb).WaitFor(chatdb);
+
+// REST: accounts, conversations, history.
+builder.AddProject<Projects.Chat_Api>("api")
+    .WithReference(chatdb).WaitForCompletion(migrations)
+    .WithReference(redis).WaitFor(redis)
+    .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
+    .WithHttpHealthCheck("/health");
+
+// WebSocket nodes; two replicas so that cross-node routing through Redis is always exercised.
+builder.AddProject<Projects.Chat_Realtime>("realtime")
+    .WithReplicas(2)
+    .WithReference(chatdb).WaitForCompletion(migrations)
+    .WithReference(redis).WaitFor(redis)
+    .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
+    .WithHttpHealthCheck("/health");
+
+// Work that must not block a sender: push notifications, retries, clean-up.
+builder.AddProject<Projects.Chat_Worker>("worker")
+    .WithReference(chatdb).WaitForCompletion(migrations)
+    .WithReference(redis).WaitFor(redis)
+    .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
+    .WithHttpHealthCheck("/health");
+
+builder.Build().Run();

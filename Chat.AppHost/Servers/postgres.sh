@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs the locally installed PostgreSQL server for the AppHost when no container runtime is available.
+# Usage: postgres.sh DATA_DIR PORT   (superuser password in POSTGRES_PASSWORD)
+set -euo pipefail
+source "$(dirname "$0")/run-as-service-user.sh"
+data_dir=$1 port=$2
+: "${POSTGRES_PASSWORD:?}"
+
+bin=${POSTGRES_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
+[ -x "$bin/postgres" ] || { echo "PostgreSQL server binaries not found: run ./run.sh, or apt-get install postgresql" >&2; exit 1; }
+prepare_service_user postgres "$data_dir"
+
+if [ ! -s "$data_dir/PG_VERSION" ]; then
+  # initdb reads the first password from a file; it must be readable by the server's user and gone afterwards.
+  pwfile=$(mktemp)
+  trap 'rm -f "$pwfile"' EXIT
+  printf '%s\n' "$POSTGRES_PASSWORD" >"$pwfile"
+  [ "$(id -u)" != 0 ] || chown "$(stat -c %u "$data_dir")" "$pwfile"
+  "${as_user[@]}" "$bin/initdb" --pgdata="$data_dir" --username=postgres --auth=scram-sha-256 \
+    --encoding=UTF8 --locale=C.UTF-8 --pwfile="$pwfile" >/dev/null
+  rm -f "$pwfile"
+fi
+
+# The password is a generated AppHost parameter; setting it on every start keeps an existing data folder usable
+# when the parameter changes (a new machine, cleared user secrets).
+printf "ALTER ROLE postgres PASSWORD '%s';\n" "${POSTGRES_PASSWORD//\'/\'\'}" \
+  | "${as_user[@]}" "$bin/postgres" --single -D "$data_dir" -c log_min_messages=warning postgres >/dev/null
+
+# Room for every service's connection pool; TCP on loopback only.
+exec "${as_user[@]}" "$bin/postgres" -D "$data_dir" -p "$port" -c listen_addresses=127.0.0.1 \
+  -c unix_socket_directories= -c max_connections=500

@@ -1,0 +1,20 @@
+using Chat.Data;
+using Chat.Worker.Migrations;
+
+if (args is [MigrationCommand.Name, ..])
+{
+    return await MigrationCommand.RunAsync(args);
+}
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddChatDatabase();
+builder.AddRedisClient("redis");
+
+var app = builder.Build();
+
+app.MapDefaultEndpoints();
+
+await app.RunAsync();
+return 0;
