@@ -1,22 +1,29 @@
-using Chat.Data;
+using Chat.Api;
+using Chat.Api.Auth;
+using Chat.Api.Devices;
+using Chat.Api.Users;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddChatDatabase();
-builder.AddRedisClient("redis");
-builder.Services.AddProblemDetails();
-builder.Services.AddOpenApi();
+builder.AddApiServices();
 
 var app = builder.Build();
 
-app.UseExceptionHandler();
-app.UseStatusCodePages();
+app.UseForwardedHeaders();
+app.UseChatProblemDetails();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseRateLimiter();
+
 if (app.Environment.IsDevelopment())
 {
     app.MapOpenApi();
 }
 
 app.MapDefaultEndpoints();
+app.MapAuthApi();
+app.MapUsersApi();
+app.MapDevicesApi();
 
 app.Run();

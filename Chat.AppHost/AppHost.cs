@@ -21,6 +21,7 @@ var migrations = builder.AddProject<Projects.Chat_Worker>("migrations", launchPr
 
 // REST: accounts, conversations, history.
 builder.AddProject<Projects.Chat_Api>("api")
+    .DisableForwardedHeaders()
     .WithReference(chatdb).WaitForCompletion(migrations)
     .WithReference(redis).WaitFor(redis)
     .WithEnvironment("Jwt__SigningKey", jwtSigningKey)

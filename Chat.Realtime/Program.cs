@@ -1,13 +1,17 @@
-using Chat.Data;
+using Chat.Realtime;
+using Chat.Realtime.Hubs;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddChatDatabase();
-builder.AddRedisClient("redis");
+builder.AddRealtimeServices();
 
 var app = builder.Build();
 
+app.UseAuthentication();
+app.UseAuthorization();
+
 app.MapDefaultEndpoints();
+app.MapHub<ChatHub>(ChatHub.Path);
 
 app.Run();

@@ -34,7 +34,6 @@ public sealed class ChatApp : IAsyncLifetime
             .AddFilter("Aspire.Hosting.Dcp", LogLevel.Warning)
             .AddFilter("Microsoft", LogLevel.Warning)
             .AddSimpleConsole(o => o.SingleLine = true));
-        builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
 
         _app = await builder.BuildAsync(cts.Token);
         await _app.StartAsync(cts.Token);

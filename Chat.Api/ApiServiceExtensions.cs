@@ -1,0 +1,38 @@
+using Chat.Api.Auth;
+using Chat.Api.Devices;
+using Chat.Api.RateLimiting;
+using Chat.Data;
+using Chat.Data.Accounts;
+using Chat.ServiceDefaults.Authentication;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.Identity;
+
+namespace Chat.Api;
+
+public static class ApiServiceExtensions
+{
+    public static IHostApplicationBuilder AddApiServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddChatDatabase();
+        builder.AddRedisClient("redis");
+        builder.AddChatAuthentication();
+
+        var services = builder.Services;
+        services.AddChatProblemDetails();
+        services.AddValidation();
+        services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecuritySchemeTransformer>());
+        services.AddChatRateLimits();
+        services.AddSingleton(TimeProvider.System);
+
+        // Behind an ingress the client's address arrives in X-Forwarded-For; trusted only from the configured
+        // proxies (loopback by default), so a client cannot pick its own rate-limit partition.
+        services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
+
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
+        services.AddSingleton<AccessTokenIssuer>();
+        services.AddScoped<RefreshTokenStore>();
+        services.AddScoped<DeviceSessions>();
+        return builder;
+    }
+}

@@ -1,0 +1,27 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Chat.Api.Auth;
+
+public sealed record RegisterRequest(
+    [property: Required, RegularExpression(UsernameRule.Pattern, ErrorMessage = UsernameRule.Message)] string Username,
+    [property: Required, MinLength(8), MaxLength(128)] string Password,
+    [property: Required, MinLength(1), MaxLength(64)] string DisplayName);
+
+public sealed record LoginRequest(
+    [property: Required, MaxLength(32)] string Username,
+    [property: Required, MaxLength(128)] string Password,
+    [property: MaxLength(64)] string? DeviceName);
+
+public sealed record RefreshRequest([property: Required, MaxLength(128)] string RefreshToken);
+
+/// <summary>What register, login and refresh answer: a short-lived access token and a single-use refresh token.</summary>
+public sealed record TokenResponse(Guid UserId, Guid DeviceId, string AccessToken, string RefreshToken, int ExpiresIn);
+
+public static class UsernameRule
+{
+    public const string Pattern = @"^[\p{L}\p{Nd}_.\-]{3,32}$";
+    public const string Message = "Usernames are 3 to 32 letters, digits, '_', '.' or '-'.";
+
+    /// <summary>Uniqueness ignores case: the normalized form is what the unique index holds.</summary>
+    public static string Normalize(string username) => username.Normalize().ToUpperInvariant();
+}

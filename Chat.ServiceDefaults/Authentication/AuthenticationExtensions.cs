@@ -1,0 +1,71 @@
+using System.Text;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Chat.ServiceDefaults.Authentication;
+
+public static class AuthenticationExtensions
+{
+    /// <summary>The path prefix of SignalR hubs, whose clients send the token as a query parameter.</summary>
+    public const string HubsPathPrefix = "/hubs";
+
+    /// <summary>
+    /// JWT bearer validation with the shared signing key. Needs Redis (<c>AddRedisClient</c>) for the revoked-device list.
+    /// </summary>
+    public static IHostApplicationBuilder AddChatAuthentication(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<JwtOptions>()
+            .BindConfiguration(JwtOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<RevokedDevices>();
+
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IOptions<JwtOptions>>((bearer, jwt) => Configure(bearer, jwt.Value));
+        builder.Services.AddAuthorization();
+        return builder;
+    }
+
+    public static SymmetricSecurityKey CreateSigningKey(JwtOptions options) =>
+        new(Encoding.UTF8.GetBytes(options.SigningKey));
+
+    private static void Configure(JwtBearerOptions bearer, JwtOptions jwt)
+    {
+        bearer.MapInboundClaims = false;
+        bearer.TokenValidationParameters = new TokenValidationParameters
+        {
+            ValidIssuer = jwt.Issuer,
+            ValidAudience = jwt.Audience,
+            IssuerSigningKey = CreateSigningKey(jwt),
+            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+            NameClaimType = ChatClaims.Username,
+            ClockSkew = TimeSpan.FromSeconds(30),
+        };
+        bearer.Events = new JwtBearerEvents
+        {
+            // Browsers cannot set headers on a WebSocket upgrade, so SignalR clients send ?access_token=.
+            OnMessageReceived = context =>
+            {
+                var token = context.Request.Query["access_token"];
+                if (!string.IsNullOrEmpty(token) && context.HttpContext.Request.Path.StartsWithSegments(HubsPathPrefix))
+                {
+                    context.Token = token;
+                }
+
+                return Task.CompletedTask;
+            },
+            OnTokenValidated = async context =>
+            {
+                var revoked = context.HttpContext.RequestServices.GetRequiredService<RevokedDevices>();
+                if (await revoked.IsRevokedAsync(context.Principal!.GetDeviceId()))
+                {
+                    context.Fail("The device has been signed out.");
+                }
+            },
+        };
+    }
+}

@@ -1,0 +1,20 @@
+using System.Security.Claims;
+
+namespace Chat.ServiceDefaults.Authentication;
+
+/// <summary>The claims our access tokens carry. Inbound claim mapping is off, so they keep these short names.</summary>
+public static class ChatClaims
+{
+    public const string UserId = "sub";
+    public const string DeviceId = "did";
+    public const string Username = "name";
+
+    public static Guid GetUserId(this ClaimsPrincipal principal) => Parse(principal, UserId);
+
+    public static Guid GetDeviceId(this ClaimsPrincipal principal) => Parse(principal, DeviceId);
+
+    private static Guid Parse(ClaimsPrincipal principal, string type) =>
+        Guid.TryParse(principal.FindFirstValue(type), out var id)
+            ? id
+            : throw new InvalidOperationException($"The authenticated principal has no {type} claim.");
+}

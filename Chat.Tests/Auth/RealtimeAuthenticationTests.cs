@@ -1,0 +1,47 @@
+using Chat.Tests.Infrastructure;
+
+namespace Chat.Tests.Auth;
+
+[Trait("Category", "Distributed")]
+public sealed class RealtimeAuthenticationTests(ChatApp chat)
+{
+    [Fact]
+    public async Task Every_realtime_node_accepts_a_valid_token_on_the_websocket_upgrade()
+    {
+        var user = await TestUser.RegisterAsync(chat);
+        foreach (var node in chat.RealtimeNodes)
+        {
+            await using var connection = HubClients.Create(node, user.Tokens.AccessToken);
+            await connection.StartAsync(TestContext.Current.CancellationToken);
+            Assert.Equal(Microsoft.AspNetCore.SignalR.Client.HubConnectionState.Connected, connection.State);
+        }
+    }
+
+    [Fact]
+    public async Task Every_realtime_node_refuses_expired_tampered_and_revoked_tokens()
+    {
+        var user = await TestUser.RegisterAsync(chat);
+        var victim = await TestUser.RegisterAsync(chat);
+        var signedOut = await TestUser.RegisterAsync(chat);
+        using (var api = signedOut.Api(chat))
+        {
+            await api.PostAsync("/api/auth/logout");
+        }
+
+        var refused = new[]
+        {
+            await TokenMint.SignAsync(chat, user.Id, user.Tokens.DeviceId, DateTime.UtcNow.AddHours(-1), DateTime.UtcNow.AddMinutes(-10)),
+            TokenMint.Tamper(user.Tokens.AccessToken, victim.Id),
+            signedOut.Tokens.AccessToken,
+        };
+        foreach (var node in chat.RealtimeNodes)
+        {
+            foreach (var token in refused)
+            {
+                await using var connection = HubClients.Create(node, token);
+                var error = await Assert.ThrowsAnyAsync<Exception>(() => connection.StartAsync(TestContext.Current.CancellationToken));
+                Assert.Contains("401", error.Message);
+            }
+        }
+    }
+}

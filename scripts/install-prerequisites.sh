@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what the AppHost needs on a Debian machine that has only the .NET SDK: redis-server and the
+# PostgreSQL server binaries (used when no container runtime answers), then restores NuGet packages and tools.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v redis-server >/dev/null || missing+=(redis-server)
+ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=(); [ "$(id -u)" = 0 ] || sudo=(sudo)
+  echo "Installing ${missing[*]} with apt-get..."
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Debian's packages start their own servers when an init system runs; the AppHost runs its own instead.
+for service in redis-server postgresql; do
+  if command -v systemctl >/dev/null && systemctl is-active --quiet "$service" 2>/dev/null; then
+    echo "note: the system's $service service is running too; the AppHost uses its own instance on a free port."
+  fi
+done
+
+dotnet tool restore >/dev/null
+dotnet restore Chat.sln --verbosity quiet

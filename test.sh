@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs every test: unit tests and distributed tests that start the real AppHost (Redis, PostgreSQL, the API,
+# two realtime nodes and the worker). Installs missing prerequisites first. Pass a filter to run a subset,
+# e.g. ./test.sh "Category=Unit".
+set -uo pipefail
+cd "$(dirname "$0")"
+scripts/install-prerequisites.sh || exit 1
+
+filter=()
+[ $# -gt 0 ] && filter=(--filter "$1")
+log=$(mktemp)
+dotnet test Chat.sln --nologo "${filter[@]}" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+# One plain summary line for CI, summed over test assemblies.
+awk '/(Passed|Failed)! +- Failed:/ { gsub(",", ""); for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) } }
+     END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+rm -f "$log"
+exit "$status"
