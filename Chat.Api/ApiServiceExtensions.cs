@@ -1,4 +1,6 @@
 using Chat.Api.Auth;
+using Chat.Api.Conversations;
+using Chat.Data.Messaging;
 using Chat.Api.Devices;
 using Chat.Api.RateLimiting;
 using Chat.Data;
@@ -22,7 +24,8 @@ public static class ApiServiceExtensions
         services.AddValidation();
         services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecuritySchemeTransformer>());
         services.AddChatRateLimits();
-        services.AddSingleton(TimeProvider.System);
+        services.AddChatMessaging();
+        services.AddOptions<ConversationOptions>().BindConfiguration(ConversationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         // Behind an ingress the client's address arrives in X-Forwarded-For; trusted only from the configured
         // proxies (loopback by default), so a client cannot pick its own rate-limit partition.
@@ -33,6 +36,7 @@ public static class ApiServiceExtensions
         services.AddSingleton<AccessTokenIssuer>();
         services.AddScoped<RefreshTokenStore>();
         services.AddScoped<DeviceSessions>();
+        services.AddScoped<ConversationQueries>();
         return builder;
     }
 }

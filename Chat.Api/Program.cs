@@ -1,5 +1,7 @@
 using Chat.Api;
 using Chat.Api.Auth;
+using Chat.Api.Conversations;
+using Chat.Api.Messages;
 using Chat.Api.Devices;
 using Chat.Api.Users;
 
@@ -25,5 +27,7 @@ app.MapDefaultEndpoints();
 app.MapAuthApi();
 app.MapUsersApi();
 app.MapDevicesApi();
+app.MapConversationsApi();
+app.MapMessagesApi();
 
 app.Run();

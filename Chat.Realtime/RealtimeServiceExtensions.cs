@@ -1,5 +1,11 @@
 using Chat.Data;
+using Chat.Data.Messaging;
+using Chat.Realtime.Connections;
+using Chat.Realtime.Delivery;
+using Chat.Realtime.Hubs;
+using Chat.Realtime.Presence;
 using Chat.ServiceDefaults.Authentication;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
 using StackExchange.Redis;
 
@@ -13,15 +19,29 @@ public static class RealtimeServiceExtensions
         builder.AddRedisClient("redis");
         builder.AddChatAuthentication();
 
-        builder.Services.AddSignalR()
+        var services = builder.Services;
+        services.AddSignalR(options => options.MaximumReceiveMessageSize = 96 * 1024)
+            .AddJsonProtocol()
             .AddMessagePackProtocol()
             .AddStackExchangeRedis();
         // The backplane shares Aspire's instrumented connection instead of opening its own.
-        builder.Services.AddOptions<RedisOptions>().Configure<IServiceProvider>((options, services) =>
+        services.AddOptions<RedisOptions>().Configure<IServiceProvider>((options, provider) =>
         {
             options.Configuration.ChannelPrefix = RedisChannel.Literal("chat:signalr");
-            options.ConnectionFactory = _ => Task.FromResult(services.GetRequiredService<IConnectionMultiplexer>());
+            options.ConnectionFactory = _ => Task.FromResult(provider.GetRequiredService<IConnectionMultiplexer>());
         });
+        services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
+
+        services.AddChatMessaging();
+        services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SendRateLimitOptions>().BindConfiguration(SendRateLimitOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<LocalConnections>();
+        services.AddSingleton<RealtimeMetrics>();
+        services.AddSingleton<SendRateLimiter>();
+        services.AddSingleton<NodeIdentity>();
+        services.AddSingleton<PresenceTracker>();
+        services.AddHostedService<DeliveryLoop>();
+        services.AddHostedService<NodeHeartbeat>();
         return builder;
     }
 }

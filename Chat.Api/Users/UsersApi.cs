@@ -3,6 +3,8 @@ using Chat.Api.Auth;
 using Chat.Api.RateLimiting;
 using Chat.Data;
 using Chat.Data.Accounts;
+using Chat.Data.Conversations;
+using Chat.Data.Presence;
 using Chat.ServiceDefaults.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -19,6 +21,7 @@ public static class UsersApi
         users.MapGet("/me", GetMe).WithSummary("The signed-in user.");
         users.MapGet("/", Search).WithSummary("Prefix search on username and display name, paged.");
         users.MapGet("/{id:guid}", GetById).WithSummary("One user's public profile.");
+        users.MapGet("/{id:guid}/presence", GetPresence).WithSummary("Whether a user is online, and when they were last seen.");
         return routes;
     }
 
@@ -29,6 +32,19 @@ public static class UsersApi
     {
         var user = await db.Users.AsNoTracking().Where(u => u.Id == id).Select(ToResponse).SingleOrDefaultAsync(cancellationToken);
         return user is null ? TypedResults.NotFound() : TypedResults.Ok(user);
+    }
+
+    /// <summary>Presence is visible to the user and to those who share a conversation with them.</summary>
+    private static async Task<Results<Ok<PresenceStatus>, ProblemHttpResult>> GetPresence(
+        Guid id, HttpContext context, ConversationContacts contacts, PresenceReader presence, CancellationToken cancellationToken)
+    {
+        if (!await contacts.ShareAsync(context.User.GetUserId(), id, cancellationToken))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
+                detail: "Presence is visible only to users who share a conversation.");
+        }
+
+        return TypedResults.Ok(await presence.ReadAsync(id));
     }
 
     private static async Task<Ok<UserPage>> Search(

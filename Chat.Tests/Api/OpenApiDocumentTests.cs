@@ -3,8 +3,7 @@ using Chat.Tests.Infrastructure;
 
 namespace Chat.Tests.Api;
 
-[Trait("Category", "Distributed")]
-public sealed class OpenApiDocumentTests(ChatApp chat)
+public sealed class OpenApiDocumentTests(ChatApp chat) : DistributedTest(chat)
 {
     [Theory]
     [InlineData("/api/auth/register", "post", "201")]
@@ -19,7 +18,7 @@ public sealed class OpenApiDocumentTests(ChatApp chat)
     [InlineData("/api/devices/{id}", "delete", "204")]
     public async Task The_development_document_describes_every_endpoint(string path, string method, string status)
     {
-        using var api = new ApiClient(chat);
+        using var api = new ApiClient(Chat);
         var document = await ApiClient.ReadAsync<JsonElement>(await api.GetAsync("/openapi/v1.json"));
         var operation = document.GetProperty("paths").GetProperty(path).GetProperty(method);
         Assert.True(operation.GetProperty("responses").TryGetProperty(status, out _), $"{method} {path} documents {status}");

@@ -2,14 +2,13 @@ using Chat.Tests.Infrastructure;
 
 namespace Chat.Tests.Auth;
 
-[Trait("Category", "Distributed")]
-public sealed class RealtimeAuthenticationTests(ChatApp chat)
+public sealed class RealtimeAuthenticationTests(ChatApp chat) : DistributedTest(chat)
 {
     [Fact]
     public async Task Every_realtime_node_accepts_a_valid_token_on_the_websocket_upgrade()
     {
-        var user = await TestUser.RegisterAsync(chat);
-        foreach (var node in chat.RealtimeNodes)
+        var user = await TestUser.RegisterAsync(Chat);
+        foreach (var node in Chat.RealtimeNodes)
         {
             await using var connection = HubClients.Create(node, user.Tokens.AccessToken);
             await connection.StartAsync(TestContext.Current.CancellationToken);
@@ -20,21 +19,21 @@ public sealed class RealtimeAuthenticationTests(ChatApp chat)
     [Fact]
     public async Task Every_realtime_node_refuses_expired_tampered_and_revoked_tokens()
     {
-        var user = await TestUser.RegisterAsync(chat);
-        var victim = await TestUser.RegisterAsync(chat);
-        var signedOut = await TestUser.RegisterAsync(chat);
-        using (var api = signedOut.Api(chat))
+        var user = await TestUser.RegisterAsync(Chat);
+        var victim = await TestUser.RegisterAsync(Chat);
+        var signedOut = await TestUser.RegisterAsync(Chat);
+        using (var api = signedOut.Api(Chat))
         {
             await api.PostAsync("/api/auth/logout");
         }
 
         var refused = new[]
         {
-            await TokenMint.SignAsync(chat, user.Id, user.Tokens.DeviceId, DateTime.UtcNow.AddHours(-1), DateTime.UtcNow.AddMinutes(-10)),
+            await TokenMint.SignAsync(Chat, user.Id, user.Tokens.DeviceId, DateTime.UtcNow.AddHours(-1), DateTime.UtcNow.AddMinutes(-10)),
             TokenMint.Tamper(user.Tokens.AccessToken, victim.Id),
             signedOut.Tokens.AccessToken,
         };
-        foreach (var node in chat.RealtimeNodes)
+        foreach (var node in Chat.RealtimeNodes)
         {
             foreach (var token in refused)
             {

@@ -3,16 +3,15 @@ using Npgsql;
 
 namespace Chat.Tests.Auth;
 
-[Trait("Category", "Distributed")]
-public sealed class SecretStorageTests(ChatApp chat)
+public sealed class SecretStorageTests(ChatApp chat) : DistributedTest(chat)
 {
     [Fact]
     public async Task No_password_or_refresh_token_is_stored_in_plain_text()
     {
-        var user = await TestUser.RegisterAsync(chat);
-        var refreshed = await user.LoginAsync(chat);
+        var user = await TestUser.RegisterAsync(Chat);
+        var refreshed = await user.LoginAsync(Chat);
 
-        await using var db = new NpgsqlConnection(await chat.ConnectionStringAsync("chatdb"));
+        await using var db = new NpgsqlConnection(await Chat.ConnectionStringAsync("chatdb"));
         await db.OpenAsync(TestContext.Current.CancellationToken);
         var rows = new List<string>();
         foreach (var table in new[] { "users", "devices", "refresh_tokens" })

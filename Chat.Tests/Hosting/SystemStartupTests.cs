@@ -4,13 +4,12 @@ using Chat.Tests.Infrastructure;
 
 namespace Chat.Tests.Hosting;
 
-[Trait("Category", "Distributed")]
-public sealed class SystemStartupTests(ChatApp chat)
+public sealed class SystemStartupTests(ChatApp chat) : DistributedTest(chat)
 {
     [Fact]
     public async Task Api_answers_health_and_liveness()
     {
-        using var client = chat.CreateApiClient();
+        using var client = Chat.CreateApiClient();
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health", TestContext.Current.CancellationToken)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/alive", TestContext.Current.CancellationToken)).StatusCode);
     }
@@ -18,9 +17,9 @@ public sealed class SystemStartupTests(ChatApp chat)
     [Fact]
     public async Task Every_realtime_replica_answers_health_on_its_own_address()
     {
-        Assert.True(chat.RealtimeNodes.Count >= 2, "the AppHost runs at least two realtime nodes");
+        Assert.True(Chat.RealtimeNodes.Count >= 2, "the AppHost runs at least two realtime nodes");
         using var client = new HttpClient();
-        foreach (var node in chat.RealtimeNodes)
+        foreach (var node in Chat.RealtimeNodes)
         {
             var response = await client.GetAsync(new Uri(node.Address, "/health"), TestContext.Current.CancellationToken);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -30,7 +29,7 @@ public sealed class SystemStartupTests(ChatApp chat)
     [Fact]
     public async Task Worker_answers_health()
     {
-        using var client = chat.App.CreateHttpClient("worker", "http");
+        using var client = Chat.App.CreateHttpClient("worker", "http");
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health", TestContext.Current.CancellationToken)).StatusCode);
     }
 }

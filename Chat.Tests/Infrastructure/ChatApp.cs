@@ -9,11 +9,16 @@ using Microsoft.Extensions.Logging;
 namespace Chat.Tests.Infrastructure;
 
 /// <summary>
-/// The real AppHost, started once for the whole test run (an assembly fixture) and shared by every distributed
-/// test; tests keep apart by creating their own users and data.
+/// The real AppHost, started once for the whole test run (an assembly fixture, started by the first distributed
+/// test, so unit tests run alone without it) and shared by every distributed test; tests keep apart by creating
+/// their own users and data.
 /// </summary>
 public sealed class ChatApp : IAsyncLifetime
 {
+    private readonly Lazy<Task> _started;
+
+    public ChatApp() => _started = new(StartAsync);
+
     public static readonly string[] ServiceNames = ["api", "realtime", "worker"];
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
 
@@ -24,7 +29,11 @@ public sealed class ChatApp : IAsyncLifetime
     /// <summary>Each realtime replica's own address, so a test can put a client on a chosen node.</summary>
     public IReadOnlyList<RealtimeNode> RealtimeNodes { get; private set; } = [];
 
-    public async ValueTask InitializeAsync()
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public Task EnsureStartedAsync() => _started.Value;
+
+    private async Task StartAsync()
     {
         using var cts = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Chat_AppHost>(
@@ -60,8 +69,27 @@ public sealed class ChatApp : IAsyncLifetime
             || e.Snapshot.State?.Text == KnownResourceStates.FailedToStart, cancellationToken);
         if (resourceEvent.Snapshot.HealthStatus != Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy)
         {
-            throw new InvalidOperationException($"{resourceName} ended as {resourceEvent.Snapshot.State?.Text} before it became healthy.");
+            throw new InvalidOperationException($"{resourceName} ended as {resourceEvent.Snapshot.State?.Text} before it became healthy:\n"
+                + await RecentLogsAsync(resourceEvent.ResourceId));
         }
+    }
+
+    private async Task<string> RecentLogsAsync(string resourceId)
+    {
+        var lines = new List<string>();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+        try
+        {
+            await foreach (var batch in App.Services.GetRequiredService<ResourceLoggerService>().WatchAsync(resourceId).WithCancellation(timeout.Token))
+            {
+                lines.AddRange(batch.Select(l => l.Content));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        return string.Join('\n', lines.TakeLast(60));
     }
 
     public async ValueTask DisposeAsync()

@@ -1,0 +1,29 @@
+using System.ComponentModel.DataAnnotations;
+using Chat.Data.Messaging;
+
+namespace Chat.Api.Conversations;
+
+/// <summary><c>{kind: "direct", userId}</c> or <c>{kind: "group", title, memberIds}</c>.</summary>
+public sealed record CreateConversationRequest(
+    [property: Required, AllowedValues("direct", "group")] string Kind,
+    Guid? UserId,
+    [property: MaxLength(128)] string? Title,
+    IReadOnlyList<Guid>? MemberIds);
+
+public sealed record AddMemberRequest([property: Required] Guid UserId);
+
+public sealed record RenameConversationRequest([property: Required, MinLength(1), MaxLength(128)] string Title);
+
+public sealed record MemberResponse(Guid UserId, string Role, long DeliveredSeq, long ReadSeq);
+
+public sealed record ConversationResponse(
+    Guid Id,
+    string Kind,
+    string? Title,
+    IReadOnlyList<MemberResponse> Members,
+    long LastSeq,
+    long ReadSeq,
+    long UnreadCount,
+    MessageEvent? LastMessage,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset LastActivityAt);

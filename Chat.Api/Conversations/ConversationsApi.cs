@@ -1,0 +1,214 @@
+using Chat.Api.RateLimiting;
+using Chat.Data;
+using Chat.Data.Conversations;
+using Chat.ServiceDefaults.Authentication;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Chat.Api.Conversations;
+
+public static class ConversationsApi
+{
+    public static IEndpointRouteBuilder MapConversationsApi(this IEndpointRouteBuilder routes)
+    {
+        var conversations = routes.MapGroup("/api/conversations").WithTags("Conversations").RequireAuthorization().RequireUserRateLimit();
+        conversations.MapPost("/", Create).WithSummary("The direct conversation with a user (created if needed), or a new group.");
+        conversations.MapGet("/", List).WithSummary("The caller's conversations, newest activity first.");
+        conversations.MapPatch("/{id:guid}", Rename).WithSummary("Rename a group (owners and admins).");
+        conversations.MapPost("/{id:guid}/members", AddMember).WithSummary("Add a member to a group (owners and admins).");
+        conversations.MapDelete("/{id:guid}/members/{userId:guid}", RemoveMember).WithSummary("Remove a member (owners and admins), or leave.");
+        return routes;
+    }
+
+    private static async Task<Results<Created<ConversationResponse>, Ok<ConversationResponse>, ValidationProblem>> Create(
+        CreateConversationRequest request, HttpContext context, ChatDbContext db, ConversationQueries queries,
+        IOptions<ConversationOptions> options, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var me = context.User.GetUserId();
+        var now = time.GetUtcNow();
+        Conversation conversation;
+        if (request.Kind == "direct")
+        {
+            if (request.UserId is not { } other || other == me)
+            {
+                return Invalid("userId", "A direct conversation needs the id of another user.");
+            }
+
+            if (!await db.Users.AnyAsync(u => u.Id == other, cancellationToken))
+            {
+                return Invalid("userId", "No user has this id.");
+            }
+
+            var key = Conversation.DirectKeyOf(me, other);
+            if (await db.Conversations.AsNoTracking().SingleOrDefaultAsync(c => c.DirectKey == key, cancellationToken) is { } existing)
+            {
+                return TypedResults.Ok((await queries.ForUserAsync(me, existing.Id, cancellationToken)).Single());
+            }
+
+            conversation = NewConversation(ConversationKind.Direct, null, key, me, now, [(me, MemberRole.Member), (other, MemberRole.Member)]);
+        }
+        else
+        {
+            if (string.IsNullOrWhiteSpace(request.Title))
+            {
+                return Invalid("title", "A group needs a title.");
+            }
+
+            var others = (request.MemberIds ?? []).Where(id => id != me).Distinct().ToList();
+            if (others.Count + 1 > options.Value.MaxGroupMembers)
+            {
+                return Invalid("memberIds", $"A group holds at most {options.Value.MaxGroupMembers} members, its owner included.");
+            }
+
+            var known = await db.Users.Where(u => others.Contains(u.Id)).CountAsync(cancellationToken);
+            if (known != others.Count)
+            {
+                return Invalid("memberIds", "Some member ids name no user.");
+            }
+
+            conversation = NewConversation(ConversationKind.Group, request.Title.Trim(), null, me, now,
+                [(me, MemberRole.Owner), .. others.Select(id => (id, MemberRole.Member))]);
+        }
+
+        db.Conversations.Add(conversation);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            // The other user created the same direct conversation at the same moment: theirs is the one.
+            var winner = await db.Conversations.AsNoTracking().SingleAsync(c => c.DirectKey == conversation.DirectKey, cancellationToken);
+            return TypedResults.Ok((await queries.ForUserAsync(me, winner.Id, cancellationToken)).Single());
+        }
+
+        var created = (await queries.ForUserAsync(me, conversation.Id, cancellationToken)).Single();
+        return TypedResults.Created($"/api/conversations/{conversation.Id}", created);
+    }
+
+    private static async Task<Ok<List<ConversationResponse>>> List(HttpContext context, ConversationQueries queries, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await queries.ForUserAsync(context.User.GetUserId(), null, cancellationToken));
+
+    private static async Task<Results<Ok<ConversationResponse>, NotFound, ProblemHttpResult>> Rename(
+        Guid id, RenameConversationRequest request, HttpContext context, ChatDbContext db, ConversationQueries queries, CancellationToken cancellationToken)
+    {
+        var me = context.User.GetUserId();
+        var (conversation, role) = await LoadAsync(db, id, me, cancellationToken);
+        if (conversation is null || role is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        if (conversation.Kind != ConversationKind.Group || role < MemberRole.Admin)
+        {
+            return Forbidden("Only a group's owners and admins may rename it.");
+        }
+
+        conversation.Title = request.Title.Trim();
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Ok((await queries.ForUserAsync(me, id, cancellationToken)).Single());
+    }
+
+    private static async Task<Results<Ok<ConversationResponse>, NotFound, ProblemHttpResult, ValidationProblem>> AddMember(
+        Guid id, AddMemberRequest request, HttpContext context, ChatDbContext db, ConversationQueries queries,
+        IOptions<ConversationOptions> options, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var me = context.User.GetUserId();
+        var (conversation, role) = await LoadAsync(db, id, me, cancellationToken);
+        if (conversation is null || role is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        if (conversation.Kind != ConversationKind.Group || role < MemberRole.Admin)
+        {
+            return Forbidden("Only a group's owners and admins may add members.");
+        }
+
+        if (!await db.Users.AnyAsync(u => u.Id == request.UserId, cancellationToken))
+        {
+            return Invalid("userId", "No user has this id.");
+        }
+
+        var member = await db.ConversationMembers.SingleOrDefaultAsync(m => m.ConversationId == id && m.UserId == request.UserId, cancellationToken);
+        if (member is { LeftSeq: null })
+        {
+            return TypedResults.Ok((await queries.ForUserAsync(me, id, cancellationToken)).Single());
+        }
+
+        if (await db.ConversationMembers.CountAsync(m => m.ConversationId == id && m.LeftSeq == null, cancellationToken) >= options.Value.MaxGroupMembers)
+        {
+            return Invalid("userId", $"The group already has {options.Value.MaxGroupMembers} members, the most it may hold.");
+        }
+
+        if (member is null)
+        {
+            db.ConversationMembers.Add(new ConversationMember { ConversationId = id, UserId = request.UserId, Role = MemberRole.Member, JoinedAt = time.GetUtcNow() });
+        }
+        else
+        {
+            member.LeftSeq = null;
+            member.Role = MemberRole.Member;
+            member.JoinedAt = time.GetUtcNow();
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Ok((await queries.ForUserAsync(me, id, cancellationToken)).Single());
+    }
+
+    /// <summary>The member keeps what was sent up to now and sees nothing after (LeftSeq = the conversation's last seq).</summary>
+    private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> RemoveMember(
+        Guid id, Guid userId, HttpContext context, ChatDbContext db, CancellationToken cancellationToken)
+    {
+        var me = context.User.GetUserId();
+        var (conversation, role) = await LoadAsync(db, id, me, cancellationToken);
+        var target = await db.ConversationMembers.SingleOrDefaultAsync(m => m.ConversationId == id && m.UserId == userId && m.LeftSeq == null, cancellationToken);
+        if (conversation is null || role is null || target is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        if (conversation.Kind != ConversationKind.Group)
+        {
+            return Forbidden("Nobody can leave or be removed from a direct conversation.");
+        }
+
+        if (userId != me && (role < MemberRole.Admin || target.Role >= role))
+        {
+            return Forbidden("Only owners and admins may remove others, and only members of a lower role.");
+        }
+
+        target.LeftSeq = conversation.LastSeq;
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<(Conversation? Conversation, MemberRole? Role)> LoadAsync(ChatDbContext db, Guid id, Guid userId, CancellationToken cancellationToken)
+    {
+        var conversation = await db.Conversations.SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
+        var role = await db.ConversationMembers.Where(m => m.ConversationId == id && m.UserId == userId && m.LeftSeq == null)
+            .Select(m => (MemberRole?)m.Role).SingleOrDefaultAsync(cancellationToken);
+        return (conversation, role);
+    }
+
+    private static Conversation NewConversation(ConversationKind kind, string? title, string? directKey, Guid creator, DateTimeOffset now,
+        IEnumerable<(Guid UserId, MemberRole Role)> members) => new()
+        {
+            Id = Guid.CreateVersion7(now),
+            Kind = kind,
+            Title = title,
+            DirectKey = directKey,
+            CreatedBy = creator,
+            CreatedAt = now,
+            LastActivityAt = now,
+            Members = members.Select(m => new ConversationMember { UserId = m.UserId, Role = m.Role, JoinedAt = now }).ToList(),
+        };
+
+    private static ValidationProblem Invalid(string field, string error) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [error] });
+
+    private static ProblemHttpResult Forbidden(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: detail);
+}

@@ -1,0 +1,64 @@
+using Chat.Data.Conversations;
+using Microsoft.EntityFrameworkCore;
+
+namespace Chat.Data.Messaging;
+
+/// <summary>Reads what a member may see: everything up to the point where they left, nothing after.</summary>
+public sealed class MessageHistory(ChatDbContext db)
+{
+    public const int MaxPageSize = 200;
+
+    /// <summary>The caller's membership, or null when they never belonged to the conversation.</summary>
+    public Task<ConversationMember?> MembershipAsync(Guid conversationId, Guid userId, CancellationToken cancellationToken) =>
+        db.ConversationMembers.AsNoTracking().SingleOrDefaultAsync(m => m.ConversationId == conversationId && m.UserId == userId, cancellationToken);
+
+    /// <summary>A page of one conversation's events after <paramref name="afterSeq"/> (ascending) or before <paramref name="beforeSeq"/> (the newest first, returned ascending).</summary>
+    public async Task<(List<MessageEvent> Messages, bool HasMore)> PageAsync(
+        ConversationMember member, long? afterSeq, long? beforeSeq, int limit, CancellationToken cancellationToken)
+    {
+        var visible = db.Messages.AsNoTracking().Where(m => m.ConversationId == member.ConversationId);
+        if (member.LeftSeq is { } left)
+        {
+            visible = visible.Where(m => m.Seq <= left);
+        }
+
+        if (afterSeq is { } after)
+        {
+            visible = visible.Where(m => m.Seq > after);
+        }
+
+        if (beforeSeq is { } before)
+        {
+            visible = visible.Where(m => m.Seq < before);
+        }
+
+        var newestFirst = beforeSeq is not null && afterSeq is null;
+        var ordered = newestFirst ? visible.OrderByDescending(m => m.Seq) : visible.OrderBy(m => m.Seq);
+        var rows = await ordered.Take(limit + 1).ToListAsync(cancellationToken);
+        var page = rows.Take(limit).Select(MessageEventReader.ToEvent).OrderBy(m => m.Seq).ToList();
+        return (page, rows.Count > limit);
+    }
+
+    /// <summary>
+    /// Everything the user may see after the given positions, in (conversation, seq) order; conversations without a
+    /// cursor start from the beginning. The caller pages by moving its cursors past what it received.
+    /// </summary>
+    public async Task<(List<MessageEvent> Messages, bool HasMore, List<ConversationMember> Memberships)> SyncAsync(
+        Guid userId, IReadOnlyDictionary<Guid, long> cursors, int limit, CancellationToken cancellationToken)
+    {
+        var memberships = await db.ConversationMembers.AsNoTracking().Where(m => m.UserId == userId).ToListAsync(cancellationToken);
+        var ids = memberships.Select(m => m.ConversationId).ToArray();
+        var afters = memberships.Select(m => cursors.GetValueOrDefault(m.ConversationId)).ToArray();
+        var uppers = memberships.Select(m => m.LeftSeq ?? long.MaxValue).ToArray();
+
+        var rows = await db.Messages.FromSql($"""
+                SELECT m.* FROM unnest({ids}::uuid[], {afters}::bigint[], {uppers}::bigint[]) AS c(id, after_seq, upper_seq)
+                JOIN messages m ON m.conversation_id = c.id AND m.seq > c.after_seq AND m.seq <= c.upper_seq
+                ORDER BY m.conversation_id, m.seq
+                LIMIT {limit + 1}
+                """)
+            .AsNoTracking()
+            .ToListAsync(cancellationToken);
+        return (rows.Take(limit).Select(MessageEventReader.ToEvent).ToList(), rows.Count > limit, memberships);
+    }
+}

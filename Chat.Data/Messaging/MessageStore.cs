@@ -1,0 +1,209 @@
+using Chat.Data.Conversations;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Chat.Data.Messaging;
+
+/// <summary>
+/// Appends events to a conversation's sequence. The seq comes from incrementing the conversation's
+/// <c>last_seq</c> in the same transaction as the insert: concurrent senders queue on that row, and a rolled-back
+/// insert rolls the increment back too, so seqs are 1, 2, 3... with no gap. A unique index on
+/// (sender, clientMessageId) makes a resend, on any node, find the first message instead of storing a second.
+/// </summary>
+public sealed class MessageStore(NpgsqlDataSource dataSource, TimeProvider time)
+{
+    /// <summary>Content is opaque (maybe ciphertext); its UTF-8 form may take at most 64 KiB.</summary>
+    public const int MaxContentBytes = 64 * 1024;
+
+    public const int MaxClientMessageIdLength = 64;
+
+    private const string EventColumns =
+        "id, conversation_id, seq, kind, sender_id, sender_device_id, client_message_id, content, target_message_id, sent_at";
+
+    private const string InsertSql = $"""
+        WITH next AS (
+            UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = @sent_at
+            WHERE id = @conversation_id
+              AND EXISTS (SELECT 1 FROM conversation_members
+                          WHERE conversation_id = @conversation_id AND user_id = @sender_id AND left_seq IS NULL)
+            RETURNING last_seq)
+        INSERT INTO messages ({EventColumns})
+        SELECT @id, @conversation_id, next.last_seq, @kind, @sender_id, @sender_device_id, @client_message_id, @content, @target_message_id, @sent_at
+        FROM next
+        ON CONFLICT (sender_id, client_message_id) DO NOTHING
+        RETURNING seq
+        """;
+
+    private const string RecipientsSql =
+        "SELECT user_id FROM conversation_members WHERE conversation_id = @conversation_id AND left_seq IS NULL";
+
+    public async Task<MessageStoreResult> AppendAsync(NewMessage message, CancellationToken cancellationToken)
+    {
+        var sentAt = time.GetUtcNow();
+        var id = Guid.CreateVersion7(sentAt);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        if (message.TargetMessageId is { } targetId)
+        {
+            var targetError = await LockTargetAsync(connection, message, targetId, cancellationToken);
+            if (targetError != MessageStoreError.None)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return await ExplainAsync(connection, message, targetError, cancellationToken);
+            }
+        }
+
+        await using var batch = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands = { Command(InsertSql, message, id, sentAt), Command(RecipientsSql, message) },
+        };
+        long? seq = null;
+        var recipients = new List<Guid>();
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+        {
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                seq = reader.GetInt64(0);
+            }
+
+            await reader.NextResultAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                recipients.Add(reader.GetGuid(0));
+            }
+        }
+
+        if (seq is null)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return await ExplainAsync(connection, message, MessageStoreError.None, cancellationToken);
+        }
+
+        if (message.TargetMessageId is { } target)
+        {
+            await ApplyToTargetAsync(connection, transaction, message, target, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        var stored = new MessageEvent(id, message.ConversationId, seq.Value, message.Kind, message.SenderId, message.SenderDeviceId,
+            message.ClientMessageId, message.Kind == MessageKinds.Delete ? null : message.Content, message.TargetMessageId, sentAt);
+        return new MessageStoreResult(stored, recipients, Duplicate: false, MessageStoreError.None);
+    }
+
+    /// <summary>Committed events of a conversation in a seq range, with its current members: fills a gap a node saw in the fan-out.</summary>
+    public async Task<(List<MessageEvent> Messages, List<Guid> Recipients)> ReadRangeAsync(Guid conversationId, long fromSeq, long toSeq, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand($"SELECT {EventColumns} FROM messages WHERE conversation_id = @conversation_id AND seq BETWEEN @from AND @to ORDER BY seq")
+                {
+                    Parameters = { new("conversation_id", conversationId), new("from", fromSeq), new("to", toSeq) },
+                },
+                new NpgsqlBatchCommand(RecipientsSql) { Parameters = { new("conversation_id", conversationId) } },
+            },
+        };
+        var messages = new List<MessageEvent>();
+        var recipients = new List<Guid>();
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            messages.Add(MessageEventReader.Read(reader));
+        }
+
+        await reader.NextResultAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            recipients.Add(reader.GetGuid(0));
+        }
+
+        return (messages, recipients);
+    }
+
+    /// <summary>Only the sender may edit or delete, only a text message of the same conversation, and not once deleted.</summary>
+    private static async Task<MessageStoreError> LockTargetAsync(NpgsqlConnection connection, NewMessage message, Guid targetId, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT sender_id, content IS NULL FROM messages WHERE id = @id AND conversation_id = @conversation_id AND kind = @text FOR UPDATE", connection);
+        command.Parameters.AddWithValue("id", targetId);
+        command.Parameters.AddWithValue("conversation_id", message.ConversationId);
+        command.Parameters.AddWithValue("text", (int)MessageKind.Text);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return MessageStoreError.TargetNotFound;
+        }
+
+        return reader.GetGuid(0) != message.SenderId ? MessageStoreError.NotSender
+            : reader.GetBoolean(1) ? MessageStoreError.TargetDeleted
+            : MessageStoreError.None;
+    }
+
+    /// <summary>An edit replaces the stored content; a delete erases it from the message and from its edits.</summary>
+    private static async Task ApplyToTargetAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, NewMessage message, Guid targetId, CancellationToken cancellationToken)
+    {
+        var sql = message.Kind == MessageKinds.Edit
+            ? "UPDATE messages SET content = @content WHERE id = @target"
+            : "UPDATE messages SET content = NULL WHERE id = @target OR (target_message_id = @target AND kind = @edit)";
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        command.Parameters.AddWithValue("target", targetId);
+        command.Parameters.AddWithValue("content", (object?)message.Content ?? DBNull.Value);
+        command.Parameters.AddWithValue("edit", (int)MessageKind.Edit);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Nothing was stored: either this is a resend of a stored message, or the caller may not write here.</summary>
+    private static async Task<MessageStoreResult> ExplainAsync(NpgsqlConnection connection, NewMessage message, MessageStoreError otherwise, CancellationToken cancellationToken)
+    {
+        await using (var resend = new NpgsqlCommand($"SELECT {EventColumns} FROM messages WHERE sender_id = @sender_id AND client_message_id = @client_message_id", connection))
+        {
+            resend.Parameters.AddWithValue("sender_id", message.SenderId);
+            resend.Parameters.AddWithValue("client_message_id", message.ClientMessageId);
+            await using var reader = await resend.ExecuteReaderAsync(cancellationToken);
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                var first = MessageEventReader.Read(reader);
+                return first.ConversationId == message.ConversationId
+                    ? new MessageStoreResult(first, [], Duplicate: true, MessageStoreError.None)
+                    : MessageStoreResult.Failed(MessageStoreError.ClientMessageIdReused);
+            }
+        }
+
+        if (otherwise != MessageStoreError.None)
+        {
+            return MessageStoreResult.Failed(otherwise);
+        }
+
+        await using var access = new NpgsqlCommand("""
+            SELECT EXISTS (SELECT 1 FROM conversations WHERE id = @conversation_id),
+                   EXISTS (SELECT 1 FROM conversation_members WHERE conversation_id = @conversation_id AND user_id = @sender_id AND left_seq IS NULL)
+            """, connection);
+        access.Parameters.AddWithValue("conversation_id", message.ConversationId);
+        access.Parameters.AddWithValue("sender_id", message.SenderId);
+        await using var verdict = await access.ExecuteReaderAsync(cancellationToken);
+        await verdict.ReadAsync(cancellationToken);
+        return MessageStoreResult.Failed(!verdict.GetBoolean(0) ? MessageStoreError.ConversationNotFound : MessageStoreError.NotMember);
+    }
+
+    private static NpgsqlBatchCommand Command(string sql, NewMessage message, Guid? id = null, DateTimeOffset? sentAt = null)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.AddWithValue("conversation_id", message.ConversationId);
+        command.Parameters.AddWithValue("sender_id", message.SenderId);
+        if (id is not null)
+        {
+            command.Parameters.AddWithValue("id", id.Value);
+            command.Parameters.AddWithValue("kind", (int)MessageEventReader.KindOf(message.Kind));
+            command.Parameters.AddWithValue("sender_device_id", message.SenderDeviceId);
+            command.Parameters.AddWithValue("client_message_id", message.ClientMessageId);
+            command.Parameters.Add(new NpgsqlParameter("content", NpgsqlDbType.Text) { Value = message.Kind == MessageKinds.Delete ? DBNull.Value : (object?)message.Content ?? DBNull.Value });
+            command.Parameters.Add(new NpgsqlParameter("target_message_id", NpgsqlDbType.Uuid) { Value = (object?)message.TargetMessageId ?? DBNull.Value });
+            command.Parameters.AddWithValue("sent_at", sentAt!.Value);
+        }
+
+        return command;
+    }
+}

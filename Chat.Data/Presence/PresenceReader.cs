@@ -1,0 +1,18 @@
+using StackExchange.Redis;
+
+namespace Chat.Data.Presence;
+
+public sealed record PresenceStatus(Guid UserId, bool Online, DateTimeOffset? LastSeenAt);
+
+public sealed class PresenceReader(IConnectionMultiplexer redis)
+{
+    public async Task<PresenceStatus> ReadAsync(Guid userId)
+    {
+        var db = redis.GetDatabase();
+        var connections = db.HashLengthAsync(PresenceKeys.UserConnections(userId));
+        var lastSeen = db.StringGetAsync(PresenceKeys.LastSeen(userId));
+        var online = await connections > 0;
+        var seen = await lastSeen;
+        return new PresenceStatus(userId, online, seen.HasValue ? DateTimeOffset.FromUnixTimeMilliseconds((long)seen) : null);
+    }
+}

@@ -1,0 +1,37 @@
+using System.Collections.Concurrent;
+
+namespace Chat.Realtime.Connections;
+
+/// <summary>This node's open hub connections, by user, so fan-out delivers only to users connected here.</summary>
+public sealed class LocalConnections
+{
+    private readonly ConcurrentDictionary<Guid, ConcurrentDictionary<string, Guid>> _byUser = new();
+
+    public int Count => _byUser.Values.Sum(c => c.Count);
+
+    public void Add(Guid userId, string connectionId, Guid deviceId) =>
+        _byUser.GetOrAdd(userId, _ => new ConcurrentDictionary<string, Guid>())[connectionId] = deviceId;
+
+    public void Remove(Guid userId, string connectionId)
+    {
+        if (_byUser.TryGetValue(userId, out var connections) && connections.TryRemove(connectionId, out _) && connections.IsEmpty)
+        {
+            // A connect racing with this removal re-adds through GetOrAdd; removing only the empty instance keeps it.
+            _byUser.TryRemove(new KeyValuePair<Guid, ConcurrentDictionary<string, Guid>>(userId, connections));
+        }
+    }
+
+    public List<string> ConnectionsOf(IEnumerable<Guid> userIds)
+    {
+        var found = new List<string>();
+        foreach (var userId in userIds)
+        {
+            if (_byUser.TryGetValue(userId, out var connections))
+            {
+                found.AddRange(connections.Keys);
+            }
+        }
+
+        return found;
+    }
+}

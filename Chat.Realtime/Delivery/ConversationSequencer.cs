@@ -1,0 +1,139 @@
+using Chat.Data.Messaging;
+
+namespace Chat.Realtime.Delivery;
+
+/// <summary>
+/// Puts each conversation's events back in seq order on this node. Events are committed in seq order, but they
+/// are published by whichever process committed them, so two senders on two nodes can be seen out of order.
+/// The sequencer holds an event until its predecessors arrive; a gap that lasts past <see cref="GapTimeout"/>
+/// (a publisher died between commit and publish) is reported so the caller can read the missing events from
+/// PostgreSQL. Not thread-safe: the delivery loop is its only user.
+/// </summary>
+public sealed class ConversationSequencer(TimeSpan firstSightWindow, TimeSpan gapTimeout, TimeSpan idleExpiry)
+{
+    public sealed record Gap(Guid ConversationId, long FromSeq, long ToSeq);
+
+    private sealed class State
+    {
+        public long? Delivered;
+        public readonly SortedList<long, FanoutEnvelope> Pending = [];
+        public DateTimeOffset? WaitingSince;
+        public DateTimeOffset LastUsed;
+        public bool GapReported;
+    }
+
+    private readonly Dictionary<Guid, State> _conversations = [];
+
+    public TimeSpan GapTimeout => gapTimeout;
+
+    public int TrackedConversations => _conversations.Count;
+
+    /// <summary>Takes a published event; returns the events now ready, in order.</summary>
+    public List<FanoutEnvelope> Accept(FanoutEnvelope envelope, DateTimeOffset now)
+    {
+        var id = envelope.Event.ConversationId;
+        if (!_conversations.TryGetValue(id, out var state))
+        {
+            // The first event of a conversation starts it: nothing can precede seq 1.
+            _conversations[id] = state = new State { Delivered = envelope.Event.Seq == 1 ? 0 : null };
+        }
+
+        state.LastUsed = now;
+        var seq = envelope.Event.Seq;
+        if (seq <= state.Delivered)
+        {
+            return []; // already delivered, from PostgreSQL after a gap
+        }
+
+        state.Pending.TryAdd(seq, envelope);
+        return Drain(state, now);
+    }
+
+    /// <summary>
+    /// Called periodically: releases conversations first seen mid-sequence once their window has passed, and
+    /// reports gaps that outlived the timeout.
+    /// </summary>
+    public (List<FanoutEnvelope> Ready, List<Gap> Gaps) Tick(DateTimeOffset now)
+    {
+        var ready = new List<FanoutEnvelope>();
+        var gaps = new List<Gap>();
+        foreach (var (id, state) in _conversations)
+        {
+            if (state.Pending.Count == 0 || state.WaitingSince is not { } since)
+            {
+                continue;
+            }
+
+            if (state.Delivered is null && now - since >= firstSightWindow)
+            {
+                state.Delivered = state.Pending.Keys[0] - 1;
+                ready.AddRange(Drain(state, now));
+            }
+            else if (state.Delivered is { } delivered && !state.GapReported && now - since >= gapTimeout)
+            {
+                state.GapReported = true;
+                gaps.Add(new Gap(id, delivered + 1, state.Pending.Keys[0] - 1));
+            }
+        }
+
+        foreach (var id in _conversations.Where(c => c.Value.Pending.Count == 0 && now - c.Value.LastUsed > idleExpiry).Select(c => c.Key).ToList())
+        {
+            _conversations.Remove(id);
+        }
+
+        return (ready, gaps);
+    }
+
+    /// <summary>
+    /// Takes the events read from PostgreSQL for a reported gap. If some are still missing the sequence moves on
+    /// anyway: clients that see a gap in seq call Sync, so a stall here would only delay everything after it.
+    /// </summary>
+    public List<FanoutEnvelope> Fill(Gap gap, IEnumerable<FanoutEnvelope> found, DateTimeOffset now)
+    {
+        if (!_conversations.TryGetValue(gap.ConversationId, out var state))
+        {
+            return [];
+        }
+
+        foreach (var envelope in found.Where(e => e.Event.Seq > state.Delivered))
+        {
+            state.Pending.TryAdd(envelope.Event.Seq, envelope);
+        }
+
+        var ready = Drain(state, now);
+        if (state.Pending.Count > 0 && state.Delivered < gap.ToSeq)
+        {
+            state.Delivered = state.Pending.Keys[0] - 1;
+            ready.AddRange(Drain(state, now));
+        }
+
+        return ready;
+    }
+
+    private static List<FanoutEnvelope> Drain(State state, DateTimeOffset now)
+    {
+        var ready = new List<FanoutEnvelope>();
+        while (state.Delivered is { } delivered && state.Pending.Count > 0 && state.Pending.Keys[0] <= delivered + 1)
+        {
+            var next = state.Pending.Values[0];
+            state.Pending.RemoveAt(0);
+            if (next.Event.Seq == delivered + 1)
+            {
+                ready.Add(next);
+                state.Delivered = next.Event.Seq;
+            }
+        }
+
+        if (state.Pending.Count == 0)
+        {
+            state.WaitingSince = null;
+            state.GapReported = false;
+        }
+        else
+        {
+            state.WaitingSince ??= now;
+        }
+
+        return ready;
+    }
+}

@@ -1,0 +1,87 @@
+using Chat.Data.Conversations;
+using Chat.Data.Presence;
+using Chat.Realtime.Hubs;
+using Microsoft.AspNetCore.SignalR;
+using StackExchange.Redis;
+
+namespace Chat.Realtime.Presence;
+
+/// <summary>
+/// Keeps this node's connections in the shared presence registry and tells a user's contacts when the user goes
+/// online (first connection on any node) or offline (last one gone). The transitions are decided inside Redis
+/// scripts, so two devices connecting at once on two nodes announce "online" once.
+/// </summary>
+public sealed class PresenceTracker(
+    IConnectionMultiplexer redis, IHubContext<ChatHub> hub, IServiceScopeFactory scopes, NodeIdentity node, TimeProvider time)
+{
+    private static readonly LuaScript ConnectScript = LuaScript.Prepare("""
+        redis.call('HSET', @user, @connection, @node)
+        redis.call('SADD', @nodeSet, @member)
+        return redis.call('HLEN', @user)
+        """);
+
+    private static readonly LuaScript DisconnectScript = LuaScript.Prepare("""
+        local removed = redis.call('HDEL', @user, @connection)
+        redis.call('SREM', @nodeSet, @member)
+        if removed == 1 and redis.call('HLEN', @user) == 0 then
+            redis.call('SET', @lastSeen, @now)
+            return 1
+        end
+        return 0
+        """);
+
+    public async Task ConnectedAsync(Guid userId, string connectionId)
+    {
+        var count = (long)await redis.GetDatabase().ScriptEvaluateAsync(ConnectScript, new
+        {
+            user = PresenceKeys.UserConnections(userId),
+            nodeSet = PresenceKeys.NodeConnections(node.Id),
+            connection = connectionId,
+            node = node.Id,
+            member = Member(userId, connectionId),
+        });
+        if (count == 1)
+        {
+            await AnnounceAsync(new PresenceStatus(userId, true, null));
+        }
+    }
+
+    public Task DisconnectedAsync(Guid userId, string connectionId) => RemoveAsync(node.Id, userId, connectionId);
+
+    /// <summary>Removes one connection of any node (this one, or a dead one being swept) and announces "offline" if it was the last.</summary>
+    public async Task RemoveAsync(string nodeId, Guid userId, string connectionId)
+    {
+        var now = time.GetUtcNow();
+        var wentOffline = (long)await redis.GetDatabase().ScriptEvaluateAsync(DisconnectScript, new
+        {
+            user = PresenceKeys.UserConnections(userId),
+            nodeSet = PresenceKeys.NodeConnections(nodeId),
+            lastSeen = PresenceKeys.LastSeen(userId),
+            connection = connectionId,
+            member = Member(userId, connectionId),
+            now = now.ToUnixTimeMilliseconds(),
+        }) == 1;
+        if (wentOffline)
+        {
+            await AnnounceAsync(new PresenceStatus(userId, false, now));
+        }
+    }
+
+    public static (Guid UserId, string ConnectionId)? ParseMember(string member)
+    {
+        var separator = member.IndexOf('|');
+        return separator > 0 && Guid.TryParse(member.AsSpan(0, separator), out var userId) ? (userId, member[(separator + 1)..]) : null;
+    }
+
+    private static string Member(Guid userId, string connectionId) => $"{userId:N}|{connectionId}";
+
+    private async Task AnnounceAsync(PresenceStatus status)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var contacts = await scope.ServiceProvider.GetRequiredService<ConversationContacts>().OfAsync(status.UserId, CancellationToken.None);
+        if (contacts.Count > 0)
+        {
+            await hub.Clients.Users(contacts.Select(c => c.ToString())).SendAsync(ChatEvents.Presence, status);
+        }
+    }
+}

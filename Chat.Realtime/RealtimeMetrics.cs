@@ -1,0 +1,30 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Chat.Realtime.Connections;
+
+namespace Chat.Realtime;
+
+/// <summary>The realtime node's own telemetry: one ActivitySource and one Meter, both named "Chat.Realtime".</summary>
+public sealed class RealtimeMetrics
+{
+    public const string Name = "Chat.Realtime";
+    public static readonly ActivitySource Source = new(Name);
+
+    private readonly Counter<long> _delivered;
+    private readonly Histogram<double> _deliveryLatency;
+
+    public RealtimeMetrics(IMeterFactory meters, LocalConnections connections)
+    {
+        var meter = meters.Create(Name);
+        _delivered = meter.CreateCounter<long>("chat.messages.delivered", "{message}", "Message events written to connections on this node.");
+        _deliveryLatency = meter.CreateHistogram<double>("chat.messages.delivery_latency", "ms", "From the commit of a message to its write to a connection on this node.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000] });
+        meter.CreateObservableUpDownCounter("chat.connections", () => connections.Count, "{connection}", "Hub connections open on this node.");
+    }
+
+    public void Delivered(int connections, TimeSpan sinceCommit)
+    {
+        _delivered.Add(connections);
+        _deliveryLatency.Record(sinceCommit.TotalMilliseconds);
+    }
+}
