@@ -39,7 +39,9 @@ public sealed class MessageStore(NpgsqlDataSource dataSource, TimeProvider time)
 
     public async Task<MessageStoreResult> AppendAsync(NewMessage message, CancellationToken cancellationToken)
     {
-        var sentAt = time.GetUtcNow();
+        // PostgreSQL keeps microseconds: the first acknowledgement must equal the one a resend reads back.
+        var now = time.GetUtcNow();
+        var sentAt = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
         var id = Guid.CreateVersion7(sentAt);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);

@@ -32,7 +32,7 @@ public sealed class BackingServicesTests(ChatApp chat) : DistributedTest(chat)
         Assert.Equal(HttpStatusCode.NoContent, (await api.PostAsync("/api/auth/logout")).StatusCode);
 
         await using var redis = await ConnectionMultiplexer.ConnectAsync(await Chat.ConnectionStringAsync("redis"));
-        Assert.True(await redis.GetDatabase().KeyExistsAsync($"Chat:revoked-device:{user.Tokens.DeviceId:N}"));
+        Assert.True(await redis.GetDatabase().KeyExistsAsync($"chat:revoked-device:{user.Tokens.DeviceId:N}"));
         await ApiClient.ReadProblemAsync(await api.GetAsync("/api/users/me"), HttpStatusCode.Unauthorized);
     }
 }

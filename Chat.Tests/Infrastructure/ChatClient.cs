@@ -1,0 +1,57 @@
+using System.Collections.Concurrent;
+using Chat.Tests.Messages;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace Chat.Tests.Infrastructure;
+
+/// <summary>One device connected to one realtime node, recording every event it receives.</summary>
+public sealed class ChatClient : IAsyncDisposable
+{
+    private readonly ConcurrentQueue<MessageEvent> _messages = new();
+    private readonly ConcurrentQueue<ReceiptEvent> _receipts = new();
+    private readonly ConcurrentQueue<PresenceEvent> _presence = new();
+
+    private ChatClient(HubConnection connection)
+    {
+        Connection = connection;
+        connection.On<MessageEvent>("message", _messages.Enqueue);
+        connection.On<ReceiptEvent>("receipt", _receipts.Enqueue);
+        connection.On<PresenceEvent>("presence", _presence.Enqueue);
+    }
+
+    public HubConnection Connection { get; }
+
+    public IReadOnlyList<MessageEvent> Messages => [.. _messages];
+    public IReadOnlyList<ReceiptEvent> Receipts => [.. _receipts];
+    public IReadOnlyList<PresenceEvent> Presence => [.. _presence];
+
+    public static async Task<ChatClient> ConnectAsync(RealtimeNode node, string accessToken, bool messagePack = false)
+    {
+        var client = new ChatClient(HubClients.Create(node, accessToken, messagePack));
+        await client.Connection.StartAsync(TestContext.Current.CancellationToken);
+        return client;
+    }
+
+    public Task<MessageAck> SendAsync(Guid conversationId, string content, string? clientMessageId = null) =>
+        Connection.InvokeAsync<MessageAck>("SendMessage",
+            new { conversationId, clientMessageId = clientMessageId ?? Guid.NewGuid().ToString(), content }, TestContext.Current.CancellationToken);
+
+    public Task<SyncResult> SyncAsync(IEnumerable<(Guid ConversationId, long AfterSeq)> cursors, int limit = 100) =>
+        Connection.InvokeAsync<SyncResult>("Sync",
+            new { cursors = cursors.Select(c => new { conversationId = c.ConversationId, afterSeq = c.AfterSeq }), limit }, TestContext.Current.CancellationToken);
+
+    /// <summary>Waits until the recorded events satisfy a condition; fails with what was seen after the timeout.</summary>
+    public async Task WaitUntilAsync(Func<ChatClient, bool> condition, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        while (!condition(this))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"condition not met; {_messages.Count} message(s), {_receipts.Count} receipt(s), {_presence.Count} presence event(s) seen");
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+    }
+
+    public IReadOnlyList<MessageEvent> MessagesIn(Guid conversationId) => Messages.Where(m => m.ConversationId == conversationId).ToList();
+
+    public ValueTask DisposeAsync() => Connection.DisposeAsync();
+}
