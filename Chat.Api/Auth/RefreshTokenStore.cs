@@ -69,12 +69,13 @@ public sealed class RefreshTokenStore(ChatDbContext db, IOptions<AuthOptions> op
     }
 
     public Task<int> RevokeFamilyAsync(Guid familyId, CancellationToken cancellationToken) =>
-        db.RefreshTokens.Where(t => t.FamilyId == familyId && t.RevokedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, time.GetUtcNow()), cancellationToken);
+        RevokeAsync(db.RefreshTokens.Where(t => t.FamilyId == familyId), cancellationToken);
 
     public Task<int> RevokeDeviceAsync(Guid deviceId, CancellationToken cancellationToken) =>
-        db.RefreshTokens.Where(t => t.DeviceId == deviceId && t.RevokedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, time.GetUtcNow()), cancellationToken);
+        RevokeAsync(db.RefreshTokens.Where(t => t.DeviceId == deviceId), cancellationToken);
+
+    private Task<int> RevokeAsync(IQueryable<RefreshToken> tokens, CancellationToken cancellationToken) =>
+        tokens.Where(t => t.RevokedAt == null).ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, time.GetUtcNow()), cancellationToken);
 
     private static string Base64UrlToken() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 

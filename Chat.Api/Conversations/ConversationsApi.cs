@@ -5,6 +5,7 @@ using Chat.ServiceDefaults.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using static Chat.Api.ApiProblems;
 using Npgsql;
 
 namespace Chat.Api.Conversations;
@@ -205,10 +206,4 @@ public static class ConversationsApi
             LastActivityAt = now,
             Members = members.Select(m => new ConversationMember { UserId = m.UserId, Role = m.Role, JoinedAt = now }).ToList(),
         };
-
-    private static ValidationProblem Invalid(string field, string error) =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [error] });
-
-    private static ProblemHttpResult Forbidden(string detail) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: detail);
 }

@@ -3,6 +3,7 @@ using Chat.Api.RateLimiting;
 using Chat.Data.Messaging;
 using Chat.ServiceDefaults.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
+using static Chat.Api.ApiProblems;
 
 namespace Chat.Api.Messages;
 
@@ -29,7 +30,7 @@ public static class MessagesApi
         var member = await history.MembershipAsync(id, context.User.GetUserId(), cancellationToken);
         if (member is null)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "You are not a member of a conversation with this id.");
+            return NotFound("You are not a member of a conversation with this id.");
         }
 
         var (page, hasMore) = await history.PageAsync(member, afterSeq, beforeSeq, limit, cancellationToken);
@@ -48,15 +49,12 @@ public static class MessagesApi
 
         return result.Error switch
         {
-            MessageStoreError.ConversationNotFound => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "No conversation has this id."),
-            MessageStoreError.NotMember => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: "You are not a member of this conversation."),
+            MessageStoreError.ConversationNotFound => NotFound("No conversation has this id."),
+            MessageStoreError.NotMember => Forbidden("You are not a member of this conversation."),
             MessageStoreError.ContentTooLarge => Invalid("content", $"Content may take at most {MessageStore.MaxContentBytes} bytes as UTF-8."),
             MessageStoreError.ContentRequired => Invalid("content", "Content is required."),
             MessageStoreError.ClientMessageIdReused => Invalid("clientMessageId", "This clientMessageId was already used in another conversation."),
             _ => Invalid("clientMessageId", $"clientMessageId is required, at most {MessageStore.MaxClientMessageIdLength} characters."),
         };
     }
-
-    private static ValidationProblem Invalid(string field, string error) =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [error] });
 }

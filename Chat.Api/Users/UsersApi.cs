@@ -40,8 +40,7 @@ public static class UsersApi
     {
         if (!await contacts.ShareAsync(context.User.GetUserId(), id, cancellationToken))
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
-                detail: "Presence is visible only to users who share a conversation.");
+            return ApiProblems.Forbidden("Presence is visible only to users who share a conversation.");
         }
 
         return TypedResults.Ok(await presence.ReadAsync(id));
