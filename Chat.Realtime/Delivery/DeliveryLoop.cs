@@ -34,22 +34,14 @@ public sealed partial class DeliveryLoop(
         var sequencer = new ConversationSequencer(options.Value.FirstSightWindow, options.Value.GapTimeout, TimeSpan.FromMinutes(10));
         var subscription = await redis.GetSubscriber().SubscribeAsync(MessageFanout.Channel);
         // The queue hands messages over one at a time, in the order Redis delivered them.
-        subscription.OnMessage(message => _work.Writer.TryWrite(new Published(MessageFanout.Read(message.Message))));
-        _ = TickAsync(stoppingToken);
+        subscription.OnMessage(message => Enqueue(message.Message));
 
         try
         {
-            await foreach (var work in _work.Reader.ReadAllAsync(stoppingToken))
-            {
-                try
-                {
-                    await ProcessAsync(sequencer, work, stoppingToken);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    LogDeliveryFailed(e);
-                }
-            }
+            await Task.WhenAll(TickAsync(stoppingToken), ProcessAllAsync(sequencer, stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
         }
         finally
         {
@@ -57,10 +49,38 @@ public sealed partial class DeliveryLoop(
         }
     }
 
+    /// <summary>A malformed publication is dropped with a log line; it must not stop the subscription.</summary>
+    private void Enqueue(RedisValue message)
+    {
+        try
+        {
+            _work.Writer.TryWrite(new Published(MessageFanout.Read(message)));
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            LogMalformed(e);
+        }
+    }
+
+    private async Task ProcessAllAsync(ConversationSequencer sequencer, CancellationToken stoppingToken)
+    {
+        await foreach (var work in _work.Reader.ReadAllAsync(stoppingToken))
+        {
+            try
+            {
+                await ProcessAsync(sequencer, work, stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogDeliveryFailed(e);
+            }
+        }
+    }
+
     private async Task TickAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(25), time);
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             _work.Writer.TryWrite(new Tick());
         }
@@ -110,4 +130,7 @@ public sealed partial class DeliveryLoop(
 
     [LoggerMessage(2, LogLevel.Error, "Delivering a fan-out event failed")]
     private partial void LogDeliveryFailed(Exception exception);
+
+    [LoggerMessage(3, LogLevel.Error, "Dropped a malformed fan-out publication")]
+    private partial void LogMalformed(Exception exception);
 }
