@@ -54,6 +54,55 @@ public sealed class ChatApp : IAsyncLifetime
         RealtimeNodes = await RealtimeNode.DiscoverAsync(_app, expected: 2, cts.Token);
     }
 
+    /// <summary>
+    /// Kills a realtime replica's process tree with SIGKILL: the node says no goodbye, as when a machine dies.
+    /// </summary>
+    public void KillRealtimeNode(RealtimeNode node)
+    {
+        var notifications = App.Services.GetRequiredService<ResourceNotificationService>();
+        Assert.True(notifications.TryGetCurrentState(node.ResourceId, out var current), $"no state for {node.ResourceId}");
+        var pid = Convert.ToInt32(current.Snapshot.Properties.Single(p => p.Name == "executable.pid").Value);
+        System.Diagnostics.Process.GetProcessById(pid).Kill(entireProcessTree: true);
+    }
+
+    /// <summary>Starts a killed replica again and waits until both replicas are healthy; their addresses may change.</summary>
+    public async Task RestartRealtimeNodeAsync(RealtimeNode node)
+    {
+        using var cts = new CancellationTokenSource(StartTimeout);
+        var commands = App.Services.GetRequiredService<ResourceCommandService>();
+        var result = await commands.ExecuteCommandAsync(node.ResourceId, KnownResourceCommands.StartCommand, cts.Token);
+        Assert.True(result.Success, result.Message);
+        var nodes = await RealtimeNode.DiscoverAsync(App, expected: 2, cts.Token);
+
+        // The restarted replica's snapshot can say healthy before its new process listens: ask it directly.
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        foreach (var address in nodes.Select(n => new Uri(n.Address, "/health")))
+        {
+            while (!await AnswersAsync(http, address))
+            {
+                await Task.Delay(200, cts.Token);
+            }
+        }
+
+        RealtimeNodes = nodes;
+    }
+
+    private static async Task<bool> AnswersAsync(HttpClient http, Uri address)
+    {
+        try
+        {
+            return (await http.GetAsync(address)).IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+        catch (TaskCanceledException)
+        {
+            return false;
+        }
+    }
+
     public HttpClient CreateApiClient() => App.CreateHttpClient("api", "http");
 
     public async Task<string> ConnectionStringAsync(string resourceName) =>

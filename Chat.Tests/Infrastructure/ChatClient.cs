@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Chat.Tests.Messages;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Chat.Tests.Infrastructure;
@@ -35,6 +36,23 @@ public sealed class ChatClient : IAsyncDisposable
     public Task<MessageAck> SendAsync(Guid conversationId, string content, string? clientMessageId = null) =>
         Connection.InvokeAsync<MessageAck>("SendMessage",
             new { conversationId, clientMessageId = clientMessageId ?? Guid.NewGuid().ToString(), content }, TestContext.Current.CancellationToken);
+
+    /// <summary>Sends as a well-behaved client does under load: on rate_limited it waits and resends with the same id.</summary>
+    public async Task<MessageAck> SendPacedAsync(Guid conversationId, string content, string? clientMessageId = null)
+    {
+        clientMessageId ??= Guid.NewGuid().ToString();
+        while (true)
+        {
+            try
+            {
+                return await SendAsync(conversationId, content, clientMessageId);
+            }
+            catch (HubException e) when (e.Message.Contains("rate_limited"))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250), TestContext.Current.CancellationToken);
+            }
+        }
+    }
 
     public Task<SyncResult> SyncAsync(IEnumerable<(Guid ConversationId, long AfterSeq)> cursors, int limit = 100) =>
         Connection.InvokeAsync<SyncResult>("Sync",

@@ -1,11 +1,12 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Chat.Tests.Infrastructure;
 
 /// <summary>
-/// One replica of the <c>realtime</c> resource. Aspire's proxy in front of the replicas decides per connection
+/// One healthy replica of the <c>realtime</c> resource. Aspire's proxy in front of the replicas decides per connection
 /// where a client lands, so tests that need a client on a given node use the replica's own address instead.
 /// </summary>
 public sealed record RealtimeNode(string ResourceId, Uri Address)
@@ -16,8 +17,14 @@ public sealed record RealtimeNode(string ResourceId, Uri Address)
         var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
         await foreach (var e in notifications.WatchAsync(cancellationToken))
         {
-            if (e.Resource.Name != "realtime" || e.Snapshot.State?.Text != KnownResourceStates.Running)
+            if (e.Resource.Name != "realtime")
             {
+                continue;
+            }
+
+            if (e.Snapshot.State?.Text != KnownResourceStates.Running || e.Snapshot.HealthStatus != HealthStatus.Healthy)
+            {
+                nodes.Remove(e.ResourceId);
                 continue;
             }
 

@@ -83,7 +83,7 @@ public sealed class CrossNodeMessagingTests(ChatApp chat) : DistributedTest(chat
         try
         {
             // Ten senders on both nodes, 100 messages each, all at once.
-            var sends = clients.SelectMany((client, sender) => Enumerable.Range(0, 100).Select(n => client.SendAsync(group, $"{sender}:{n}")));
+            var sends = clients.SelectMany((client, sender) => Enumerable.Range(0, 100).Select(n => client.SendPacedAsync(group, $"{sender}:{n}")));
             var acks = await Task.WhenAll(sends);
             Assert.Equal(Enumerable.Range(1, 1000).Select(i => (long)i), acks.Select(a => a.Seq).Order());
 
