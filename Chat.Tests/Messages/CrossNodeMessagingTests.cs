@@ -163,6 +163,33 @@ public sealed class CrossNodeMessagingTests(ChatApp chat) : DistributedTest(chat
         Assert.Equal(1, ack.Seq);
     }
 
+    [Fact]
+    public async Task Sending_faster_than_the_per_user_limit_is_refused_until_the_bucket_refills()
+    {
+        var alice = await TestUser.RegisterAsync(Chat);
+        var bob = await TestUser.RegisterAsync(Chat);
+        var conversation = await Conversations.DirectAsync(Chat, alice, bob);
+        await using var client = await ChatClient.ConnectAsync(NodeA, alice.Tokens.AccessToken);
+
+        HubException? limited = null;
+        for (var i = 0; i < 200 && limited is null; i++)
+        {
+            try
+            {
+                await client.SendAsync(conversation, $"flood {i}");
+            }
+            catch (HubException e)
+            {
+                limited = e;
+            }
+        }
+
+        Assert.NotNull(limited);
+        Assert.Contains("rate_limited", limited.Message);
+        await Task.Delay(TimeSpan.FromSeconds(1.5), TestContext.Current.CancellationToken);
+        Assert.True((await client.SendAsync(conversation, "after a pause")).Seq > 0);
+    }
+
     private static async Task AssertHubError(string code, Func<Task> call)
     {
         var error = await Assert.ThrowsAsync<HubException>(call);
