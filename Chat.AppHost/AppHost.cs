@@ -14,6 +14,13 @@ var jwtSigningKey = builder.AddParameter("jwt-signing-key",
     new GenerateParameterDefault { MinLength = 64, Special = false }, secret: true, persist: true)
     .WithDescription("HMAC-SHA256 key that signs access tokens (at least 32 bytes).");
 
+// Firebase Cloud Messaging for offline devices: optional (push is off without a key); the address is for tests.
+var fcmServiceAccount = builder.AddParameter("fcm-service-account",
+        () => builder.Configuration["Parameters:fcm-service-account"] ?? "", secret: true)
+    .WithDescription("Google service-account key (JSON) with Firebase Cloud Messaging rights; empty disables push.");
+var fcmBaseAddress = builder.AddParameter("fcm-base-address",
+    () => builder.Configuration["Parameters:fcm-base-address"] ?? "https://fcm.googleapis.com");
+
 // The only owner of the schema: applies EF Core migrations, then exits; every service waits for it.
 var migrations = builder.AddProject<Projects.Chat_Worker>("migrations", launchProfileName: null)
     .WithArgs("migrate")
@@ -40,6 +47,8 @@ builder.AddProject<Projects.Chat_Worker>("worker")
     .WithReference(chatdb).WaitForCompletion(migrations)
     .WithReference(redis).WaitFor(redis)
     .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
+    .WithEnvironment("Push__ServiceAccountJson", fcmServiceAccount)
+    .WithEnvironment("Push__FcmBaseAddress", fcmBaseAddress)
     .WithHttpHealthCheck("/health");
 
 builder.Build().Run();

@@ -1,5 +1,6 @@
 using Chat.Data.Accounts;
 using Chat.Data.Conversations;
+using Chat.Data.Push;
 using Microsoft.EntityFrameworkCore;
 
 namespace Chat.Data;
@@ -12,6 +13,8 @@ public sealed class ChatDbContext(DbContextOptions<ChatDbContext> options) : DbC
     public DbSet<Conversation> Conversations => Set<Conversation>();
     public DbSet<ConversationMember> ConversationMembers => Set<ConversationMember>();
     public DbSet<Message> Messages => Set<Message>();
+    public DbSet<PushOutboxEntry> PushOutbox => Set<PushOutboxEntry>();
+    public DbSet<PushDelivery> PushDeliveries => Set<PushDelivery>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ChatDbContext).Assembly);

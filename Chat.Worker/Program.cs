@@ -1,5 +1,6 @@
 using Chat.Data;
 using Chat.Worker.Migrations;
+using Chat.Worker.Push;
 
 if (args is [MigrationCommand.Name, ..])
 {
@@ -11,6 +12,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddChatDatabase();
 builder.AddRedisClient("redis");
+builder.Services.AddPush();
 
 var app = builder.Build();
 

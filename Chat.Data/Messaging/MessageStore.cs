@@ -34,6 +34,13 @@ public sealed class MessageStore(NpgsqlDataSource dataSource, TimeProvider time)
         RETURNING seq
         """;
 
+    /// <summary>Only a stored text message (not a resend, edit or delete) notifies offline devices.</summary>
+    private const string OutboxSql = """
+        INSERT INTO push_outbox (kind, conversation_id, message_id, user_id, created_at)
+        SELECT 1, @conversation_id, @id, @sender_id, @sent_at
+        WHERE @kind = 1 AND EXISTS (SELECT 1 FROM messages WHERE id = @id)
+        """;
+
     private const string RecipientsSql =
         "SELECT user_id FROM conversation_members WHERE conversation_id = @conversation_id AND left_seq IS NULL";
 
@@ -58,7 +65,7 @@ public sealed class MessageStore(NpgsqlDataSource dataSource, TimeProvider time)
 
         await using var batch = new NpgsqlBatch(connection, transaction)
         {
-            BatchCommands = { Command(InsertSql, message, id, sentAt), Command(RecipientsSql, message) },
+            BatchCommands = { Command(InsertSql, message, id, sentAt), Command(RecipientsSql, message), Command(OutboxSql, message, id, sentAt) },
         };
         long? seq = null;
         var recipients = new List<Guid>();

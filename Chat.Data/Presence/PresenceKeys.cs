@@ -11,8 +11,13 @@ public static class PresenceKeys
 {
     public static readonly RedisKey Nodes = "chat:presence:nodes";
 
-    /// <summary>Hash: connection id → node id.</summary>
+    /// <summary>Hash: connection id → "nodeId|deviceId" (<see cref="ConnectionValue"/>).</summary>
     public static RedisKey UserConnections(Guid userId) => $"chat:presence:user:{userId:N}";
+
+    public static string ConnectionValue(string nodeId, Guid deviceId) => $"{nodeId}|{deviceId:N}";
+
+    public static Guid? DeviceOf(string connectionValue) =>
+        Guid.TryParse(connectionValue.AsSpan(connectionValue.LastIndexOf('|') + 1), out var deviceId) ? deviceId : null;
 
     public static RedisKey LastSeen(Guid userId) => $"chat:presence:last-seen:{userId:N}";
 

@@ -15,4 +15,18 @@ public sealed class PresenceReader(IConnectionMultiplexer redis)
         var seen = await lastSeen;
         return new PresenceStatus(userId, online, seen.HasValue ? DateTimeOffset.FromUnixTimeMilliseconds((long)seen) : null);
     }
+
+    /// <summary>The devices of these users that hold a connection to some realtime node now.</summary>
+    public async Task<HashSet<Guid>> OnlineDevicesAsync(IEnumerable<Guid> userIds)
+    {
+        var db = redis.GetDatabase();
+        var lookups = userIds.Select(id => db.HashValuesAsync(PresenceKeys.UserConnections(id))).ToList();
+        var online = new HashSet<Guid>();
+        foreach (var values in await Task.WhenAll(lookups))
+        {
+            online.UnionWith(values.Select(v => PresenceKeys.DeviceOf(v.ToString())).OfType<Guid>());
+        }
+
+        return online;
+    }
 }

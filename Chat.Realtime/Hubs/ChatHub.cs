@@ -1,5 +1,6 @@
 using Chat.Data;
 using Chat.Data.Messaging;
+using Chat.Data.Push;
 using Chat.Realtime.Connections;
 using Chat.Realtime.Presence;
 using Chat.ServiceDefaults.Authentication;
@@ -20,7 +21,8 @@ public sealed class ChatHub(
     ChatDbContext db,
     SendRateLimiter rateLimiter,
     LocalConnections connections,
-    PresenceTracker presence) : Hub
+    PresenceTracker presence,
+    TimeProvider time) : Hub
 {
     public const string Path = "/hubs/chat";
     public const int DefaultSyncLimit = 100;
@@ -31,7 +33,7 @@ public sealed class ChatHub(
     public override async Task OnConnectedAsync()
     {
         connections.Add(UserId, Context.ConnectionId, DeviceId);
-        await presence.ConnectedAsync(UserId, Context.ConnectionId);
+        await presence.ConnectedAsync(UserId, DeviceId, Context.ConnectionId);
     }
 
     public override async Task OnDisconnectedAsync(Exception? exception)
@@ -121,6 +123,12 @@ public sealed class ChatHub(
         if (moved == 0)
         {
             return kind == ReceiptKinds.Read ? member.ReadSeq : member.DeliveredSeq;
+        }
+
+        if (kind == ReceiptKinds.Read)
+        {
+            PushOutbox.AddBadgeUpdate(db, userId, conversationId, time.GetUtcNow());
+            await db.SaveChangesAsync(Context.ConnectionAborted);
         }
 
         var others = await OtherMembersAsync(conversationId);

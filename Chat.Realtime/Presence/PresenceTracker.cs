@@ -30,14 +30,14 @@ public sealed class PresenceTracker(
         return 0
         """);
 
-    public async Task ConnectedAsync(Guid userId, string connectionId)
+    public async Task ConnectedAsync(Guid userId, Guid deviceId, string connectionId)
     {
         var count = (long)await redis.GetDatabase().ScriptEvaluateAsync(ConnectScript, new
         {
             user = PresenceKeys.UserConnections(userId),
             nodeSet = PresenceKeys.NodeConnections(node.Id),
             connection = connectionId,
-            node = node.Id,
+            node = PresenceKeys.ConnectionValue(node.Id, deviceId),
             member = Member(userId, connectionId),
         });
         if (count == 1)

@@ -23,6 +23,10 @@ public sealed class ChatApp : IAsyncLifetime
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
 
     private DistributedApplication? _app;
+    private FcmStub? _fcm;
+
+    /// <summary>The local FCM and OAuth stand-in the worker sends to.</summary>
+    public FcmStub Fcm => _fcm ?? throw new InvalidOperationException("The AppHost has not started.");
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The AppHost has not started.");
 
@@ -36,8 +40,13 @@ public sealed class ChatApp : IAsyncLifetime
     private async Task StartAsync()
     {
         using var cts = new CancellationTokenSource(StartTimeout);
+        _fcm = await FcmStub.StartAsync();
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Chat_AppHost>(
-            [$"--Chat:DataDirectory={RepositoryPaths.TestDataDirectory}"], cts.Token);
+        [
+            $"--Chat:DataDirectory={RepositoryPaths.TestDataDirectory}",
+            $"--Parameters:fcm-service-account={_fcm.ServiceAccountJson()}",
+            $"--Parameters:fcm-base-address={_fcm.Address}",
+        ], cts.Token);
         builder.Services.AddLogging(logging => logging
             .SetMinimumLevel(LogLevel.Information)
             .AddFilter("Aspire.Hosting.Dcp", LogLevel.Warning)
@@ -141,12 +150,25 @@ public sealed class ChatApp : IAsyncLifetime
         return string.Join('\n', lines.TakeLast(60));
     }
 
+    /// <summary>Runs a resource command ("stop", "start") on a single-instance resource such as the worker.</summary>
+    public async Task ExecuteCommandAsync(string resourceName, string command)
+    {
+        var resource = App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == resourceName);
+        var result = await App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(resource, command, TestContext.Current.CancellationToken);
+        Assert.True(result.Success, result.Message);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_app is not null)
         {
             await _app.StopAsync();
             await _app.DisposeAsync();
+        }
+
+        if (_fcm is not null)
+        {
+            await _fcm.DisposeAsync();
         }
     }
 }

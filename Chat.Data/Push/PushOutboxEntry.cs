@@ -1,0 +1,27 @@
+namespace Chat.Data.Push;
+
+/// <summary>
+/// Work for the push worker, written in the same transaction as what causes it (a message, a read), so that a
+/// committed message always gets its notifications, whenever and wherever the worker runs.
+/// </summary>
+public sealed class PushOutboxEntry
+{
+    public long Id { get; init; }
+    public PushKind Kind { get; init; }
+    public Guid ConversationId { get; init; }
+
+    /// <summary>The new message, for <see cref="PushKind.Message"/>.</summary>
+    public Guid? MessageId { get; init; }
+
+    /// <summary>Who caused the entry: the sender (not notified) or the reader (whose other devices get a badge update).</summary>
+    public Guid UserId { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset? ProcessedAt { get; set; }
+}
+
+public enum PushKind
+{
+    Message = 1,
+    Badge = 2,
+}
