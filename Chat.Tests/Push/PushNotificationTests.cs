@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Chat.Tests.Auth;
 using Chat.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR.Client;
 
@@ -15,16 +14,16 @@ public sealed class PushNotificationTests(ChatApp chat) : DistributedTest(chat)
         var bob = await TestUser.RegisterAsync(Chat);
         var carol = await TestUser.RegisterAsync(Chat);
         var group = await Conversations.GroupAsync(Chat, alice, [bob, carol]);
-        var bobPhone = await RegisterPushTokenAsync(bob.Tokens, "android", Token("bob-phone"));
-        var bobTablet = await RegisterPushTokenAsync(await bob.LoginAsync(Chat, "tablet"), "ios", Token("bob-tablet"));
-        var carolPhone = await RegisterPushTokenAsync(carol.Tokens, "android", Token("carol-phone"));
+        var bobPhone = await PushDevices.RegisterAsync(Chat, bob.Tokens, "android", PushDevices.Token("bob-phone"));
+        var bobTablet = await PushDevices.RegisterAsync(Chat, await bob.LoginAsync(Chat, "tablet"), "ios", PushDevices.Token("bob-tablet"));
+        var carolPhone = await PushDevices.RegisterAsync(Chat, carol.Tokens, "android", PushDevices.Token("carol-phone"));
         await using var carolOnline = await ChatClient.ConnectAsync(Chat.RealtimeNodes[1], carol.Tokens.AccessToken);
         await using var aliceClient = await ChatClient.ConnectAsync(Chat.RealtimeNodes[0], alice.Tokens.AccessToken);
 
         var ack = await aliceClient.SendAsync(group, "the secret plan");
 
-        await WaitForPushesAsync(bobPhone, 1);
-        await WaitForPushesAsync(bobTablet, 1);
+        await PushDevices.WaitForPushesAsync(Chat, bobPhone, 1);
+        await PushDevices.WaitForPushesAsync(Chat, bobTablet, 1);
         await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
         Assert.Single(Chat.Fcm.For(bobPhone));
         Assert.Single(Chat.Fcm.For(bobTablet));
@@ -48,16 +47,16 @@ public sealed class PushNotificationTests(ChatApp chat) : DistributedTest(chat)
         var alice = await TestUser.RegisterAsync(Chat);
         var bob = await TestUser.RegisterAsync(Chat);
         var conversation = await Conversations.DirectAsync(Chat, alice, bob);
-        var bobTablet = await RegisterPushTokenAsync(await bob.LoginAsync(Chat, "tablet"), "ios", Token("bob-tablet"));
+        var bobTablet = await PushDevices.RegisterAsync(Chat, await bob.LoginAsync(Chat, "tablet"), "ios", PushDevices.Token("bob-tablet"));
         await using var aliceClient = await ChatClient.ConnectAsync(Chat.RealtimeNodes[0], alice.Tokens.AccessToken);
         await aliceClient.SendAsync(conversation, "one");
         var second = await aliceClient.SendAsync(conversation, "two");
-        await WaitForPushesAsync(bobTablet, 2);
+        await PushDevices.WaitForPushesAsync(Chat, bobTablet, 2);
 
         await using var bobPhone = await ChatClient.ConnectAsync(Chat.RealtimeNodes[1], bob.Tokens.AccessToken);
         await bobPhone.Connection.InvokeAsync<long>("MarkRead", new { conversationId = conversation, seq = second.Seq }, TestContext.Current.CancellationToken);
 
-        await WaitForPushesAsync(bobTablet, 3);
+        await PushDevices.WaitForPushesAsync(Chat, bobTablet, 3);
         var badge = Chat.Fcm.For(bobTablet)[2].Message;
         Assert.False(badge.TryGetProperty("notification", out _), "a badge update shows no alert");
         Assert.Equal("badge", badge.GetProperty("data").GetProperty("type").GetString());
@@ -72,11 +71,11 @@ public sealed class PushNotificationTests(ChatApp chat) : DistributedTest(chat)
         var alice = await TestUser.RegisterAsync(Chat);
         var bob = await TestUser.RegisterAsync(Chat);
         var conversation = await Conversations.DirectAsync(Chat, alice, bob);
-        var dead = await RegisterPushTokenAsync(bob.Tokens, "android", Token("unregistered"));
+        var dead = await PushDevices.RegisterAsync(Chat, bob.Tokens, "android", PushDevices.Token("unregistered"));
         using var aliceApi = alice.Api(Chat);
         await aliceApi.PostAsync($"/api/conversations/{conversation}/messages", new { clientMessageId = "x", content = "hello?" });
 
-        await WaitForPushesAsync(dead, 1);
+        await PushDevices.WaitForPushesAsync(Chat, dead, 1);
         using var bobApi = bob.Api(Chat);
         for (var i = 0; i < 100; i++)
         {
@@ -98,31 +97,12 @@ public sealed class PushNotificationTests(ChatApp chat) : DistributedTest(chat)
         var alice = await TestUser.RegisterAsync(Chat);
         var bob = await TestUser.RegisterAsync(Chat);
         var conversation = await Conversations.DirectAsync(Chat, alice, bob);
-        var flaky = await RegisterPushTokenAsync(bob.Tokens, "android", Token("flaky"));
+        var flaky = await PushDevices.RegisterAsync(Chat, bob.Tokens, "android", PushDevices.Token("flaky"));
         using var aliceApi = alice.Api(Chat);
         Assert.Equal(HttpStatusCode.Created, (await aliceApi.PostAsync($"/api/conversations/{conversation}/messages", new { clientMessageId = "x", content = "hi" })).StatusCode);
 
-        await WaitForPushesAsync(flaky, 2);
+        await PushDevices.WaitForPushesAsync(Chat, flaky, 2);
         await Task.Delay(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken);
         Assert.Equal([503, 200], Chat.Fcm.For(flaky).Select(r => r.Status));
-    }
-
-    internal static string Token(string name) => $"{name}-{Guid.NewGuid():N}";
-
-    internal async Task<string> RegisterPushTokenAsync(TokenPair device, string platform, string pushToken)
-    {
-        using var api = new ApiClient(Chat, device.AccessToken);
-        await ApiClient.ReadAsync<JsonElement>(await api.PostAsync("/api/devices", new { platform, pushToken }));
-        return pushToken;
-    }
-
-    internal async Task WaitForPushesAsync(string token, int count, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        while (Chat.Fcm.For(token).Count < count)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{token} got {Chat.Fcm.For(token).Count} of {count} pushes");
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
     }
 }
