@@ -23,13 +23,13 @@ public sealed class WorkerRestartTests(ChatApp chat) : DistributedTest(chat)
         }
 
         await PushDevices.WaitForPushesAsync(Chat, bobPhone, 5);
-        await Chat.ExecuteCommandAsync("worker", "stop");
+        await Chat.StopResourceAsync("worker");
         for (var i = 0; i < 20; i++)
         {
             acks.Add(await aliceClient.SendPacedAsync(conversation, $"while stopped {i}"));
         }
 
-        await Chat.ExecuteCommandAsync("worker", "start");
+        await Chat.StartResourceAsync("worker");
         await PushDevices.WaitForPushesAsync(Chat, bobPhone, 50, TimeSpan.FromSeconds(90));
         await Task.Delay(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken);
 

@@ -67,10 +67,16 @@ public sealed partial class PushDispatcher(
                 return 0;
             }
 
-            foreach (var entry in entries.Where(_ => fcm is not null))
+            if (fcm is not null)
             {
-                var devices = await targets.ForAsync(entry, CancellationToken.None);
-                await Task.WhenAll(devices.Select(device => SendAsync(fcm!, entry, device)));
+                // Every push of the batch goes out at once, so a device whose push is being retried holds up no other.
+                var pushes = new List<(PushOutboxEntry Entry, PushTarget Device)>();
+                foreach (var entry in entries)
+                {
+                    pushes.AddRange((await targets.ForAsync(entry, CancellationToken.None)).Select(device => (entry, device)));
+                }
+
+                await Task.WhenAll(pushes.Select(push => SendAsync(fcm, push.Entry, push.Device)));
             }
 
             var ids = entries.Select(e => e.Id).ToList();
