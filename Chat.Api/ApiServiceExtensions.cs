@@ -3,6 +3,7 @@ using Chat.Api.Conversations;
 using Chat.Data.Messaging;
 using Chat.Api.Devices;
 using Chat.Api.RateLimiting;
+using Chat.Api.Realtime;
 using Chat.Data;
 using Chat.Data.Accounts;
 using Chat.ServiceDefaults.Authentication;
@@ -28,8 +29,16 @@ public static class ApiServiceExtensions
         services.AddOptions<ConversationOptions>().BindConfiguration(ConversationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         // Behind an ingress the client's address arrives in X-Forwarded-For; trusted only from the configured
-        // proxies (loopback by default), so a client cannot pick its own rate-limit partition.
-        services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
+        // proxies (loopback, and the networks in ForwardedHeaders:KnownNetworks, such as the cluster's pod network), so a client cannot pick its own rate-limit partition.
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IConfiguration>((o, configuration) =>
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            foreach (var network in configuration.GetSection("ForwardedHeaders:KnownNetworks").Get<string[]>() ?? [])
+            {
+                o.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+            }
+        });
+        services.AddOptions<RealtimeRegionOptions>().BindConfiguration(RealtimeRegionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();

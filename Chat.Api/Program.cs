@@ -3,6 +3,7 @@ using Chat.Api.Auth;
 using Chat.Api.Conversations;
 using Chat.Api.Messages;
 using Chat.Api.Devices;
+using Chat.Api.Realtime;
 using Chat.Api.Users;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -29,5 +30,6 @@ app.MapUsersApi();
 app.MapDevicesApi();
 app.MapConversationsApi();
 app.MapMessagesApi();
+app.MapRealtimeEndpointApi();
 
 app.Run();

@@ -19,31 +19,55 @@ var fcmServiceAccount = builder.AddParameter("fcm-service-account",
         () => builder.Configuration["Parameters:fcm-service-account"] ?? "", secret: true)
     .WithDescription("Google service-account key (JSON) with Firebase Cloud Messaging rights; empty disables push.");
 var fcmBaseAddress = builder.AddParameter("fcm-base-address",
-    () => builder.Configuration["Parameters:fcm-base-address"] ?? "https://fcm.googleapis.com");
+    () => builder.Configuration["Parameters:fcm-base-address"] ?? "https://fcm.googleapis.com", publishValueAsDefault: true);
+
+// Services read connection strings only (ConnectionStrings__name), so that is all they are given.
+const ReferenceEnvironmentInjectionFlags connectionStringsOnly = ReferenceEnvironmentInjectionFlags.ConnectionString;
 
 // The only owner of the schema: applies EF Core migrations, then exits; every service waits for it.
 var migrations = builder.AddProject<Projects.Chat_Worker>("migrations", launchProfileName: null)
     .WithArgs("migrate")
+    .WithReferenceEnvironment(connectionStringsOnly)
     .WithReference(chatdb).WaitFor(chatdb);
 
-// REST: accounts, conversations, history.
-builder.AddProject<Projects.Chat_Api>("api")
-    .DisableForwardedHeaders()
+// WebSocket nodes; two replicas so that cross-node routing through Redis is always exercised.
+var realtime = builder.AddProject<Projects.Chat_Realtime>("realtime")
+    .WithReplicas(2)
+    .WithReferenceEnvironment(connectionStringsOnly)
     .WithReference(chatdb).WaitForCompletion(migrations)
     .WithReference(redis).WaitFor(redis)
     .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
     .WithHttpHealthCheck("/health");
 
-// WebSocket nodes; two replicas so that cross-node routing through Redis is always exercised.
-builder.AddProject<Projects.Chat_Realtime>("realtime")
-    .WithReplicas(2)
+// REST: accounts, conversations, history, and which realtime address a client should use.
+var api = builder.AddProject<Projects.Chat_Api>("api")
+    .DisableForwardedHeaders()
+    .WithReferenceEnvironment(connectionStringsOnly)
     .WithReference(chatdb).WaitForCompletion(migrations)
     .WithReference(redis).WaitFor(redis)
     .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
     .WithHttpHealthCheck("/health");
+
+// One region here; a deployment lists its regions' public hub addresses (see docs/deploy.md).
+api.WithEnvironment("RealtimeRegions__DefaultRegion", "default")
+    .WithEnvironment("RealtimeRegions__Regions__0__Name", "default");
+if (builder.ExecutionContext.IsPublishMode)
+{
+    var realtimePublicUrl = builder.AddParameter("realtime-public-url", "https://chat.example.com/hubs/chat", publishValueAsDefault: true)
+        .WithDescription("The realtime hub's public address, behind the ingress.");
+    var trustedProxyNetwork = builder.AddParameter("trusted-proxy-network", "10.0.0.0/8", publishValueAsDefault: true)
+        .WithDescription("The network the ingress's requests come from; X-Forwarded-For is trusted from it only.");
+    api.WithEnvironment("RealtimeRegions__Regions__0__Url", realtimePublicUrl)
+        .WithEnvironment("ForwardedHeaders__KnownNetworks__0", trustedProxyNetwork);
+}
+else
+{
+    api.WithEnvironment("RealtimeRegions__Regions__0__Url", ReferenceExpression.Create($"{realtime.GetEndpoint("http")}/hubs/chat"));
+}
 
 // Work that must not block a sender: push notifications, retries, clean-up.
 builder.AddProject<Projects.Chat_Worker>("worker")
+    .WithReferenceEnvironment(connectionStringsOnly)
     .WithReference(chatdb).WaitForCompletion(migrations)
     .WithReference(redis).WaitFor(redis)
     .WithEnvironment("Jwt__SigningKey", jwtSigningKey)

@@ -16,6 +16,7 @@ public sealed class OpenApiDocumentTests(ChatApp chat) : DistributedTest(chat)
     [InlineData("/api/devices", "get", "200")]
     [InlineData("/api/devices", "post", "200")]
     [InlineData("/api/devices/{id}", "delete", "204")]
+    [InlineData("/api/realtime/endpoint", "get", "200")]
     public async Task The_development_document_describes_every_endpoint(string path, string method, string status)
     {
         using var api = new ApiClient(Chat);

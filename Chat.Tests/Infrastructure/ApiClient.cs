@@ -37,6 +37,8 @@ public sealed class ApiClient : IDisposable
     public Task<HttpResponseMessage> PostAsync<T>(string path, T body) =>
         _http.PostAsJsonAsync(path, body, TestContext.Current.CancellationToken);
 
+    public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request) => _http.SendAsync(request, TestContext.Current.CancellationToken);
+
     public Task<HttpResponseMessage> PostAsync(string path) => _http.PostAsync(path, null, TestContext.Current.CancellationToken);
 
     public Task<HttpResponseMessage> PatchAsync<T>(string path, T body) =>

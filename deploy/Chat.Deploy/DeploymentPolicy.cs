@@ -1,0 +1,70 @@
+namespace Chat.Deploy;
+
+/// <summary>
+/// What the Aspire manifest does not say about running in a cluster: replicas (the manifest drops WithReplicas),
+/// scaling, disruption budgets, graceful draining, resources, volume sizes and the public entry point. One record
+/// per resource; a resource not listed gets <see cref="Default"/>.
+/// </summary>
+public sealed record WorkloadPolicy
+{
+    public int Replicas { get; init; } = 1;
+
+    /// <summary>HorizontalPodAutoscaler bounds on CPU; null: a fixed replica count.</summary>
+    public (int Min, int Max)? Autoscale { get; init; }
+
+    /// <summary>Whether a PodDisruptionBudget keeps one pod serving during node drains.</summary>
+    public bool DisruptionBudget { get; init; }
+
+    /// <summary>How long a stopping pod keeps serving while endpoints are updated, before SIGTERM.</summary>
+    public int PreStopSeconds { get; init; } = 5;
+
+    public int TerminationGracePeriodSeconds { get; init; } = 30;
+
+    public string CpuRequest { get; init; } = "100m";
+    public string MemoryRequest { get; init; } = "128Mi";
+    public string CpuLimit { get; init; } = "1";
+    public string MemoryLimit { get; init; } = "512Mi";
+
+    /// <summary>The size of each persistent volume of a container resource.</summary>
+    public string VolumeSize { get; init; } = "1Gi";
+}
+
+public static class DeploymentPolicy
+{
+    public const string Namespace = "chat";
+    public const string ConfigMapName = "chat-config";
+    public const string SecretName = "chat-secrets";
+    public const string TlsSecretName = "chat-tls";
+    public const string IngressClass = "nginx";
+
+    /// <summary>The parameter whose default is the public hub address; the ingress serves its host.</summary>
+    public const string PublicUrlParameter = "realtime-public-url";
+
+    /// <summary>The ingress: path prefix → the resource that serves it.</summary>
+    public static readonly IReadOnlyList<(string Path, string Resource)> Routes = [("/api", "api"), ("/hubs", "realtime")];
+
+    /// <summary>Where the OpenTelemetry collector listens in the cluster (OTLP over gRPC); a plain setting.</summary>
+    public const string OtlpEndpoint = "http://otel-collector.observability:4317";
+
+    public static readonly WorkloadPolicy Default = new();
+
+    private static readonly Dictionary<string, WorkloadPolicy> Policies = new()
+    {
+        ["api"] = new() { Replicas = 2, Autoscale = (2, 10), DisruptionBudget = true },
+
+        // WebSocket clients must move to another pod when one stops: the pod leaves the Service first (preStop),
+        // then closes its connections, and the clients' automatic reconnect lands on the other replicas.
+        ["realtime"] = new()
+        {
+            Replicas = 2, Autoscale = (2, 20), DisruptionBudget = true,
+            PreStopSeconds = 15, TerminationGracePeriodSeconds = 60, MemoryLimit = "1Gi",
+        },
+
+        // Several workers share the push outbox safely (FOR UPDATE SKIP LOCKED, one delivery record per device).
+        ["worker"] = new() { Replicas = 2 },
+        ["postgres"] = new() { CpuRequest = "250m", MemoryRequest = "512Mi", CpuLimit = "2", MemoryLimit = "2Gi", VolumeSize = "20Gi" },
+        ["redis"] = new() { MemoryRequest = "256Mi", MemoryLimit = "1Gi", VolumeSize = "2Gi" },
+    };
+
+    public static WorkloadPolicy For(string resource) => Policies.GetValueOrDefault(resource, Default);
+}

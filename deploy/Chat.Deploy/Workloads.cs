@@ -1,0 +1,204 @@
+using k8s;
+using k8s.Models;
+
+namespace Chat.Deploy;
+
+/// <summary>The Kubernetes objects of one manifest resource, each built from the typed models of KubernetesClient.</summary>
+public sealed class Workloads(AspireManifest manifest, ServicePorts ports, ContainerEnvironment environment)
+{
+    /// <summary>The user the .NET images run as (<c>app</c>): numeric, so the kubelet can check runAsNonRoot.</summary>
+    private const long AppUserId = 1654;
+
+    /// <summary>A project: a Deployment with its Service, or a Job when it serves nothing (it runs to completion).</summary>
+    public IEnumerable<IKubernetesObject<V1ObjectMeta>> ForProject(string name)
+    {
+        var policy = DeploymentPolicy.For(name);
+        var container = ProjectContainer(name);
+        if (!ports.Served(name).Any())
+        {
+            yield return Job(name, container);
+            yield break;
+        }
+
+        container.Ports = ports.Served(name).Select(p => new V1ContainerPort { ContainerPort = p.Port, Name = p.Name }).ToList();
+        container.ReadinessProbe = HttpProbe("/health", periodSeconds: 5, failureThreshold: 3);
+        container.LivenessProbe = HttpProbe("/alive", periodSeconds: 10, failureThreshold: 6);
+        container.StartupProbe = HttpProbe("/alive", periodSeconds: 2, failureThreshold: 60);
+        container.Lifecycle = new V1Lifecycle { PreStop = new V1LifecycleHandler { Sleep = new V1SleepAction { Seconds = policy.PreStopSeconds } } };
+
+        yield return new V1Deployment
+        {
+            ApiVersion = "apps/v1",
+            Kind = "Deployment",
+            Metadata = Metadata(name),
+            Spec = new V1DeploymentSpec
+            {
+                Replicas = policy.Replicas,
+                Selector = new V1LabelSelector { MatchLabels = Selector(name) },
+                Strategy = new V1DeploymentStrategy { Type = "RollingUpdate", RollingUpdate = new V1RollingUpdateDeployment { MaxSurge = "25%", MaxUnavailable = 0 } },
+                Template = PodTemplate(name, container, policy, "Always"),
+            },
+        };
+        yield return Service(name);
+        if (policy.Autoscale is var (min, max))
+        {
+            yield return Autoscaler(name, min, max);
+        }
+
+        if (policy.DisruptionBudget)
+        {
+            yield return new V1PodDisruptionBudget
+            {
+                ApiVersion = "policy/v1",
+                Kind = "PodDisruptionBudget",
+                Metadata = Metadata(name),
+                Spec = new V1PodDisruptionBudgetSpec { MinAvailable = 1, Selector = new V1LabelSelector { MatchLabels = Selector(name) } },
+            };
+        }
+    }
+
+    /// <summary>A container resource (PostgreSQL, Redis): a StatefulSet with a volume claim per volume, and its Service.</summary>
+    public IEnumerable<IKubernetesObject<V1ObjectMeta>> ForContainer(string name)
+    {
+        var resource = manifest.Resource(name);
+        var policy = DeploymentPolicy.For(name);
+        var volumes = (resource["volumes"]?.AsArray() ?? []).Select((v, i) => (Name: i == 0 ? "data" : $"data-{i}", Target: (string)v!["target"]!)).ToList();
+        var served = ports.Served(name).ToList();
+        var container = new V1Container
+        {
+            Name = name,
+            Image = (string)resource["image"]!,
+            Command = resource["entrypoint"] is { } entrypoint ? [(string)entrypoint!] : null,
+            Args = AspireManifest.List(resource["args"]).ToList() is { Count: > 0 } args ? args : null,
+            Env = environment.For(name),
+            Ports = served.Select(p => new V1ContainerPort { ContainerPort = p.Port, Name = p.Name }).ToList(),
+            VolumeMounts = volumes.Select(v => new V1VolumeMount { MountPath = v.Target, Name = v.Name }).ToList(),
+            Resources = Resources(policy),
+            ReadinessProbe = new V1Probe { TcpSocket = new V1TCPSocketAction { Port = served[0].Port }, PeriodSeconds = 5 },
+            LivenessProbe = new V1Probe { TcpSocket = new V1TCPSocketAction { Port = served[0].Port }, PeriodSeconds = 20, FailureThreshold = 6 },
+        };
+
+        yield return new V1StatefulSet
+        {
+            ApiVersion = "apps/v1",
+            Kind = "StatefulSet",
+            Metadata = Metadata(name),
+            Spec = new V1StatefulSetSpec
+            {
+                ServiceName = name,
+                Replicas = 1,
+                Selector = new V1LabelSelector { MatchLabels = Selector(name) },
+                Template = new V1PodTemplateSpec { Metadata = Metadata(name), Spec = new V1PodSpec { Containers = [container], TerminationGracePeriodSeconds = 60 } },
+                VolumeClaimTemplates = volumes.Select(v => new V1PersistentVolumeClaim
+                {
+                    Metadata = new V1ObjectMeta { Name = v.Name },
+                    Spec = new V1PersistentVolumeClaimSpec
+                    {
+                        AccessModes = ["ReadWriteOnce"],
+                        Resources = new V1VolumeResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["storage"] = new(policy.VolumeSize) } },
+                    },
+                }).ToList(),
+            },
+        };
+        yield return Service(name);
+    }
+
+    private V1Container ProjectContainer(string name) => new()
+    {
+        Name = name,
+        Image = ProjectImages.For(manifest, name),
+        ImagePullPolicy = "IfNotPresent",
+        Args = AspireManifest.List(manifest.Resource(name)["args"]).ToList() is { Count: > 0 } args ? args : null,
+        Env =
+        [
+            .. environment.For(name),
+            new V1EnvVar { Name = "OTEL_SERVICE_NAME", Value = name },
+            new V1EnvVar { Name = "OTEL_EXPORTER_OTLP_ENDPOINT", ValueFrom = ContainerEnvironment.Setting("otlp-endpoint") },
+        ],
+        Resources = Resources(DeploymentPolicy.For(name)),
+        SecurityContext = new V1SecurityContext
+        {
+            RunAsNonRoot = true,
+            RunAsUser = AppUserId,
+            RunAsGroup = AppUserId,
+            ReadOnlyRootFilesystem = true,
+            AllowPrivilegeEscalation = false,
+            Capabilities = new V1Capabilities { Drop = ["ALL"] },
+        },
+
+        // The root file system is read-only; .NET still wants a writable temporary folder.
+        VolumeMounts = [new V1VolumeMount { MountPath = "/tmp", Name = "tmp" }],
+    };
+
+    private static V1Job Job(string name, V1Container container) => new()
+    {
+        ApiVersion = "batch/v1",
+        Kind = "Job",
+        Metadata = Metadata(name),
+        Spec = new V1JobSpec
+        {
+            BackoffLimit = 10,
+
+            // Removed a while after it succeeds, so the next `kubectl apply` of a rollout creates it anew: it runs
+            // once per rollout, never once per replica.
+            TtlSecondsAfterFinished = 600,
+            Template = PodTemplate(name, container, DeploymentPolicy.For(name), "OnFailure"),
+        },
+    };
+
+    private static V1PodTemplateSpec PodTemplate(string name, V1Container container, WorkloadPolicy policy, string restartPolicy) => new()
+    {
+        Metadata = Metadata(name),
+        Spec = new V1PodSpec
+        {
+            Containers = [container],
+            RestartPolicy = restartPolicy,
+            TerminationGracePeriodSeconds = policy.TerminationGracePeriodSeconds,
+            AutomountServiceAccountToken = false,
+            SecurityContext = new V1PodSecurityContext { RunAsNonRoot = true, SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" } },
+            Volumes = [new V1Volume { Name = "tmp", EmptyDir = new V1EmptyDirVolumeSource() }],
+        },
+    };
+
+    private V1Service Service(string name) => new()
+    {
+        ApiVersion = "v1",
+        Kind = "Service",
+        Metadata = Metadata(name),
+        Spec = new V1ServiceSpec
+        {
+            Selector = Selector(name),
+            Ports = ports.Served(name).Select(p => new V1ServicePort { Port = p.Port, Name = p.Name, TargetPort = p.Port, Protocol = "TCP" }).ToList(),
+        },
+    };
+
+    private static V2HorizontalPodAutoscaler Autoscaler(string name, int min, int max) => new()
+    {
+        ApiVersion = "autoscaling/v2",
+        Kind = "HorizontalPodAutoscaler",
+        Metadata = Metadata(name),
+        Spec = new V2HorizontalPodAutoscalerSpec
+        {
+            ScaleTargetRef = new V2CrossVersionObjectReference { Kind = "Deployment", Name = name, ApiVersion = "apps/v1" },
+            MinReplicas = min,
+            MaxReplicas = max,
+            Metrics =
+            [
+                new V2MetricSpec { Type = "Resource", Resource = new V2ResourceMetricSource { Name = "cpu", Target = new V2MetricTarget { Type = "Utilization", AverageUtilization = 70 } } },
+            ],
+        },
+    };
+
+    private static V1Probe HttpProbe(string path, int periodSeconds, int failureThreshold) =>
+        new() { HttpGet = new V1HTTPGetAction { Port = "http", Path = path }, PeriodSeconds = periodSeconds, FailureThreshold = failureThreshold, TimeoutSeconds = 3 };
+
+    private static V1ResourceRequirements Resources(WorkloadPolicy policy) => new()
+    {
+        Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new(policy.CpuRequest), ["memory"] = new(policy.MemoryRequest) },
+        Limits = new Dictionary<string, ResourceQuantity> { ["cpu"] = new(policy.CpuLimit), ["memory"] = new(policy.MemoryLimit) },
+    };
+
+    public static V1ObjectMeta Metadata(string name) => new() { Name = name, Labels = Selector(name) };
+
+    private static Dictionary<string, string> Selector(string name) => new() { ["app.kubernetes.io/name"] = name, ["app.kubernetes.io/part-of"] = "chat" };
+}
