@@ -47,6 +47,13 @@ public sealed class ChatApp : IAsyncLifetime
             $"--Parameters:fcm-service-account={_fcm.ServiceAccountJson()}",
             $"--Parameters:fcm-base-address={_fcm.Address}",
         ], cts.Token);
+        // The tests run without the dashboard, so nothing receives OTLP; a service that exports anyway spends
+        // about 15 s flushing to nobody when it stops, which is what the worker-restart test does.
+        foreach (var project in builder.Resources.OfType<ProjectResource>())
+        {
+            builder.CreateResourceBuilder(project).WithEnvironment(context => context.EnvironmentVariables.Remove("OTEL_EXPORTER_OTLP_ENDPOINT"));
+        }
+
         builder.Services.AddLogging(logging => logging
             .SetMinimumLevel(LogLevel.Information)
             .AddFilter("Aspire.Hosting.Dcp", LogLevel.Warning)

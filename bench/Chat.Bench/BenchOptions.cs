@@ -1,0 +1,58 @@
+namespace Chat.Bench;
+
+/// <summary>The command line (--Key value), as bench/run.sh passes it.</summary>
+public sealed class BenchOptions
+{
+    /// <summary>Small sizes and short runs: under a minute, to show the benchmark still works (Chat.Tests runs it).</summary>
+    public bool Quick { get; set; }
+
+    public string Output { get; set; } = "docs/benchmarks.md";
+
+    /// <summary>The command that produced the report, written into it.</summary>
+    public string Command { get; set; } = "bench/run.sh";
+
+    /// <summary>Hand-written notes appended to the report: where the time goes, what changed.</summary>
+    public string? Analysis { get; set; }
+
+    public string ChatApi { get; set; } = "";
+    public string ChatNodes { get; set; } = "";
+    public string ChatPids { get; set; } = "";
+
+    /// <summary>The deployment's access-token signing key, so the generator can sign tokens for many devices.</summary>
+    public string JwtSigningKey { get; set; } = "";
+
+    public string SignalRNodes { get; set; } = "";
+    public string SignalRPids { get; set; } = "";
+    public string SocketIoNodes { get; set; } = "";
+    public string SocketIoPids { get; set; } = "";
+    public string Echo { get; set; } = "";
+    public string EchoPid { get; set; } = "";
+
+    public static IReadOnlyList<Uri> Uris(string list) =>
+        list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(u => new Uri(u)).ToList();
+
+    public static IReadOnlyList<int> Ids(string list) =>
+        list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(int.Parse).ToList();
+}
+
+/// <summary>How big each workload is: the sizes, or the quick mode's.</summary>
+public sealed record BenchSizes(
+    int[] DirectClients,
+    int[] InFlight,
+    TimeSpan WarmUp,
+    TimeSpan Duration,
+    int[] GroupSizes,
+    int GroupMessages,
+    int IdleConnections,
+    int StormUsers,
+    int StormDevicesPerUser,
+    int StormMessages)
+{
+    public static readonly BenchSizes Full = new([100, 1000], [1, 8], TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(10),
+        [100, 1000], 100, 10_000, 1000, 2, 3);
+
+    public static readonly BenchSizes Quick = new([20], [1, 8], TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(1),
+        [20], 5, 100, 20, 2, 2);
+
+    public int Users => Math.Max(DirectClients.Max(), Math.Max(GroupSizes.Max(), StormUsers));
+}

@@ -1,0 +1,70 @@
+using Chat.Bench;
+using Chat.Bench.Targets;
+using Chat.Bench.Workloads;
+using Microsoft.Extensions.Configuration;
+
+// Started by bench/run.sh, which starts the servers and passes their addresses and process ids.
+var options = new ConfigurationBuilder().AddCommandLine(args).Build().Get<BenchOptions>() ?? new BenchOptions();
+var sizes = options.Quick ? BenchSizes.Quick : BenchSizes.Full;
+using var cancellation = new CancellationTokenSource(options.Quick ? TimeSpan.FromMinutes(3) : TimeSpan.FromHours(1));
+var ct = cancellation.Token;
+
+var targets = new List<IBenchTarget>
+{
+    new ChatTarget(new Uri(options.ChatApi), BenchOptions.Uris(options.ChatNodes), options.JwtSigningKey, BenchOptions.Ids(options.ChatPids)),
+    new SignalRPeerTarget(BenchOptions.Uris(options.SignalRNodes), BenchOptions.Ids(options.SignalRPids)),
+    new SocketIoTarget(BenchOptions.Uris(options.SocketIoNodes), BenchOptions.Ids(options.SocketIoPids)),
+    new EchoTarget(new Uri(options.Echo), BenchOptions.Ids(options.EchoPid)),
+};
+var report = new Report(options);
+
+foreach (var target in targets)
+{
+    Console.WriteLine($"== {target.Name}");
+    var users = await target.CreateUsersAsync(sizes.Users, ct);
+    foreach (var clients in sizes.DirectClients)
+    {
+        await using var fleet = await Fleet.ConnectAsync(target, users.Take(clients).ToList(), ct);
+        var direct = await DirectMessages.PrepareAsync(fleet, ct);
+        var peak = 0.0;
+        foreach (var inFlight in sizes.InFlight)
+        {
+            var result = await direct.ClosedLoopAsync(inFlight, sizes.WarmUp, sizes.Duration);
+            report.Add(result);
+            peak = Math.Max(peak, result.Rate);
+        }
+
+        // Half of this system's own peak, so each is loaded alike relative to what it can do.
+        report.Add(await direct.OpenLoopAsync(Math.Max(1, peak / 2), sizes.WarmUp, sizes.Duration));
+    }
+
+    if (target.Routes)
+    {
+        foreach (var members in sizes.GroupSizes)
+        {
+            await using var fleet = await Fleet.ConnectAsync(target, users.Take(members).ToList(), ct);
+            report.Add(await GroupFanout.RunAsync(fleet, sizes.GroupMessages, ct));
+        }
+    }
+
+    if (target is ChatTarget or SignalRPeerTarget)
+    {
+        report.Add(await IdleConnections.RunAsync(target, users, sizes.IdleConnections, dotnetNode: true, ct));
+    }
+    else if (target is SocketIoTarget)
+    {
+        report.Add(await IdleConnections.RunAsync(target, users, sizes.IdleConnections, dotnetNode: false, ct));
+    }
+
+    if (target.Stores)
+    {
+        report.Add(await ReconnectStorm.RunAsync(target, users.Take(sizes.StormUsers).ToList(), sizes.StormDevicesPerUser, sizes.StormMessages, ct));
+    }
+
+    await target.DisposeAsync();
+}
+
+Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Output))!);
+await File.WriteAllTextAsync(options.Output, report.Render(targets.Select(t => t.Name).ToList()), ct);
+Console.WriteLine($"wrote {options.Output}");
+return 0;

@@ -1,0 +1,121 @@
+using System.Globalization;
+using System.Text;
+using Chat.Bench.Workloads;
+
+namespace Chat.Bench;
+
+/// <summary>Writes docs/benchmarks.md: the machine, the command, every result, and the targets as ratios within this run.</summary>
+public sealed class Report(BenchOptions options)
+{
+    private readonly List<WorkloadResult> _results = [];
+    private readonly List<IdleConnections.Result> _connections = [];
+
+    public void Add(WorkloadResult result)
+    {
+        _results.Add(result);
+        Console.WriteLine($"{result.Target,-28} {result.Workload,-55} {result.Rate,10:F0}/s  p50 {result.P50,8:F2}  p99 {result.P99,8:F2}  p99.9 {result.P999,8:F2} ms  errors {result.Errors}");
+    }
+
+    public void Add(IdleConnections.Result result)
+    {
+        _connections.Add(result);
+        Console.WriteLine($"{result.Target,-28} {result.Connections} idle connections: {result.WorkingSetKiBPerConnection:F1} KiB working set, {result.GcHeapKiBPerConnection:F1} KiB GC heap each");
+    }
+
+    /// <summary>Every result whose workload starts with the prefix, for one target.</summary>
+    public IEnumerable<WorkloadResult> Find(string target, string workloadPrefix) =>
+        _results.Where(r => r.Target == target && r.Workload.StartsWith(workloadPrefix, StringComparison.Ordinal));
+
+    public string Render(IReadOnlyList<string> targets)
+    {
+        var text = new StringBuilder();
+        var f = CultureInfo.InvariantCulture;
+        text.AppendLine("# Benchmarks").AppendLine();
+        text.AppendLine(f, $"Produced by `{options.Command}` on {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC{(options.Quick ? " (quick mode: tiny sizes, not for comparison)" : "")}.");
+        text.AppendLine(f, $"Machine: {Environment.ProcessorCount} cores, {MemoryGiB():F1} GiB memory, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}.");
+        text.AppendLine("Everything (servers, peers, load generator) shares this machine, so only ratios within one run mean anything.").AppendLine();
+        text.AppendLine("Latencies are from send to receipt, both timed by the load generator (HdrHistogram, milliseconds). Our system acknowledges each message only after its PostgreSQL commit; the peers store and acknowledge nothing.").AppendLine();
+
+        text.AppendLine("## Targets").AppendLine();
+        text.AppendLine("| target | measured | verdict |").AppendLine("|---|---|---|");
+        foreach (var line in Targets(targets))
+        {
+            text.AppendLine(line);
+        }
+
+        text.AppendLine().AppendLine("## Messages").AppendLine();
+        text.AppendLine("| system | workload | delivered/s | p50 | p99 | p99.9 | errors |").AppendLine("|---|---|---:|---:|---:|---:|---:|");
+        foreach (var r in _results.OrderBy(r => Order(r.Workload)).ThenBy(r => r.Workload, StringComparer.Ordinal).ThenBy(r => targets.ToList().IndexOf(r.Target)))
+        {
+            text.AppendLine(f, $"| {r.Target} | {r.Workload} | {r.Rate:F0} | {r.P50:F2} | {r.P99:F2} | {r.P999:F2} | {r.Errors}{(r.Note is null ? "" : " (" + r.Note + ")")} |");
+        }
+
+        text.AppendLine().AppendLine("## Idle connections on one node").AppendLine();
+        text.AppendLine("| system | connections | connect time | working set before → after | per connection | GC heap before → after | per connection |").AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+        foreach (var c in _connections)
+        {
+            text.AppendLine(f, $"| {c.Target} | {c.Connections} | {c.ConnectTime.TotalSeconds:F1} s | {Mib(c.Before.WorkingSetBytes)} → {Mib(c.After.WorkingSetBytes)} | {c.WorkingSetKiBPerConnection:F1} KiB | {Mib(c.Before.GcHeapBytes)} → {Mib(c.After.GcHeapBytes)} | {(c.GcHeapKiBPerConnection is { } g ? g.ToString("F1", f) + " KiB" : "n/a")} |");
+        }
+
+        if (options.Analysis is { } analysis && File.Exists(analysis))
+        {
+            text.AppendLine().Append(File.ReadAllText(analysis));
+        }
+
+        return text.ToString();
+    }
+
+    private IEnumerable<string> Targets(IReadOnlyList<string> targets)
+    {
+        var ours = targets[0];
+        var f = CultureInfo.InvariantCulture;
+        var direct = _results.Where(r => r.Workload.EndsWith("closed loop, 8 in flight", StringComparison.Ordinal)).ToList();
+        var smallest = direct.Select(r => r.Workload).Order(StringComparer.Ordinal).FirstOrDefault();
+        double Rate(string target) => direct.FirstOrDefault(r => r.Target == target && r.Workload == smallest)?.Rate ?? double.NaN;
+        foreach (var (peer, factor) in new[] { (targets.ElementAtOrDefault(1), 0.8), (targets.ElementAtOrDefault(2), 1.5) })
+        {
+            if (peer is not null)
+            {
+                var ratio = Rate(ours) / Rate(peer);
+                yield return string.Create(f, $"| {smallest}: ours ≥ {factor} × {peer} | {Rate(ours):F0}/s vs {Rate(peer):F0}/s = {ratio:F2} × | {Verdict(ratio >= factor, ratio / factor)} |");
+            }
+        }
+
+        var open = _results.Where(r => r.Target == ours && r.Workload.Contains("open loop", StringComparison.Ordinal)).OrderByDescending(r => r.Workload).FirstOrDefault();
+        if (open is not null)
+        {
+            yield return string.Create(f, $"| {open.Workload}: p99 ≤ 25 ms, p99.9 ≤ 100 ms | p99 {open.P99:F1} ms, p99.9 {open.P999:F1} ms | {Verdict(open.P99 <= 25 && open.P999 <= 100, Math.Min(25 / open.P99, 100 / open.P999))} |");
+        }
+
+        var connections = _connections.FirstOrDefault(c => c.Target == ours);
+        if (connections is not null)
+        {
+            yield return string.Create(f, $"| {connections.Connections} connections on one node: ≤ 20 KiB each | {connections.WorkingSetKiBPerConnection:F1} KiB working set each | {Verdict(connections.WorkingSetKiBPerConnection <= 20, 20 / connections.WorkingSetKiBPerConnection)} |");
+        }
+
+        var fanout = _results.Where(r => r.Target == ours && r.Workload.StartsWith("group fan-out", StringComparison.Ordinal)).LastOrDefault();
+        if (fanout is not null)
+        {
+            yield return string.Create(f, $"| {fanout.Workload}: p99 ≤ 250 ms | p99 {fanout.P99:F1} ms | {Verdict(fanout.P99 <= 250 && fanout.Errors == 0, 250 / fanout.P99)} |");
+        }
+    }
+
+    /// <summary>Met, or missed with how far off: the share of the target reached.</summary>
+    private static string Verdict(bool met, double reached) =>
+        met ? "met" : string.Create(CultureInfo.InvariantCulture, $"**missed**: {reached:P0} of the target");
+
+    private static int Order(string workload) => workload switch
+    {
+        _ when workload.StartsWith("direct", StringComparison.Ordinal) => 0,
+        _ when workload.StartsWith("group", StringComparison.Ordinal) => 1,
+        _ => 2,
+    };
+
+    private static string Mib(long? bytes) => bytes is { } b ? (b / 1024.0 / 1024.0).ToString("F1", CultureInfo.InvariantCulture) + " MiB" : "n/a";
+
+    private static double MemoryGiB()
+    {
+        var line = File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemTotal:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0 / 1024.0;
+    }
+}

@@ -1,0 +1,15 @@
+namespace Chat.Bench.Targets;
+
+// Our hub's wire records (docs/protocol.md), as any client writes them.
+public sealed record SendMessageRequest(Guid ConversationId, string ClientMessageId, string Content);
+public sealed record MessageAck(Guid MessageId, Guid ConversationId, long Seq, DateTimeOffset SentAt);
+public sealed record MessageEvent(Guid MessageId, Guid ConversationId, long Seq, string Kind, Guid SenderId, Guid SenderDeviceId,
+    string ClientMessageId, string? Content, Guid? TargetMessageId, DateTimeOffset SentAt);
+public sealed record SyncCursor(Guid ConversationId, long AfterSeq);
+public sealed record SyncRequest(IReadOnlyList<SyncCursor> Cursors, int Limit);
+public sealed record SyncResult(IReadOnlyList<MessageEvent> Messages, bool HasMore);
+public sealed record RegisterRequest(string Username, string Password, string DisplayName);
+public sealed record RegisterResponse(Guid UserId);
+public sealed record ConversationRequest(string Kind, Guid? UserId = null, string? Title = null, IReadOnlyList<Guid>? MemberIds = null);
+public sealed record ConversationResponse(Guid Id);
+public sealed record ConversationSummary(Guid Id, long LastSeq);

@@ -1,0 +1,62 @@
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Chat.Bench.Targets;
+
+/// <summary>The bare SignalR peer: the same transport, protocol and backplane as ours, minus storage and acknowledgement.</summary>
+public sealed class SignalRPeerTarget(IReadOnlyList<Uri> nodes, IReadOnlyList<int> nodeProcessIds) : IBenchTarget
+{
+    private readonly string _runId = Guid.NewGuid().ToString("N")[..8];
+
+    public string Name => "bare SignalR + Redis";
+
+    public bool Routes => true;
+
+    public bool Stores => false;
+
+    public IReadOnlyList<int> NodeProcessIds => nodeProcessIds;
+
+    public Task<IReadOnlyList<BenchUser>> CreateUsersAsync(int count, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<BenchUser>>(Enumerable.Range(0, count).Select(i => new BenchUser($"{_runId}-{i}", $"u{i}")).ToList());
+
+    public Task<string> DirectChannelAsync(BenchUser from, BenchUser to, CancellationToken cancellationToken) => Task.FromResult("user:" + to.Id);
+
+    public Task<string> GroupChannelAsync(IReadOnlyList<BenchUser> members, CancellationToken cancellationToken) =>
+        Task.FromResult("group:" + Guid.NewGuid().ToString("N"));
+
+    public async Task<IBenchClient> ConnectAsync(BenchUser user, int node, Action<string> onMessage, CancellationToken cancellationToken)
+    {
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(nodes[node % nodes.Count], $"/hubs/forward?user={Uri.EscapeDataString(user.Id)}"), o =>
+            {
+                o.Transports = HttpTransportType.WebSockets;
+                o.SkipNegotiation = true;
+            })
+            .AddMessagePackProtocol()
+            .Build();
+        connection.ServerTimeout = TimeSpan.FromMinutes(2);
+        connection.On<string>("message", onMessage);
+        await connection.StartAsync(cancellationToken);
+        return new Client(connection);
+    }
+
+    public ValueTask DisposeAsync() => default;
+
+    private sealed class Client(HubConnection connection) : IBenchClient
+    {
+        public Task SendAsync(string channel, string payload) => channel.StartsWith("user:", StringComparison.Ordinal)
+            ? connection.SendAsync("SendToUser", channel[5..], payload)
+            : connection.SendAsync("SendToGroup", channel, payload);
+
+        public Task JoinAsync(string channel) => connection.InvokeAsync("Join", channel);
+
+        public Task DropAsync() => connection.StopAsync();
+
+        public Task ReconnectAsync() => connection.StartAsync();
+
+        public Task<int> CatchUpAsync() => Task.FromResult(0);
+
+        public ValueTask DisposeAsync() => connection.DisposeAsync();
+    }
+}

@@ -1,0 +1,33 @@
+using Chat.Bench.Targets;
+
+namespace Chat.Bench.Workloads;
+
+/// <summary>Many idle, authenticated connections on one node: what each costs the node in memory.</summary>
+public static class IdleConnections
+{
+    public sealed record Result(string Target, int Connections, NodeMemory.Sample Before, NodeMemory.Sample After, TimeSpan ConnectTime)
+    {
+        public double WorkingSetKiBPerConnection => (After.WorkingSetBytes - Before.WorkingSetBytes) / 1024.0 / Connections;
+
+        public double? GcHeapKiBPerConnection => After.GcHeapBytes - Before.GcHeapBytes is { } grown ? grown / 1024.0 / Connections : null;
+    }
+
+    /// <summary>Connects <paramref name="connections"/> devices of the given users, all to node 0, and measures that node.</summary>
+    public static async Task<Result> RunAsync(IBenchTarget target, IReadOnlyList<BenchUser> users, int connections, bool dotnetNode, CancellationToken cancellationToken)
+    {
+        var node = target.NodeProcessIds[0];
+        var before = await NodeMemory.ReadAsync(node, dotnetNode);
+        var clients = new IBenchClient[connections];
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+
+        // Node 0 only: every index passed to the target is even.
+        await Parallel.ForAsync(0, connections, new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = cancellationToken },
+            async (i, ct) => clients[i] = await target.ConnectAsync(users[i % users.Count], 0, _ => { }, ct));
+        var connectTime = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+
+        await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
+        var after = await NodeMemory.ReadAsync(node, dotnetNode);
+        await Parallel.ForEachAsync(clients, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (c, _) => await c.DisposeAsync());
+        return new Result(target.Name, connections, before, after, connectTime);
+    }
+}

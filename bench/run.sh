@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Runs the whole benchmark on this machine from a clean checkout and writes docs/benchmarks.md.
+#   bench/run.sh                      the full benchmark (about 15 minutes on 2 cores)
+#   bench/run.sh --quick              tiny sizes, under a minute: shows that it still works (Chat.Tests runs it)
+#   bench/run.sh --output FILE        write the report elsewhere (--quick writes to a temporary file by default)
+#   bench/run.sh --configuration Debug
+# Starts PostgreSQL and Redis (the same local binaries the AppHost runs without containers), our API, two realtime
+# nodes and the worker with production settings, and the peers: two bare SignalR nodes, two socket.io nodes and a
+# Kestrel WebSocket echo; runs every workload against each; stops everything it started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+quick=false output="" configuration=Release
+while [ $# -gt 0 ]; do
+  case $1 in
+    --quick) quick=true ;;
+    --output) output=$2; shift ;;
+    --configuration) configuration=$2; shift ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+command_line="bench/run.sh${*:+ $*}"
+$quick && command_line="bench/run.sh --quick"
+[ -n "$output" ] || { $quick && output=$(mktemp --suffix=.md) || output=docs/benchmarks.md; }
+
+scripts/install-prerequisites.sh
+command -v node >/dev/null || { echo "node and npm are needed for the socket.io peer: apt-get install nodejs npm" >&2; exit 1; }
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
+echo "building ($configuration)..."
+for project in Chat.Api Chat.Realtime Chat.Worker bench/Chat.Bench.Peers bench/Chat.Bench; do
+  dotnet build "$project" -c "$configuration" --nologo --verbosity quiet >/dev/null
+done
+(cd bench/socketio-peer && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+
+run_dir=$root/.data/bench
+rm -rf "$run_dir"
+mkdir -p "$run_dir/logs"
+pids=()
+cleanup() {
+  # Newest first: the services let go of PostgreSQL and Redis before those stop.
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill "${pids[i]}" 2>/dev/null || true; wait "${pids[i]}" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+
+free_port() {
+  local port
+  while :; do
+    port=$(shuf -i 20000-45000 -n 1)
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+  done
+}
+
+# start NAME COMMAND...: runs a server in the background with its output in .data/bench/logs/NAME.log.
+start() {
+  local name=$1; shift
+  "$@" >"$run_dir/logs/$name.log" 2>&1 &
+  pids+=($!)
+  declare -g "pid_$name=$!"
+}
+
+wait_http() {
+  for _ in $(seq 1 120); do
+    curl -fsS -o /dev/null "$1" 2>/dev/null && return
+    sleep 0.5
+  done
+  echo "$1 did not answer; see $run_dir/logs" >&2
+  exit 1
+}
+
+secret() { head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+export REDIS_PASSWORD POSTGRES_PASSWORD
+REDIS_PASSWORD=$(secret) POSTGRES_PASSWORD=$(secret)
+jwt_key=$(secret)$(secret)
+
+redis_port=$(free_port) postgres_port=$(free_port)
+start redis Chat.AppHost/Servers/redis.sh "$run_dir/redis" "$redis_port"
+start postgres Chat.AppHost/Servers/postgres.sh "$run_dir/postgres" "$postgres_port"
+for _ in $(seq 1 60); do
+  (exec 3<>"/dev/tcp/127.0.0.1/$postgres_port") 2>/dev/null && (exec 3<>"/dev/tcp/127.0.0.1/$redis_port") 2>/dev/null && break
+  sleep 0.5
+done
+
+bin() { echo "$root/$1/bin/$configuration/net10.0/$2.dll"; }
+export ConnectionStrings__chatdb="Host=127.0.0.1;Port=$postgres_port;Username=postgres;Password=$POSTGRES_PASSWORD;Database=chatdb"
+export ConnectionStrings__redis="127.0.0.1:$redis_port,password=$REDIS_PASSWORD"
+export Jwt__SigningKey=$jwt_key
+export ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production Logging__LogLevel__Default=Warning
+# The load generator plays thousands of users from one address and sends far above a person's rate: the abuse
+# limits (per address, per user) are raised; nothing else differs from production settings.
+export RateLimits__ClientAddressPermits=100000 RateLimits__UserBurst=100000 RateLimits__UserPermitsPerSecond=100000
+export SendRateLimit__PermitsPerSecond=100000 SendRateLimit__Burst=100000
+
+for _ in $(seq 1 30); do
+  dotnet "$(bin Chat.Worker Chat.Worker)" migrate >"$run_dir/logs/migrations.log" 2>&1 && break
+  sleep 1
+done
+
+api_port=$(free_port) node1_port=$(free_port) node2_port=$(free_port) worker_port=$(free_port)
+start realtime1 env ASPNETCORE_URLS="http://127.0.0.1:$node1_port" dotnet "$(bin Chat.Realtime Chat.Realtime)"
+start realtime2 env ASPNETCORE_URLS="http://127.0.0.1:$node2_port" dotnet "$(bin Chat.Realtime Chat.Realtime)"
+start api env ASPNETCORE_URLS="http://127.0.0.1:$api_port" RealtimeRegions__DefaultRegion=default RealtimeRegions__Regions__0__Name=default \
+  RealtimeRegions__Regions__0__Url="http://127.0.0.1:$node1_port/hubs/chat" dotnet "$(bin Chat.Api Chat.Api)"
+start worker env ASPNETCORE_URLS="http://127.0.0.1:$worker_port" dotnet "$(bin Chat.Worker Chat.Worker)"
+
+peer1_port=$(free_port) peer2_port=$(free_port) echo_port=$(free_port) sio1_port=$(free_port) sio2_port=$(free_port)
+peers=$(bin bench/Chat.Bench.Peers Chat.Bench.Peers)
+start signalr1 env ASPNETCORE_URLS="http://127.0.0.1:$peer1_port" dotnet "$peers"
+start signalr2 env ASPNETCORE_URLS="http://127.0.0.1:$peer2_port" dotnet "$peers"
+start echo env ASPNETCORE_URLS="http://127.0.0.1:$echo_port" dotnet "$peers"
+export REDIS_URL="redis://:$REDIS_PASSWORD@127.0.0.1:$redis_port"
+start socketio1 env PORT="$sio1_port" node bench/socketio-peer/server.js
+start socketio2 env PORT="$sio2_port" node bench/socketio-peer/server.js
+
+for port in "$api_port" "$node1_port" "$node2_port" "$worker_port" "$peer1_port" "$peer2_port" "$echo_port" "$sio1_port" "$sio2_port"; do
+  wait_http "http://127.0.0.1:$port/health"
+done
+
+echo "running workloads$($quick && echo ' (quick)')..."
+dotnet "$(bin bench/Chat.Bench Chat.Bench)" \
+  --Quick "$quick" --Output "$output" --Command "$command_line" --Analysis bench/analysis.md \
+  --ChatApi "http://127.0.0.1:$api_port" --ChatNodes "http://127.0.0.1:$node1_port,http://127.0.0.1:$node2_port" \
+  --ChatPids "$pid_realtime1,$pid_realtime2" --JwtSigningKey "$jwt_key" \
+  --SignalRNodes "http://127.0.0.1:$peer1_port,http://127.0.0.1:$peer2_port" --SignalRPids "$pid_signalr1,$pid_signalr2" \
+  --SocketIoNodes "http://127.0.0.1:$sio1_port,http://127.0.0.1:$sio2_port" --SocketIoPids "$pid_socketio1,$pid_socketio2" \
+  --Echo "http://127.0.0.1:$echo_port" --EchoPid "$pid_echo"
+echo "report: $output"
