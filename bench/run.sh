@@ -4,6 +4,7 @@
 #   bench/run.sh --quick              tiny sizes, under a minute: shows that it still works (Chat.Tests runs it)
 #   bench/run.sh --output FILE        write the report elsewhere (--quick writes to a temporary file by default)
 #   bench/run.sh --configuration Debug
+#   bench/run.sh --only chat,signalr --seconds 5   some systems, other durations: for investigating
 # Starts PostgreSQL and Redis (the same local binaries the AppHost runs without containers), our API, two realtime
 # nodes and the worker with production settings, and the peers: two bare SignalR nodes, two socket.io nodes and a
 # Kestrel WebSocket echo; runs every workload against each; stops everything it started.
@@ -11,18 +12,19 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
-quick=false output="" configuration=Release
+quick=false output="" configuration=Release extra=()
+command_line="bench/run.sh${*:+ $*}"
 while [ $# -gt 0 ]; do
   case $1 in
     --quick) quick=true ;;
+    --only) extra+=(--Only "$2"); shift ;;
+    --seconds) extra+=(--Seconds "$2"); shift ;;
     --output) output=$2; shift ;;
     --configuration) configuration=$2; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
 done
-command_line="bench/run.sh${*:+ $*}"
-$quick && command_line="bench/run.sh --quick"
 [ -n "$output" ] || { $quick && output=$(mktemp --suffix=.md) || output=docs/benchmarks.md; }
 
 scripts/install-prerequisites.sh
@@ -125,5 +127,5 @@ dotnet "$(bin bench/Chat.Bench Chat.Bench)" \
   --ChatPids "$pid_realtime1,$pid_realtime2" --JwtSigningKey "$jwt_key" \
   --SignalRNodes "http://127.0.0.1:$peer1_port,http://127.0.0.1:$peer2_port" --SignalRPids "$pid_signalr1,$pid_signalr2" \
   --SocketIoNodes "http://127.0.0.1:$sio1_port,http://127.0.0.1:$sio2_port" --SocketIoPids "$pid_socketio1,$pid_socketio2" \
-  --Echo "http://127.0.0.1:$echo_port" --EchoPid "$pid_echo"
+  --Echo "http://127.0.0.1:$echo_port" --EchoPid "$pid_echo" "${extra[@]}"
 echo "report: $output"

@@ -14,6 +14,12 @@ public sealed class BenchOptions
     /// <summary>Hand-written notes appended to the report: where the time goes, what changed.</summary>
     public string? Analysis { get; set; }
 
+    /// <summary>Only these systems (chat, signalr, socketio, echo), comma-separated; all when empty. For investigating one.</summary>
+    public string Only { get; set; } = "";
+
+    /// <summary>Overrides the measured duration of each message workload, in seconds.</summary>
+    public double? Seconds { get; set; }
+
     public string ChatApi { get; set; } = "";
     public string ChatNodes { get; set; } = "";
     public string ChatPids { get; set; } = "";

@@ -6,16 +6,21 @@ using Microsoft.Extensions.Configuration;
 // Started by bench/run.sh, which starts the servers and passes their addresses and process ids.
 var options = new ConfigurationBuilder().AddCommandLine(args).Build().Get<BenchOptions>() ?? new BenchOptions();
 var sizes = options.Quick ? BenchSizes.Quick : BenchSizes.Full;
-using var cancellation = new CancellationTokenSource(options.Quick ? TimeSpan.FromMinutes(3) : TimeSpan.FromHours(1));
+if (options.Seconds is { } seconds)
+{
+    sizes = sizes with { Duration = TimeSpan.FromSeconds(seconds) };
+}
+using var cancellation = new CancellationTokenSource(options.Quick ? TimeSpan.FromMinutes(5) : TimeSpan.FromHours(1));
 var ct = cancellation.Token;
 
-var targets = new List<IBenchTarget>
+var only = options.Only.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+var targets = new List<(string Key, Func<IBenchTarget> Create)>
 {
-    new ChatTarget(new Uri(options.ChatApi), BenchOptions.Uris(options.ChatNodes), options.JwtSigningKey, BenchOptions.Ids(options.ChatPids)),
-    new SignalRPeerTarget(BenchOptions.Uris(options.SignalRNodes), BenchOptions.Ids(options.SignalRPids)),
-    new SocketIoTarget(BenchOptions.Uris(options.SocketIoNodes), BenchOptions.Ids(options.SocketIoPids)),
-    new EchoTarget(new Uri(options.Echo), BenchOptions.Ids(options.EchoPid)),
-};
+    ("chat", () => new ChatTarget(new Uri(options.ChatApi), BenchOptions.Uris(options.ChatNodes), options.JwtSigningKey, BenchOptions.Ids(options.ChatPids))),
+    ("signalr", () => new SignalRPeerTarget(BenchOptions.Uris(options.SignalRNodes), BenchOptions.Ids(options.SignalRPids))),
+    ("socketio", () => new SocketIoTarget(BenchOptions.Uris(options.SocketIoNodes), BenchOptions.Ids(options.SocketIoPids))),
+    ("echo", () => new EchoTarget(new Uri(options.Echo), BenchOptions.Ids(options.EchoPid))),
+}.Where(t => only.Length == 0 || only.Contains(t.Key)).Select(t => t.Create()).ToList();
 var report = new Report(options);
 
 foreach (var target in targets)

@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using System.Globalization;
+using Chat.Tests.Infrastructure;
+
+namespace Chat.Tests.Bench;
+
+/// <summary>
+/// Runs the benchmark's quick mode, so that the benchmark cannot rot: it must start every system, run every
+/// workload and count messages. It asserts that work was done, never how fast (this machine is shared and noisy).
+/// </summary>
+[Trait("Category", "Bench")]
+public sealed class BenchmarkQuickModeTests
+{
+    [Fact]
+    public async Task The_quick_benchmark_runs_every_workload_against_every_system_and_counts_messages()
+    {
+        var report = Path.Combine(Path.GetTempPath(), $"chat-bench-{Guid.NewGuid():N}.md");
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+        var start = new ProcessStartInfo("bash", ["bench/run.sh", "--quick", "--configuration", configuration, "--output", report])
+        {
+            WorkingDirectory = RepositoryPaths.Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var errors = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        Assert.True(process.ExitCode == 0, $"bench/run.sh --quick exited with {process.ExitCode}:\n{await errors}\n{await output}");
+
+        var rows = File.ReadAllLines(report).Where(l => l.StartsWith("| ", StringComparison.Ordinal))
+            .Select(l => l.Split('|', StringSplitOptions.TrimEntries)).ToList();
+        File.Delete(report);
+
+        // | system | workload | delivered/s | p50 | p99 | p99.9 | errors |
+        var messageRows = rows.Where(r => r.Length == 9 && double.TryParse(r[3], CultureInfo.InvariantCulture, out _)).ToList();
+        foreach (var system in new[] { "chat (ours)", "bare SignalR + Redis", "socket.io + Redis adapter", "Kestrel WebSocket echo" })
+        {
+            var closedLoop = messageRows.Where(r => r[1] == system && r[2].Contains("closed loop", StringComparison.Ordinal)).ToList();
+            Assert.Equal(2, closedLoop.Count);
+            Assert.All(closedLoop, r => Assert.True(double.Parse(r[3], CultureInfo.InvariantCulture) > 0, $"{system}: {r[2]} delivered nothing"));
+            Assert.Contains(messageRows, r => r[1] == system && r[2].Contains("open loop", StringComparison.Ordinal));
+        }
+
+        var fanouts = messageRows.Where(r => r[2].StartsWith("group fan-out", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, fanouts.Count);
+        var storm = Assert.Single(messageRows, r => r[2].StartsWith("reconnect storm", StringComparison.Ordinal));
+        Assert.Equal("0", storm[7]);
+        Assert.Contains(rows, r => r.Length > 2 && r[1] == "chat (ours)" && r[2] == "100");
+    }
+}
