@@ -41,6 +41,8 @@ public static class RealtimeServiceExtensions
         services.AddSingleton<NodeIdentity>();
         services.AddSingleton<PresenceTracker>();
         services.AddHostedService<DeliveryLoop>();
+        services.AddSingleton<UserEventFanout>();
+        services.AddHostedService(provider => provider.GetRequiredService<UserEventFanout>());
         services.AddHostedService<NodeHeartbeat>();
         return builder;
     }

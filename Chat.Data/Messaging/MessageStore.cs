@@ -10,7 +10,7 @@ namespace Chat.Data.Messaging;
 /// insert rolls the increment back too, so seqs are 1, 2, 3... with no gap. A unique index on
 /// (sender, clientMessageId) makes a resend, on any node, find the first message instead of storing a second.
 /// </summary>
-public sealed class MessageStore(NpgsqlDataSource dataSource, TimeProvider time)
+public sealed partial class MessageStore(NpgsqlDataSource dataSource, TimeProvider time)
 {
     /// <summary>Content is opaque (maybe ciphertext); its UTF-8 form may take at most 64 KiB.</summary>
     public const int MaxContentBytes = 64 * 1024;
@@ -44,12 +44,29 @@ public sealed class MessageStore(NpgsqlDataSource dataSource, TimeProvider time)
     private const string RecipientsSql =
         "SELECT user_id FROM conversation_members WHERE conversation_id = @conversation_id AND left_seq IS NULL";
 
-    public async Task<MessageStoreResult> AppendAsync(NewMessage message, CancellationToken cancellationToken)
+    /// <summary>Appends an event: a new text message by group commit, an edit or delete on its own.</summary>
+    public Task<MessageStoreResult> AppendAsync(NewMessage message, CancellationToken cancellationToken)
     {
-        // PostgreSQL keeps microseconds: the first acknowledgement must equal the one a resend reads back.
+        if (message.Kind == MessageKinds.Text && message.TargetMessageId is null)
+        {
+            var (id, sentAt) = NewIdentity();
+            return GroupCommitAsync(message, id, sentAt, cancellationToken);
+        }
+
+        return AppendOneAsync(message, cancellationToken);
+    }
+
+    /// <summary>PostgreSQL keeps microseconds: the first acknowledgement must equal the one a resend reads back.</summary>
+    private (Guid Id, DateTimeOffset SentAt) NewIdentity()
+    {
         var now = time.GetUtcNow();
         var sentAt = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
-        var id = Guid.CreateVersion7(sentAt);
+        return (Guid.CreateVersion7(sentAt), sentAt);
+    }
+
+    private async Task<MessageStoreResult> AppendOneAsync(NewMessage message, CancellationToken cancellationToken)
+    {
+        var (id, sentAt) = NewIdentity();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 

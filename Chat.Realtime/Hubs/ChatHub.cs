@@ -22,6 +22,7 @@ public sealed class ChatHub(
     SendRateLimiter rateLimiter,
     LocalConnections connections,
     PresenceTracker presence,
+    UserEventFanout userEvents,
     TimeProvider time) : Hub
 {
     public const string Path = "/hubs/chat";
@@ -87,7 +88,7 @@ public sealed class ChatHub(
     public async Task Typing(TypingRequest request)
     {
         var others = await OtherMembersAsync(request.ConversationId);
-        await Clients.Users(others).SendAsync(ChatEvents.Typing, new TypingEvent(request.ConversationId, UserId));
+        await userEvents.PublishAsync(ChatEvents.Typing, new TypingEvent(request.ConversationId, UserId), others);
     }
 
     private async Task<MessageAck> AppendAsync(NewMessage message)
@@ -132,11 +133,11 @@ public sealed class ChatHub(
         }
 
         var others = await OtherMembersAsync(conversationId);
-        await Clients.Users(others).SendAsync(ChatEvents.Receipt, new ReceiptEvent(conversationId, userId, kind, seq));
+        await userEvents.PublishAsync(ChatEvents.Receipt, new ReceiptEvent(conversationId, userId, kind, seq), others);
         return seq;
     }
 
-    private async Task<List<string>> OtherMembersAsync(Guid conversationId)
+    private async Task<List<Guid>> OtherMembersAsync(Guid conversationId)
     {
         var userId = UserId;
         var members = await db.ConversationMembers.AsNoTracking()
@@ -144,7 +145,7 @@ public sealed class ChatHub(
             .Select(m => m.UserId)
             .ToListAsync(Context.ConnectionAborted);
         return members.Contains(userId)
-            ? members.Where(m => m != userId).Select(m => m.ToString()).ToList()
+            ? members.Where(m => m != userId).ToList()
             : throw HubErrors.NotMember();
     }
 }

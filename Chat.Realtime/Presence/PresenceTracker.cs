@@ -1,7 +1,7 @@
 using Chat.Data.Conversations;
 using Chat.Data.Presence;
+using Chat.Realtime.Connections;
 using Chat.Realtime.Hubs;
-using Microsoft.AspNetCore.SignalR;
 using StackExchange.Redis;
 
 namespace Chat.Realtime.Presence;
@@ -12,7 +12,7 @@ namespace Chat.Realtime.Presence;
 /// scripts, so two devices connecting at once on two nodes announce "online" once.
 /// </summary>
 public sealed class PresenceTracker(
-    IConnectionMultiplexer redis, IHubContext<ChatHub> hub, IServiceScopeFactory scopes, NodeIdentity node, TimeProvider time)
+    IConnectionMultiplexer redis, UserEventFanout userEvents, IServiceScopeFactory scopes, NodeIdentity node, TimeProvider time)
 {
     private static readonly LuaScript ConnectScript = LuaScript.Prepare("""
         redis.call('HSET', @user, @connection, @node)
@@ -79,9 +79,6 @@ public sealed class PresenceTracker(
     {
         await using var scope = scopes.CreateAsyncScope();
         var contacts = await scope.ServiceProvider.GetRequiredService<ConversationContacts>().OfAsync(status.UserId, CancellationToken.None);
-        if (contacts.Count > 0)
-        {
-            await hub.Clients.Users(contacts.Select(c => c.ToString())).SendAsync(ChatEvents.Presence, status);
-        }
+        await userEvents.PublishAsync(ChatEvents.Presence, status, contacts);
     }
 }

@@ -1,0 +1,177 @@
+using System.Threading.Channels;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Chat.Data.Messaging;
+
+/// <summary>
+/// Group commit for new text messages: the messages that arrive while one transaction commits go together in the
+/// next, so one round trip and one WAL flush serve many senders, and nobody is acknowledged before the commit.
+/// Each message still takes its own seq from its conversation's row in the same transaction. Batches lock
+/// conversation rows in id order, so two batches (two processes) cannot deadlock. A batch in which any message is
+/// not stored (a resend, a sender who is not a member) is rolled back: those messages take the one-by-one path,
+/// which explains them, and the rest are written again.
+/// </summary>
+public sealed partial class MessageStore : IAsyncDisposable
+{
+    /// <summary>At most this many messages share a transaction; more waiting go in the next.</summary>
+    public const int MaxGroupCommit = 256;
+
+    private const string OutboxBatchSql = """
+        INSERT INTO push_outbox (kind, conversation_id, message_id, user_id, created_at)
+        SELECT 1, x.conversation_id, x.message_id, x.user_id, x.created_at
+        FROM unnest(@conversation_ids, @message_ids, @user_ids, @created_ats) AS x(conversation_id, message_id, user_id, created_at)
+        """;
+
+    private sealed record Pending(NewMessage Message, Guid Id, DateTimeOffset SentAt, TaskCompletionSource<MessageStoreResult> Result);
+
+    private readonly Channel<Pending> _groupCommitQueue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private Task? _groupCommitLoop;
+
+    public async ValueTask DisposeAsync()
+    {
+        _groupCommitQueue.Writer.TryComplete();
+        if (_groupCommitLoop is not null)
+        {
+            await _groupCommitLoop;
+        }
+    }
+
+    private Task<MessageStoreResult> GroupCommitAsync(NewMessage message, Guid id, DateTimeOffset sentAt, CancellationToken cancellationToken)
+    {
+        if (_groupCommitLoop is null)
+        {
+            lock (_groupCommitQueue)
+            {
+                _groupCommitLoop ??= Task.Run(GroupCommitLoopAsync, CancellationToken.None);
+            }
+        }
+
+        var pending = new Pending(message, id, sentAt, new TaskCompletionSource<MessageStoreResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_groupCommitQueue.Writer.TryWrite(pending))
+        {
+            throw new ObjectDisposedException(nameof(MessageStore));
+        }
+
+        // A caller that gives up stops waiting; its message may still be committed, as with any commit in flight.
+        return pending.Result.Task.WaitAsync(cancellationToken);
+    }
+
+    private async Task GroupCommitLoopAsync()
+    {
+        var reader = _groupCommitQueue.Reader;
+        var batch = new List<Pending>(MaxGroupCommit);
+        while (await reader.WaitToReadAsync())
+        {
+            while (batch.Count < MaxGroupCommit && reader.TryRead(out var pending))
+            {
+                batch.Add(pending);
+            }
+
+            await WriteGroupAsync(batch);
+            batch.Clear();
+        }
+    }
+
+    private async Task WriteGroupAsync(List<Pending> batch)
+    {
+        List<Pending> alone;
+        try
+        {
+            var notStored = await TryCommitGroupAsync(batch);
+            alone = notStored.Count == 0 ? [] : [.. notStored, .. await TryCommitGroupAsync(batch.Except(notStored).ToList())];
+        }
+        catch (Exception)
+        {
+            // The batch was rolled back (a lost connection, a deadlock with an edit, anything): the loop must go on,
+            // and each message tries alone, so each caller gets its own outcome.
+            alone = batch.Where(p => !p.Result.Task.IsCompleted).ToList();
+        }
+
+        await Task.WhenAll(alone.Select(AppendAloneAsync));
+    }
+
+    private async Task AppendAloneAsync(Pending pending)
+    {
+        try
+        {
+            pending.Result.TrySetResult(await AppendOneAsync(pending.Message, CancellationToken.None));
+        }
+        catch (Exception e)
+        {
+            pending.Result.TrySetException(e);
+        }
+    }
+
+    /// <summary>Commits the batch if every message is stored, and completes their results; else rolls it back and names those not stored.</summary>
+    private async Task<List<Pending>> TryCommitGroupAsync(List<Pending> batch)
+    {
+        if (batch.Count == 0)
+        {
+            return [];
+        }
+
+        var ordered = batch.OrderBy(p => p.Message.ConversationId).ToList();
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using var command = new NpgsqlBatch(connection, transaction);
+        foreach (var pending in ordered)
+        {
+            command.BatchCommands.Add(Command(InsertSql, pending.Message, pending.Id, pending.SentAt));
+            command.BatchCommands.Add(Command(RecipientsSql, pending.Message));
+        }
+
+        command.BatchCommands.Add(new NpgsqlBatchCommand(OutboxBatchSql)
+        {
+            Parameters =
+            {
+                new("conversation_ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = ordered.Select(p => p.Message.ConversationId).ToArray() },
+                new("message_ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = ordered.Select(p => p.Id).ToArray() },
+                new("user_ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = ordered.Select(p => p.Message.SenderId).ToArray() },
+                new("created_ats", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = ordered.Select(p => p.SentAt).ToArray() },
+            },
+        });
+
+        var stored = new List<(Pending Pending, long Seq, List<Guid> Recipients)>(ordered.Count);
+        var notStored = new List<Pending>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            foreach (var pending in ordered)
+            {
+                long? seq = await reader.ReadAsync() ? reader.GetInt64(0) : null;
+                await reader.NextResultAsync();
+                var recipients = new List<Guid>();
+                while (await reader.ReadAsync())
+                {
+                    recipients.Add(reader.GetGuid(0));
+                }
+
+                await reader.NextResultAsync();
+                if (seq is { } s)
+                {
+                    stored.Add((pending, s, recipients));
+                }
+                else
+                {
+                    notStored.Add(pending);
+                }
+            }
+        }
+
+        if (notStored.Count > 0)
+        {
+            await transaction.RollbackAsync();
+            return notStored;
+        }
+
+        await transaction.CommitAsync();
+        foreach (var (pending, seq, recipients) in stored)
+        {
+            var m = pending.Message;
+            var message = new MessageEvent(pending.Id, m.ConversationId, seq, m.Kind, m.SenderId, m.SenderDeviceId, m.ClientMessageId, m.Content, null, pending.SentAt);
+            pending.Result.TrySetResult(new MessageStoreResult(message, recipients, Duplicate: false, MessageStoreError.None));
+        }
+
+        return [];
+    }
+}

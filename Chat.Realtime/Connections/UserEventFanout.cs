@@ -1,0 +1,85 @@
+using System.Text.Json;
+using Chat.Data.Presence;
+using Chat.Realtime.Hubs;
+using Microsoft.AspNetCore.SignalR;
+using StackExchange.Redis;
+
+namespace Chat.Realtime.Connections;
+
+/// <summary>
+/// Events for users wherever they are connected (presence, typing, receipts): one publication on a Redis channel
+/// that every node reads, each node writing to its own connections of those users. The SignalR backplane's
+/// <c>Clients.Users</c> publishes once per user instead: for a group of 1,000 members, 999 publications per
+/// event, which a burst of connections turned into a Redis backlog that timed out.
+/// </summary>
+public sealed partial class UserEventFanout(
+    IConnectionMultiplexer redis, IHubContext<ChatHub> hub, LocalConnections connections, ILogger<UserEventFanout> logger) : BackgroundService
+{
+    public static readonly RedisChannel Channel = RedisChannel.Literal("chat:user-events");
+
+    private sealed record Envelope(string Event, JsonElement Payload, IReadOnlyList<Guid> Users);
+
+    public async Task PublishAsync<T>(string eventName, T payload, IReadOnlyList<Guid> users)
+    {
+        if (users.Count == 0)
+        {
+            return;
+        }
+
+        var envelope = new Envelope(eventName, JsonSerializer.SerializeToElement(payload, JsonSerializerOptions.Web), users);
+        await redis.GetSubscriber().PublishAsync(Channel, JsonSerializer.SerializeToUtf8Bytes(envelope, JsonSerializerOptions.Web));
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Handled one at a time, in the order Redis delivered them, so a user sees "online" before "offline".
+        var queue = await redis.GetSubscriber().SubscribeAsync(Channel);
+        queue.OnMessage(message => DeliverAsync(message.Message));
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            await queue.UnsubscribeAsync();
+        }
+    }
+
+    private async Task DeliverAsync(RedisValue message)
+    {
+        try
+        {
+            var envelope = JsonSerializer.Deserialize<Envelope>((byte[])message!, JsonSerializerOptions.Web)
+                ?? throw new JsonException("Empty user event.");
+            var local = connections.ConnectionsOf(envelope.Users);
+            if (local.Count == 0)
+            {
+                return;
+            }
+
+            object payload = envelope.Event switch
+            {
+                ChatEvents.Presence => envelope.Payload.Deserialize<PresenceStatus>(JsonSerializerOptions.Web)!,
+                ChatEvents.Typing => envelope.Payload.Deserialize<TypingEvent>(JsonSerializerOptions.Web)!,
+                ChatEvents.Receipt => envelope.Payload.Deserialize<ReceiptEvent>(JsonSerializerOptions.Web)!,
+                _ => throw new JsonException($"Unknown user event '{envelope.Event}'."),
+            };
+
+            // One connection at a time: the lifetime manager writes a single local connection directly.
+            foreach (var connectionId in local)
+            {
+                await hub.Clients.Client(connectionId).SendAsync(envelope.Event, payload);
+            }
+        }
+        catch (JsonException e)
+        {
+            LogMalformed(e);
+        }
+    }
+
+    [LoggerMessage(1, LogLevel.Error, "Dropped a malformed user event")]
+    private partial void LogMalformed(Exception exception);
+}
