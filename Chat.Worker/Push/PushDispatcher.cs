@@ -70,13 +70,8 @@ public sealed partial class PushDispatcher(
             if (fcm is not null)
             {
                 // Every push of the batch goes out at once, so a device whose push is being retried holds up no other.
-                var pushes = new List<(PushOutboxEntry Entry, PushTarget Device)>();
-                foreach (var entry in entries)
-                {
-                    pushes.AddRange((await targets.ForAsync(entry, CancellationToken.None)).Select(device => (entry, device)));
-                }
-
-                await Task.WhenAll(pushes.Select(push => SendAsync(fcm, push.Entry, push.Device)));
+                var pushes = await targets.ForAsync(entries, CancellationToken.None);
+                await Task.WhenAll(pushes.Select(push => SendAsync(fcm, push)));
             }
 
             var ids = entries.Select(e => e.Id).ToList();
@@ -88,8 +83,9 @@ public sealed partial class PushDispatcher(
     }
 
     /// <summary>One device's push; a bad token or an exhausted retry affects only this device.</summary>
-    private async Task SendAsync(FcmClient fcm, PushOutboxEntry entry, PushTarget device)
+    private async Task SendAsync(FcmClient fcm, PushTarget device)
     {
+        var entry = device.Entry;
         var message = entry.Kind == PushKind.Message
             ? FcmMessages.NewMessage(device.PushToken, entry.ConversationId, entry.MessageId!.Value, device.Badge)
             : FcmMessages.BadgeUpdate(device.PushToken, entry.ConversationId, device.Badge);

@@ -29,7 +29,7 @@ public sealed class PushOptions
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 
     [Range(1, 1000)]
-    public int BatchSize { get; set; } = 50;
+    public int BatchSize { get; set; } = 500;
 
     public bool Enabled => !string.IsNullOrWhiteSpace(ServiceAccountJson);
 }

@@ -6,40 +6,74 @@ using Npgsql;
 
 namespace Chat.Worker.Push;
 
-/// <summary>One device to notify, with the badge (unread count) of its user.</summary>
-public sealed record PushTarget(Guid DeviceId, Guid UserId, string PushToken, long Badge);
+/// <summary>One device to notify for an outbox entry, with the badge (unread count) of its user.</summary>
+public sealed record PushTarget(PushOutboxEntry Entry, Guid DeviceId, Guid UserId, string PushToken, long Badge);
 
 /// <summary>
-/// Who gets a push for an outbox entry: the devices with a push token that are connected to no realtime node,
-/// of the other members (a new message) or of the reader (a badge update), minus those already notified.
+/// Who gets a push for a batch of outbox entries: the devices with a push token that are connected to no realtime
+/// node, of the other members (a new message) or of the reader (a badge update), minus those already notified.
+/// A batch costs the same few queries however many entries it has: every message writes an entry, so the
+/// worker must keep up with the message rate.
 /// </summary>
 public sealed class PushTargets(ChatDbContext db, PresenceReader presence)
 {
-    public async Task<List<PushTarget>> ForAsync(PushOutboxEntry entry, CancellationToken cancellationToken)
-    {
-        var users = entry.Kind == PushKind.Message
-            ? await db.ConversationMembers.Where(m => m.ConversationId == entry.ConversationId && m.LeftSeq == null && m.UserId != entry.UserId)
-                .Select(m => m.UserId).ToListAsync(cancellationToken)
-            : [entry.UserId];
-
-        var devices = await db.Devices.AsNoTracking()
-            .Where(d => users.Contains(d.UserId) && d.RevokedAt == null && d.PushToken != null)
-            .Where(d => !db.PushDeliveries.Any(p => p.OutboxId == entry.Id && p.DeviceId == d.Id))
-            .Select(d => new { d.Id, d.UserId, d.PushToken })
-            .ToListAsync(cancellationToken);
-        if (devices.Count == 0)
-        {
-            return [];
-        }
-
-        var online = await presence.OnlineDevicesAsync(devices.Select(d => d.UserId).Distinct());
-        var offline = devices.Where(d => !online.Contains(d.Id)).ToList();
-        var badges = await UnreadCountsAsync(offline.Select(d => d.UserId).Distinct().ToArray(), cancellationToken);
-        return offline.Select(d => new PushTarget(d.Id, d.UserId, d.PushToken!, badges.GetValueOrDefault(d.UserId))).ToList();
-    }
+    private const string DevicesSql = """
+        SELECT o.id, d.id, d.user_id, d.push_token
+        FROM unnest(@outbox_ids, @conversation_ids, @user_ids, @kinds) AS o(id, conversation_id, user_id, kind)
+        JOIN conversation_members m ON m.conversation_id = o.conversation_id AND m.left_seq IS NULL
+             AND CASE WHEN o.kind = 1 THEN m.user_id <> o.user_id ELSE m.user_id = o.user_id END
+        JOIN devices d ON d.user_id = m.user_id AND d.revoked_at IS NULL AND d.push_token IS NOT NULL
+        WHERE NOT EXISTS (SELECT 1 FROM push_deliveries p WHERE p.outbox_id = o.id AND p.device_id = d.id)
+        """;
 
     /// <summary>Unread text messages from others, over all the user's conversations: the app icon's badge.</summary>
-    private async Task<Dictionary<Guid, long>> UnreadCountsAsync(Guid[] userIds, CancellationToken cancellationToken)
+    private const string UnreadSql = """
+        SELECT me.user_id, COUNT(m.id)
+        FROM conversation_members me
+        JOIN messages m ON m.conversation_id = me.conversation_id AND m.seq > me.read_seq AND m.kind = 1
+             AND m.sender_id <> me.user_id AND (me.left_seq IS NULL OR m.seq <= me.left_seq)
+        WHERE me.user_id = ANY(@users)
+        GROUP BY me.user_id
+        """;
+
+    public async Task<List<PushTarget>> ForAsync(IReadOnlyList<PushOutboxEntry> entries, CancellationToken cancellationToken)
+    {
+        var byId = entries.ToDictionary(e => e.Id);
+        var devices = new List<(PushOutboxEntry Entry, Guid DeviceId, Guid UserId, string Token)>();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+            await using (var command = new NpgsqlCommand(DevicesSql, connection))
+            {
+                command.Parameters.AddWithValue("outbox_ids", entries.Select(e => e.Id).ToArray());
+                command.Parameters.AddWithValue("conversation_ids", entries.Select(e => e.ConversationId).ToArray());
+                command.Parameters.AddWithValue("user_ids", entries.Select(e => e.UserId).ToArray());
+                command.Parameters.AddWithValue("kinds", entries.Select(e => (int)e.Kind).ToArray());
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    devices.Add((byId[reader.GetInt64(0)], reader.GetGuid(1), reader.GetGuid(2), reader.GetString(3)));
+                }
+            }
+
+            if (devices.Count == 0)
+            {
+                return [];
+            }
+
+            var online = await presence.OnlineDevicesAsync(devices.Select(d => d.UserId).Distinct());
+            var offline = devices.Where(d => !online.Contains(d.DeviceId)).ToList();
+            var badges = await UnreadCountsAsync(connection, offline.Select(d => d.UserId).Distinct().ToArray(), cancellationToken);
+            return offline.Select(d => new PushTarget(d.Entry, d.DeviceId, d.UserId, d.Token, badges.GetValueOrDefault(d.UserId))).ToList();
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private static async Task<Dictionary<Guid, long>> UnreadCountsAsync(NpgsqlConnection connection, Guid[] userIds, CancellationToken cancellationToken)
     {
         var counts = new Dictionary<Guid, long>();
         if (userIds.Length == 0)
@@ -47,28 +81,12 @@ public sealed class PushTargets(ChatDbContext db, PresenceReader presence)
             return counts;
         }
 
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
+        await using var command = new NpgsqlCommand(UnreadSql, connection);
+        command.Parameters.AddWithValue("users", userIds);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
-            await using var command = new NpgsqlCommand("""
-                SELECT me.user_id, COUNT(m.id)
-                FROM conversation_members me
-                JOIN messages m ON m.conversation_id = me.conversation_id AND m.seq > me.read_seq AND m.kind = 1
-                     AND m.sender_id <> me.user_id AND (me.left_seq IS NULL OR m.seq <= me.left_seq)
-                WHERE me.user_id = ANY(@users)
-                GROUP BY me.user_id
-                """, connection);
-            command.Parameters.AddWithValue("users", userIds);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                counts[reader.GetGuid(0)] = reader.GetInt64(1);
-            }
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
+            counts[reader.GetGuid(0)] = reader.GetInt64(1);
         }
 
         return counts;

@@ -75,6 +75,10 @@ public sealed class ChatTarget(Uri api, IReadOnlyList<Uri> nodes, string signing
         connection.ServerTimeout = TimeSpan.FromMinutes(2);
         var client = new ChatBenchClient(connection, Guid.Parse(user.Id), onMessage, this, user);
         await connection.StartAsync(cancellationToken);
+
+        // The handshake completes before the node has registered the connection; the first invocation's answer
+        // comes after, so from here on every message for this user reaches this client live.
+        await connection.InvokeAsync<SyncResult>("Sync", new SyncRequest([], 1), cancellationToken);
         return client;
     }
 

@@ -38,6 +38,9 @@ public sealed class SignalRPeerTarget(IReadOnlyList<Uri> nodes, IReadOnlyList<in
         connection.ServerTimeout = TimeSpan.FromMinutes(2);
         connection.On<string>("message", onMessage);
         await connection.StartAsync(cancellationToken);
+
+        // As for ours: an answered invocation means the node has registered the connection for its user.
+        await connection.InvokeAsync("Join", "ready", cancellationToken);
         return new Client(connection);
     }
 
