@@ -13,6 +13,9 @@ namespace Chat.Realtime;
 
 public static class RealtimeServiceExtensions
 {
+    /// <summary>How many calls one connection may have in flight; documented in docs/protocol.md.</summary>
+    public const int MaxCallsInFlight = 16;
+
     public static IHostApplicationBuilder AddRealtimeServices(this IHostApplicationBuilder builder)
     {
         builder.AddChatDatabase();
@@ -20,7 +23,15 @@ public static class RealtimeServiceExtensions
         builder.AddChatAuthentication();
 
         var services = builder.Services;
-        services.AddSignalR(options => options.MaximumReceiveMessageSize = 96 * 1024)
+        services.AddSignalR(options =>
+            {
+                options.MaximumReceiveMessageSize = 96 * 1024;
+
+                // A send is answered after its commit; with one call at a time per connection, a client that
+                // sends several messages would wait a commit for each. Calls start in the order they arrive and
+                // queue for group commit in that order, so one connection's messages keep their order in seq.
+                options.MaximumParallelInvocationsPerClient = MaxCallsInFlight;
+            })
             .AddJsonProtocol()
             .AddMessagePackProtocol()
             .AddStackExchangeRedis();

@@ -36,6 +36,10 @@ public static class AuthenticationExtensions
     private static void Configure(JwtBearerOptions bearer, JwtOptions jwt)
     {
         bearer.MapInboundClaims = false;
+
+        // A WebSocket connection keeps its authentication result for as long as it lives: neither the raw token
+        // nor the parsed token object behind the principal is needed after validation.
+        bearer.SaveToken = false;
         bearer.TokenValidationParameters = new TokenValidationParameters
         {
             ValidIssuer = jwt.Issuer,
@@ -64,7 +68,10 @@ public static class AuthenticationExtensions
                 if (await revoked.IsRevokedAsync(context.Principal!.GetDeviceId()))
                 {
                     context.Fail("The device has been signed out.");
+                    return;
                 }
+
+                context.Principal = ChatClaims.Slim(context.Principal!, context.Scheme.Name);
             },
         };
     }

@@ -42,6 +42,24 @@ public sealed class CrossNodeMessagingTests(ChatApp chat) : DistributedTest(chat
     }
 
     [Fact]
+    public async Task Messages_one_connection_sends_without_waiting_keep_their_order_in_seq()
+    {
+        var alice = await TestUser.RegisterAsync(Chat);
+        var bob = await TestUser.RegisterAsync(Chat);
+        var conversation = await Conversations.DirectAsync(Chat, alice, bob);
+        await using var aliceClient = await ChatClient.ConnectAsync(NodeA, alice.Tokens.AccessToken);
+        await using var bobClient = await ChatClient.ConnectAsync(NodeB, bob.Tokens.AccessToken);
+
+        // Sixteen calls in flight at once, as many as a connection may have (docs/protocol.md).
+        var sends = Enumerable.Range(1, 16).Select(i => aliceClient.SendAsync(conversation, $"pipelined {i}")).ToList();
+        var acks = await Task.WhenAll(sends);
+
+        Assert.Equal(Enumerable.Range(1, 16).Select(i => (long)i), acks.Select(a => a.Seq));
+        await bobClient.WaitUntilAsync(c => c.MessagesIn(conversation).Count == 16);
+        Assert.Equal(Enumerable.Range(1, 16).Select(i => $"pipelined {i}"), bobClient.MessagesIn(conversation).Select(m => m.Content));
+    }
+
+    [Fact]
     public async Task Resending_with_the_same_client_id_on_the_other_node_stores_one_message()
     {
         var alice = await TestUser.RegisterAsync(Chat);

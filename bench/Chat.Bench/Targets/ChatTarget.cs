@@ -18,6 +18,7 @@ namespace Chat.Bench.Targets;
 public sealed class ChatTarget(Uri api, IReadOnlyList<Uri> nodes, string signingKey, IReadOnlyList<int> nodeProcessIds) : IBenchTarget
 {
     private static int _nextAddress;
+    private int _userSets;
     private readonly HttpClient _http = new() { BaseAddress = api, Timeout = TimeSpan.FromMinutes(2) };
     private readonly JsonWebTokenHandler _tokens = new();
     private readonly SigningCredentials _credentials = new(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(signingKey)), SecurityAlgorithms.HmacSha256);
@@ -33,10 +34,11 @@ public sealed class ChatTarget(Uri api, IReadOnlyList<Uri> nodes, string signing
 
     public async Task<IReadOnlyList<BenchUser>> CreateUsersAsync(int count, CancellationToken cancellationToken)
     {
+        var prefix = $"b{_runId}{Interlocked.Increment(ref _userSets)}x";
         var users = new BenchUser[count];
         await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (i, ct) =>
         {
-            var name = $"b{_runId}{i}";
+            var name = prefix + i;
             using var request = new HttpRequestMessage(HttpMethod.Post, "/api/auth/register")
             {
                 Content = JsonContent.Create(new RegisterRequest(name, "bench-password-" + _runId, name)),
