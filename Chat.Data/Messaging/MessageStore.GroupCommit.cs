@@ -5,8 +5,8 @@ using NpgsqlTypes;
 namespace Chat.Data.Messaging;
 
 /// <summary>
-/// Group commit for new text messages: the messages that arrive while one transaction commits go together in the
-/// next, so one round trip and one WAL flush serve many senders, and nobody is acknowledged before the commit.
+/// Group commit for new text messages: the messages that arrive while a writer's transaction commits go together in the
+/// writer's next, so one round trip and one WAL flush serve many senders, and nobody is acknowledged before the commit.
 /// Each message still takes its own seq from its conversation's row in the same transaction. Batches lock
 /// conversation rows in id order, so two batches (two processes) cannot deadlock. A batch in which any message is
 /// not stored (a resend, a sender who is not a member) is rolled back: those messages take the one-by-one path,
@@ -25,30 +25,43 @@ public sealed partial class MessageStore : IAsyncDisposable
 
     private sealed record Pending(NewMessage Message, Guid Id, DateTimeOffset SentAt, TaskCompletionSource<MessageStoreResult> Result);
 
-    private readonly Channel<Pending> _groupCommitQueue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
-    private Task? _groupCommitLoop;
+    /// <summary>
+    /// Writers that commit side by side, so that more than one PostgreSQL backend works at a time. A conversation
+    /// always goes to the same writer, which keeps its messages in arrival order.
+    /// </summary>
+    private static readonly int GroupCommitWriters = Math.Clamp(Environment.ProcessorCount * 2, 2, 8);
+
+    private readonly Channel<Pending>[] _groupCommitQueues = Enumerable.Range(0, GroupCommitWriters)
+        .Select(_ => Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true })).ToArray();
+
+    private Task[]? _groupCommitLoops;
 
     public async ValueTask DisposeAsync()
     {
-        _groupCommitQueue.Writer.TryComplete();
-        if (_groupCommitLoop is not null)
+        foreach (var queue in _groupCommitQueues)
         {
-            await _groupCommitLoop;
+            queue.Writer.TryComplete();
+        }
+
+        if (_groupCommitLoops is not null)
+        {
+            await Task.WhenAll(_groupCommitLoops);
         }
     }
 
     private Task<MessageStoreResult> GroupCommitAsync(NewMessage message, Guid id, DateTimeOffset sentAt, CancellationToken cancellationToken)
     {
-        if (_groupCommitLoop is null)
+        if (_groupCommitLoops is null)
         {
-            lock (_groupCommitQueue)
+            lock (_groupCommitQueues)
             {
-                _groupCommitLoop ??= Task.Run(GroupCommitLoopAsync, CancellationToken.None);
+                _groupCommitLoops ??= _groupCommitQueues.Select(queue => Task.Run(() => GroupCommitLoopAsync(queue.Reader), CancellationToken.None)).ToArray();
             }
         }
 
         var pending = new Pending(message, id, sentAt, new TaskCompletionSource<MessageStoreResult>(TaskCreationOptions.RunContinuationsAsynchronously));
-        if (!_groupCommitQueue.Writer.TryWrite(pending))
+        var queue = _groupCommitQueues[(int)((uint)message.ConversationId.GetHashCode() % (uint)_groupCommitQueues.Length)];
+        if (!queue.Writer.TryWrite(pending))
         {
             throw new ObjectDisposedException(nameof(MessageStore));
         }
@@ -57,9 +70,8 @@ public sealed partial class MessageStore : IAsyncDisposable
         return pending.Result.Task.WaitAsync(cancellationToken);
     }
 
-    private async Task GroupCommitLoopAsync()
+    private async Task GroupCommitLoopAsync(ChannelReader<Pending> reader)
     {
-        var reader = _groupCommitQueue.Reader;
         var batch = new List<Pending>(MaxGroupCommit);
         while (await reader.WaitToReadAsync())
         {
