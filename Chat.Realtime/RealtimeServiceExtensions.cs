@@ -6,7 +6,6 @@ using Chat.Realtime.Hubs;
 using Chat.Realtime.Presence;
 using Chat.ServiceDefaults.Authentication;
 using Microsoft.AspNetCore.SignalR;
-using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
 using StackExchange.Redis;
 
 namespace Chat.Realtime;
@@ -34,13 +33,12 @@ public static class RealtimeServiceExtensions
             })
             .AddJsonProtocol()
             .AddMessagePackProtocol()
-            .AddStackExchangeRedis();
-        // The backplane shares Aspire's instrumented connection instead of opening its own.
-        services.AddOptions<RedisOptions>().Configure<IServiceProvider>((options, provider) =>
-        {
-            options.Configuration.ChannelPrefix = RedisChannel.Literal("chat:signalr");
-            options.ConnectionFactory = _ => Task.FromResult(provider.GetRequiredService<IConnectionMultiplexer>());
-        });
+
+            // The backplane has a connection of its own. Sharing Aspire's traced one crashed the node on every
+            // shutdown: the tracing instrumentation is disposed before the backplane unsubscribes through it.
+            .AddStackExchangeRedis(
+                builder.Configuration.GetConnectionString("redis") ?? throw new InvalidOperationException("ConnectionStrings:redis is not set."),
+                options => options.Configuration.ChannelPrefix = RedisChannel.Literal("chat:signalr"));
         services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
 
         services.AddChatMessaging();
