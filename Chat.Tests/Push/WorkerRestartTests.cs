@@ -1,5 +1,6 @@
 using Chat.Tests.Infrastructure;
 using Chat.Tests.Messages;
+using Npgsql;
 
 namespace Chat.Tests.Push;
 
@@ -8,7 +9,7 @@ namespace Chat.Tests.Push;
 public sealed class WorkerRestartTests(ChatApp chat) : DistributedTest(chat)
 {
     [Fact]
-    public async Task A_worker_stopped_mid_burst_and_started_again_sends_every_push_exactly_once()
+    public async Task A_worker_stopped_mid_burst_and_started_again_sends_every_push_exactly_once_and_cleans_up_old_entries()
     {
         var alice = await TestUser.RegisterAsync(Chat);
         var bob = await TestUser.RegisterAsync(Chat);
@@ -29,6 +30,12 @@ public sealed class WorkerRestartTests(ChatApp chat) : DistributedTest(chat)
             acks.Add(await aliceClient.SendPacedAsync(conversation, $"while stopped {i}"));
         }
 
+        // An entry processed long ago, as the stopped worker's history would hold: the worker cleans it up at start.
+        await using var db = new NpgsqlConnection(await Chat.ConnectionStringAsync("chatdb"));
+        await db.OpenAsync(TestContext.Current.CancellationToken);
+        var oldEntry = await InsertProcessedEntryAsync(db, conversation, alice.Id, DateTimeOffset.UtcNow.AddDays(-2));
+        var recentEntry = await InsertProcessedEntryAsync(db, conversation, alice.Id, DateTimeOffset.UtcNow.AddHours(-1));
+
         await Chat.StartResourceAsync("worker");
         await PushDevices.WaitForPushesAsync(Chat, bobPhone, 50, TimeSpan.FromSeconds(90));
         await Task.Delay(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken);
@@ -36,5 +43,31 @@ public sealed class WorkerRestartTests(ChatApp chat) : DistributedTest(chat)
         var pushed = Chat.Fcm.For(bobPhone).Select(r => Guid.Parse(r.Message.GetProperty("data").GetProperty("messageId").GetString()!)).ToList();
         Assert.Equal(50, pushed.Count);
         Assert.Equal(acks.Select(a => a.MessageId).Order(), pushed.Order());
+
+        Assert.Equal(0L, await CountAsync(db, "SELECT count(*) FROM push_outbox WHERE id = @id", oldEntry));
+        Assert.Equal(0L, await CountAsync(db, "SELECT count(*) FROM push_deliveries WHERE outbox_id = @id", oldEntry));
+        Assert.Equal(1L, await CountAsync(db, "SELECT count(*) FROM push_outbox WHERE id = @id", recentEntry));
+    }
+
+    private static async Task<long> InsertProcessedEntryAsync(NpgsqlConnection db, Guid conversation, Guid userId, DateTimeOffset processedAt)
+    {
+        await using var insert = new NpgsqlCommand("""
+            WITH entry AS (
+                INSERT INTO push_outbox (kind, conversation_id, message_id, user_id, created_at, processed_at)
+                VALUES (2, @conversation, NULL, @user, @at, @at) RETURNING id),
+            delivery AS (INSERT INTO push_deliveries (outbox_id, device_id, sent_at) SELECT id, gen_random_uuid(), @at FROM entry)
+            SELECT id FROM entry
+            """, db);
+        insert.Parameters.AddWithValue("conversation", conversation);
+        insert.Parameters.AddWithValue("user", userId);
+        insert.Parameters.AddWithValue("at", processedAt);
+        return (long)(await insert.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
+    }
+
+    private static async Task<long> CountAsync(NpgsqlConnection db, string sql, long id)
+    {
+        await using var command = new NpgsqlCommand(sql, db);
+        command.Parameters.AddWithValue("id", id);
+        return (long)(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
     }
 }

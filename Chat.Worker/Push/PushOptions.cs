@@ -31,5 +31,12 @@ public sealed class PushOptions
     [Range(1, 1000)]
     public int BatchSize { get; set; } = 500;
 
+    /// <summary>How long processed outbox entries are kept (for looking into a push), before clean-up deletes them.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "365.00:00:00")]
+    public TimeSpan RetainProcessedFor { get; set; } = TimeSpan.FromDays(1);
+
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan CleanupInterval { get; set; } = TimeSpan.FromHours(1);
+
     public bool Enabled => !string.IsNullOrWhiteSpace(ServiceAccountJson);
 }

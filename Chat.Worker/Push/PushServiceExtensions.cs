@@ -16,6 +16,7 @@ public static class PushServiceExtensions
         services.AddSingleton<FcmCredentials>();
         services.AddScoped<PushTargets>();
         services.AddHostedService<PushDispatcher>();
+        services.AddHostedService<PushOutboxCleanup>();
 
         // FCM's documented handling: retry 429 and 5xx with exponential backoff and jitter, honouring Retry-After,
         // up to a limit. It replaces the service defaults' standard handler for this client only; removing a
