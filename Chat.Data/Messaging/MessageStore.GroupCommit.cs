@@ -179,9 +179,7 @@ public sealed partial class MessageStore : IAsyncDisposable
         await transaction.CommitAsync();
         foreach (var (pending, seq, recipients) in stored)
         {
-            var m = pending.Message;
-            var message = new MessageEvent(pending.Id, m.ConversationId, seq, m.Kind, m.SenderId, m.SenderDeviceId, m.ClientMessageId, m.Content, null, pending.SentAt);
-            pending.Result.TrySetResult(new MessageStoreResult(message, recipients, Duplicate: false, MessageStoreError.None));
+            pending.Result.TrySetResult(Stored(pending.Message, pending.Id, seq, pending.SentAt, recipients));
         }
 
         return [];

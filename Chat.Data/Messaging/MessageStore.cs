@@ -112,10 +112,14 @@ public sealed partial class MessageStore(NpgsqlDataSource dataSource, TimeProvid
         }
 
         await transaction.CommitAsync(cancellationToken);
-        var stored = new MessageEvent(id, message.ConversationId, seq.Value, message.Kind, message.SenderId, message.SenderDeviceId,
-            message.ClientMessageId, message.Kind == MessageKinds.Delete ? null : message.Content, message.TargetMessageId, sentAt);
-        return new MessageStoreResult(stored, recipients, Duplicate: false, MessageStoreError.None);
+        return Stored(message, id, seq.Value, sentAt, recipients);
     }
+
+    /// <summary>The outcome of a committed append: the event as it was stored (a delete keeps no content).</summary>
+    private static MessageStoreResult Stored(NewMessage message, Guid id, long seq, DateTimeOffset sentAt, IReadOnlyList<Guid> recipients) =>
+        new(new MessageEvent(id, message.ConversationId, seq, message.Kind, message.SenderId, message.SenderDeviceId, message.ClientMessageId,
+                message.Kind == MessageKinds.Delete ? null : message.Content, message.TargetMessageId, sentAt),
+            recipients, Duplicate: false, MessageStoreError.None);
 
     /// <summary>Committed events of a conversation in a seq range, with its current members: fills a gap a node saw in the fan-out.</summary>
     public async Task<(List<MessageEvent> Messages, List<Guid> Recipients)> ReadRangeAsync(Guid conversationId, long fromSeq, long toSeq, CancellationToken cancellationToken)

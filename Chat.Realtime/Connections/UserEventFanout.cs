@@ -68,11 +68,7 @@ public sealed partial class UserEventFanout(
                 _ => throw new JsonException($"Unknown user event '{envelope.Event}'."),
             };
 
-            // One connection at a time: the lifetime manager writes a single local connection directly.
-            foreach (var connectionId in local)
-            {
-                await hub.Clients.Client(connectionId).SendAsync(envelope.Event, payload);
-            }
+            await hub.SendToLocalAsync(local, envelope.Event, payload);
         }
         catch (JsonException e)
         {

@@ -120,13 +120,7 @@ public sealed partial class DeliveryLoop(
             activity?.SetTag("chat.conversation_id", envelope.Event.ConversationId);
             activity?.SetTag("chat.seq", envelope.Event.Seq);
             activity?.SetTag("chat.connections", local.Count);
-            // One connection at a time: the Redis lifetime manager writes a single local connection directly, but
-            // sends a list of connections through Redis, even those on this node.
-            foreach (var connectionId in local)
-            {
-                await hub.Clients.Client(connectionId).SendAsync(ChatEvents.Message, envelope.Event);
-            }
-
+            await hub.SendToLocalAsync(local, ChatEvents.Message, envelope.Event);
             metrics.Delivered(local.Count, time.GetUtcNow() - envelope.Event.SentAt);
         }
     }

@@ -164,9 +164,8 @@ public sealed class ChatApp : IAsyncLifetime
     /// </summary>
     public async Task StopResourceAsync(string resourceName)
     {
-        var resource = App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == resourceName);
         await App.Services.GetRequiredService<ResourceCommandService>()
-            .ExecuteCommandAsync(resource, KnownResourceCommands.StopCommand, TestContext.Current.CancellationToken);
+            .ExecuteCommandAsync(Resource(resourceName), KnownResourceCommands.StopCommand, TestContext.Current.CancellationToken);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(60));
         await App.Services.GetRequiredService<ResourceNotificationService>().WaitForResourceAsync(resourceName,
@@ -176,11 +175,13 @@ public sealed class ChatApp : IAsyncLifetime
     /// <summary>Starts a stopped single-instance resource again.</summary>
     public async Task StartResourceAsync(string resourceName)
     {
-        var resource = App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == resourceName);
         var result = await App.Services.GetRequiredService<ResourceCommandService>()
-            .ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand, TestContext.Current.CancellationToken);
+            .ExecuteCommandAsync(Resource(resourceName), KnownResourceCommands.StartCommand, TestContext.Current.CancellationToken);
         Assert.True(result.Success, result.Message);
     }
+
+    private IResource Resource(string name) =>
+        App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == name);
 
     public async ValueTask DisposeAsync()
     {

@@ -12,14 +12,15 @@ namespace Chat.Deploy;
 /// </summary>
 public sealed class KustomizeLayout(AspireManifest manifest)
 {
+    private readonly ServicePorts _ports = new(manifest);
+
     public const string SecretsFolder = "secrets";
     public const string ConfigFile = "config.env";
 
     /// <summary>Every generated file, by its path relative to the output folder.</summary>
     public SortedDictionary<string, string> Files()
     {
-        var ports = new ServicePorts(manifest);
-        var workloads = new Workloads(manifest, ports, new ContainerEnvironment(manifest, new ManifestExpressions(manifest, ports)));
+        var workloads = new Workloads(manifest, _ports, new ContainerEnvironment(manifest, new ManifestExpressions(manifest, _ports)));
         var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var folders = new List<string>();
 
@@ -105,7 +106,6 @@ public sealed class KustomizeLayout(AspireManifest manifest)
     {
         var host = new Uri(manifest.DefaultValue(DeploymentPolicy.PublicUrlParameter)
             ?? throw new InvalidDataException($"The parameter {DeploymentPolicy.PublicUrlParameter} needs a published default.")).Host;
-        var ports = new ServicePorts(manifest);
         return new V1Ingress
         {
             ApiVersion = "networking.k8s.io/v1",
@@ -141,7 +141,7 @@ public sealed class KustomizeLayout(AspireManifest manifest)
                                     Service = new V1IngressServiceBackend
                                     {
                                         Name = route.Resource,
-                                        Port = new V1ServiceBackendPort { Number = ports.PortOf(route.Resource, "http") },
+                                        Port = new V1ServiceBackendPort { Number = _ports.PortOf(route.Resource, "http") },
                                     },
                                 },
                             }).ToList(),

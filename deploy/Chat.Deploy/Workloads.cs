@@ -14,13 +14,14 @@ public sealed class Workloads(AspireManifest manifest, ServicePorts ports, Conta
     {
         var policy = DeploymentPolicy.For(name);
         var container = ProjectContainer(name);
-        if (!ports.Served(name).Any())
+        var served = ports.Served(name).ToList();
+        if (served.Count == 0)
         {
             yield return Job(name, container);
             yield break;
         }
 
-        container.Ports = ports.Served(name).Select(p => new V1ContainerPort { ContainerPort = p.Port, Name = p.Name }).ToList();
+        container.Ports = served.Select(p => new V1ContainerPort { ContainerPort = p.Port, Name = p.Name }).ToList();
         container.ReadinessProbe = HttpProbe("/health", periodSeconds: 5, failureThreshold: 3);
         container.LivenessProbe = HttpProbe("/alive", periodSeconds: 10, failureThreshold: 6);
         container.StartupProbe = HttpProbe("/alive", periodSeconds: 2, failureThreshold: 60);

@@ -1,6 +1,3 @@
-using System.Net.WebSockets;
-using System.Text;
-
 namespace Chat.Bench.Targets;
 
 /// <summary>Raw Kestrel WebSocket echo: each client's frames come straight back to it. No routing: the floor.</summary>
@@ -33,68 +30,36 @@ public sealed class EchoTarget(Uri address, IReadOnlyList<int> nodeProcessIds) :
 
     private sealed class Client(Uri address, Action<string> onMessage) : IBenchClient
     {
-        private readonly SemaphoreSlim _sending = new(1, 1);
-        private ClientWebSocket _socket = new();
-        private Task _receiving = Task.CompletedTask;
+        private TextWebSocket? _socket;
 
-        public async Task SendAsync(string channel, string payload)
-        {
-            await _sending.WaitAsync();
-            try
-            {
-                await _socket.SendAsync(Encoding.UTF8.GetBytes(payload), WebSocketMessageType.Text, true, CancellationToken.None);
-            }
-            finally
-            {
-                _sending.Release();
-            }
-        }
+        public Task SendAsync(string channel, string payload) => _socket!.SendAsync(payload);
 
         public Task JoinAsync(string channel) => Task.CompletedTask;
 
-        public async Task DropAsync()
-        {
-            await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
-            await _receiving;
-        }
+        public Task DropAsync() => _socket!.CloseAsync();
 
         public async Task ReconnectAsync()
         {
-            _socket = new ClientWebSocket();
-            await _socket.ConnectAsync(address, CancellationToken.None);
-            _receiving = ReceiveAsync(_socket);
+            if (_socket is not null)
+            {
+                await _socket.DisposeAsync();
+            }
+
+            _socket = new TextWebSocket();
+            await _socket.ConnectAsync(address, text =>
+            {
+                onMessage(text);
+                return Task.CompletedTask;
+            });
         }
 
         public Task<int> CatchUpAsync() => Task.FromResult(0);
 
         public async ValueTask DisposeAsync()
         {
-            if (_socket.State == WebSocketState.Open)
+            if (_socket is not null)
             {
-                await DropAsync();
-            }
-
-            _socket.Dispose();
-        }
-
-        private async Task ReceiveAsync(ClientWebSocket socket)
-        {
-            var buffer = new byte[64 * 1024];
-            try
-            {
-                while (true)
-                {
-                    var received = await socket.ReceiveAsync(buffer, CancellationToken.None);
-                    if (received.MessageType == WebSocketMessageType.Close)
-                    {
-                        return;
-                    }
-
-                    onMessage(Encoding.UTF8.GetString(buffer, 0, received.Count));
-                }
-            }
-            catch (WebSocketException)
-            {
+                await _socket.DisposeAsync();
             }
         }
     }

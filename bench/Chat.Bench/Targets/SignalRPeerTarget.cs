@@ -5,27 +5,11 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Chat.Bench.Targets;
 
 /// <summary>The bare SignalR peer: the same transport, protocol and backplane as ours, minus storage and acknowledgement.</summary>
-public sealed class SignalRPeerTarget(IReadOnlyList<Uri> nodes, IReadOnlyList<int> nodeProcessIds) : IBenchTarget
+public sealed class SignalRPeerTarget(IReadOnlyList<Uri> nodes, IReadOnlyList<int> nodeProcessIds) : ForwardingPeer(nodeProcessIds)
 {
-    private readonly string _runId = Guid.NewGuid().ToString("N")[..8];
+    public override string Name => "bare SignalR + Redis";
 
-    public string Name => "bare SignalR + Redis";
-
-    public bool Routes => true;
-
-    public bool Stores => false;
-
-    public IReadOnlyList<int> NodeProcessIds => nodeProcessIds;
-
-    public Task<IReadOnlyList<BenchUser>> CreateUsersAsync(int count, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<BenchUser>>(Enumerable.Range(0, count).Select(i => new BenchUser($"{_runId}-{i}", $"u{i}")).ToList());
-
-    public Task<string> DirectChannelAsync(BenchUser from, BenchUser to, CancellationToken cancellationToken) => Task.FromResult("user:" + to.Id);
-
-    public Task<string> GroupChannelAsync(IReadOnlyList<BenchUser> members, CancellationToken cancellationToken) =>
-        Task.FromResult("group:" + Guid.NewGuid().ToString("N"));
-
-    public async Task<IBenchClient> ConnectAsync(BenchUser user, int node, Action<string> onMessage, CancellationToken cancellationToken)
+    public override async Task<IBenchClient> ConnectAsync(BenchUser user, int node, Action<string> onMessage, CancellationToken cancellationToken)
     {
         var connection = new HubConnectionBuilder()
             .WithUrl(new Uri(nodes[node % nodes.Count], $"/hubs/forward?user={Uri.EscapeDataString(user.Id)}"), o =>
@@ -44,12 +28,10 @@ public sealed class SignalRPeerTarget(IReadOnlyList<Uri> nodes, IReadOnlyList<in
         return new Client(connection);
     }
 
-    public ValueTask DisposeAsync() => default;
-
     private sealed class Client(HubConnection connection) : IBenchClient
     {
-        public Task SendAsync(string channel, string payload) => channel.StartsWith("user:", StringComparison.Ordinal)
-            ? connection.SendAsync("SendToUser", channel[5..], payload)
+        public Task SendAsync(string channel, string payload) => RecipientOf(channel) is { } recipient
+            ? connection.SendAsync("SendToUser", recipient, payload)
             : connection.SendAsync("SendToGroup", channel, payload);
 
         public Task JoinAsync(string channel) => connection.InvokeAsync("Join", channel);

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net.WebSockets;
-using System.Text;
 using System.Text.Json;
 
 namespace Chat.Bench.Targets;
@@ -10,27 +8,11 @@ namespace Chat.Bench.Targets;
 /// socket.io protocol (Engine.IO 4 over a WebSocket) itself, written by hand: a few packet types are all the
 /// benchmark needs, and a thin client keeps the client's own cost out of the server's figures.
 /// </summary>
-public sealed class SocketIoTarget(IReadOnlyList<Uri> nodes, IReadOnlyList<int> nodeProcessIds) : IBenchTarget
+public sealed class SocketIoTarget(IReadOnlyList<Uri> nodes, IReadOnlyList<int> nodeProcessIds) : ForwardingPeer(nodeProcessIds)
 {
-    private readonly string _runId = Guid.NewGuid().ToString("N")[..8];
+    public override string Name => "socket.io + Redis adapter";
 
-    public string Name => "socket.io + Redis adapter";
-
-    public bool Routes => true;
-
-    public bool Stores => false;
-
-    public IReadOnlyList<int> NodeProcessIds => nodeProcessIds;
-
-    public Task<IReadOnlyList<BenchUser>> CreateUsersAsync(int count, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<BenchUser>>(Enumerable.Range(0, count).Select(i => new BenchUser($"{_runId}-{i}", $"u{i}")).ToList());
-
-    public Task<string> DirectChannelAsync(BenchUser from, BenchUser to, CancellationToken cancellationToken) => Task.FromResult("user:" + to.Id);
-
-    public Task<string> GroupChannelAsync(IReadOnlyList<BenchUser> members, CancellationToken cancellationToken) =>
-        Task.FromResult("group:" + Guid.NewGuid().ToString("N"));
-
-    public async Task<IBenchClient> ConnectAsync(BenchUser user, int node, Action<string> onMessage, CancellationToken cancellationToken)
+    public override async Task<IBenchClient> ConnectAsync(BenchUser user, int node, Action<string> onMessage, CancellationToken cancellationToken)
     {
         var address = new Uri(new Uri(nodes[node % nodes.Count].ToString().Replace("http", "ws", StringComparison.Ordinal)), "/socket.io/?EIO=4&transport=websocket");
         var client = new Client(address, user.Id, onMessage);
@@ -38,42 +20,39 @@ public sealed class SocketIoTarget(IReadOnlyList<Uri> nodes, IReadOnlyList<int> 
         return client;
     }
 
-    public ValueTask DisposeAsync() => default;
-
     private sealed class Client(Uri address, string userId, Action<string> onMessage) : IBenchClient
     {
-        private readonly SemaphoreSlim _sending = new(1, 1);
         private readonly ConcurrentDictionary<int, TaskCompletionSource> _acks = new();
-        private ClientWebSocket _socket = new();
+        private TextWebSocket? _socket;
         private TaskCompletionSource _connected = new();
-        private Task _receiving = Task.CompletedTask;
         private int _nextAck;
 
-        public Task SendAsync(string channel, string payload) => channel.StartsWith("user:", StringComparison.Ordinal)
-            ? SendPacketAsync("42" + JsonSerializer.Serialize(new[] { "direct", channel[5..], payload }))
-            : SendPacketAsync("42" + JsonSerializer.Serialize(new[] { "group", channel, payload }));
+        public Task SendAsync(string channel, string payload) => RecipientOf(channel) is { } recipient
+            ? _socket!.SendAsync("42" + JsonSerializer.Serialize(new[] { "direct", recipient, payload }))
+            : _socket!.SendAsync("42" + JsonSerializer.Serialize(new[] { "group", channel, payload }));
 
         public async Task JoinAsync(string channel)
         {
             var id = Interlocked.Increment(ref _nextAck);
             var acknowledged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _acks[id] = acknowledged;
-            await SendPacketAsync($"42{id}" + JsonSerializer.Serialize(new[] { "join", channel }));
+            await _socket!.SendAsync($"42{id}" + JsonSerializer.Serialize(new[] { "join", channel }));
             await acknowledged.Task.WaitAsync(TimeSpan.FromSeconds(30));
         }
 
-        public async Task DropAsync()
-        {
-            await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
-            await _receiving;
-        }
+        public Task DropAsync() => _socket!.CloseAsync();
 
         public async Task ReconnectAsync()
         {
-            _socket = new ClientWebSocket();
+            if (_socket is not null)
+            {
+                await _socket.DisposeAsync();
+            }
+
             _connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            await _socket.ConnectAsync(address, CancellationToken.None);
-            _receiving = ReceiveAsync(_socket);
+            // Assigned before it connects: the server's first packet is answered through it.
+            _socket = new TextWebSocket();
+            await _socket.ConnectAsync(address, HandleAsync);
             await _connected.Task.WaitAsync(TimeSpan.FromSeconds(30));
         }
 
@@ -81,51 +60,9 @@ public sealed class SocketIoTarget(IReadOnlyList<Uri> nodes, IReadOnlyList<int> 
 
         public async ValueTask DisposeAsync()
         {
-            if (_socket.State == WebSocketState.Open)
+            if (_socket is not null)
             {
-                await DropAsync();
-            }
-
-            _socket.Dispose();
-        }
-
-        private async Task SendPacketAsync(string packet)
-        {
-            await _sending.WaitAsync();
-            try
-            {
-                await _socket.SendAsync(Encoding.UTF8.GetBytes(packet), WebSocketMessageType.Text, true, CancellationToken.None);
-            }
-            finally
-            {
-                _sending.Release();
-            }
-        }
-
-        private async Task ReceiveAsync(ClientWebSocket socket)
-        {
-            var buffer = new byte[64 * 1024];
-            var packet = new StringBuilder();
-            try
-            {
-                while (true)
-                {
-                    var received = await socket.ReceiveAsync(buffer, CancellationToken.None);
-                    if (received.MessageType == WebSocketMessageType.Close)
-                    {
-                        return;
-                    }
-
-                    packet.Append(Encoding.UTF8.GetString(buffer, 0, received.Count));
-                    if (received.EndOfMessage)
-                    {
-                        await HandleAsync(packet.ToString());
-                        packet.Clear();
-                    }
-                }
-            }
-            catch (WebSocketException)
-            {
+                await _socket.DisposeAsync();
             }
         }
 
@@ -135,10 +72,10 @@ public sealed class SocketIoTarget(IReadOnlyList<Uri> nodes, IReadOnlyList<int> 
             switch (packet)
             {
                 case ['0', ..]:
-                    await SendPacketAsync("40" + JsonSerializer.Serialize(new { user = userId }));
+                    await _socket!.SendAsync("40" + JsonSerializer.Serialize(new { user = userId }));
                     break;
                 case "2":
-                    await SendPacketAsync("3");
+                    await _socket!.SendAsync("3");
                     break;
                 case ['4', '0', ..]:
                     _connected.TrySetResult();
