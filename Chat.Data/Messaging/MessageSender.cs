@@ -12,7 +12,7 @@ namespace Chat.Data.Messaging;
 public sealed class MessageSender
 {
     public const string TelemetryName = "Chat.Messaging";
-    private static readonly ActivitySource Source = new(TelemetryName);
+    internal static readonly ActivitySource Source = new(TelemetryName);
 
     private readonly MessageStore _store;
     private readonly MessageFanout _fanout;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Npgsql;
 using NpgsqlTypes;
@@ -23,7 +24,8 @@ public sealed partial class MessageStore : IAsyncDisposable
         FROM unnest(@conversation_ids, @message_ids, @user_ids, @created_ats) AS x(conversation_id, message_id, user_id, created_at)
         """;
 
-    private sealed record Pending(NewMessage Message, Guid Id, DateTimeOffset SentAt, TaskCompletionSource<MessageStoreResult> Result);
+    /// <param name="Sender">The trace context of the send, which the batch's span links to.</param>
+    private sealed record Pending(NewMessage Message, Guid Id, DateTimeOffset SentAt, ActivityContext Sender, TaskCompletionSource<MessageStoreResult> Result);
 
     /// <summary>
     /// Writers that commit side by side, so that more than one PostgreSQL backend works at a time. A conversation
@@ -59,7 +61,8 @@ public sealed partial class MessageStore : IAsyncDisposable
             }
         }
 
-        var pending = new Pending(message, id, sentAt, new TaskCompletionSource<MessageStoreResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(message, id, sentAt, Activity.Current?.Context ?? default,
+            new TaskCompletionSource<MessageStoreResult>(TaskCreationOptions.RunContinuationsAsynchronously));
         var queue = _groupCommitQueues[(int)((uint)message.ConversationId.GetHashCode() % (uint)_groupCommitQueues.Length)];
         if (!queue.Writer.TryWrite(pending))
         {
@@ -72,6 +75,8 @@ public sealed partial class MessageStore : IAsyncDisposable
 
     private async Task GroupCommitLoopAsync(ChannelReader<Pending> reader)
     {
+        // The loop serves every sender: it must not stay in the trace of the send that happened to start it.
+        Activity.Current = null;
         var batch = new List<Pending>(MaxGroupCommit);
         while (await reader.WaitToReadAsync())
         {
@@ -87,6 +92,10 @@ public sealed partial class MessageStore : IAsyncDisposable
 
     private async Task WriteGroupAsync(List<Pending> batch)
     {
+        // One span per batch, linked to each send's span, so a message's trace leads to the commit that stored it.
+        using var activity = MessageSender.Source.StartActivity(ActivityKind.Internal, default,
+            links: batch.Where(p => p.Sender != default).Select(p => new ActivityLink(p.Sender)), name: "commit message batch");
+        activity?.SetTag("chat.batch_size", batch.Count);
         List<Pending> alone;
         try
         {
