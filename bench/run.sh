@@ -47,11 +47,22 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# Ports below the kernel's ephemeral range, which outgoing connections and port-0 binds (the AppHost's, when
+# the tests run alongside) draw from; each picked once, since a port is taken only when its server starts.
+ephemeral_low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range)
+picked=" "
+# free_port NAME...: sets each variable NAME to a free port (not through $(...): the picks must be remembered).
 free_port() {
-  local port
-  while :; do
-    port=$(shuf -i 20000-45000 -n 1)
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+  local name port
+  for name in "$@"; do
+    while :; do
+      port=$(shuf -i 10000-$((ephemeral_low - 1)) -n 1)
+      [[ $picked == *" $port "* ]] && continue
+      (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && continue
+      picked+="$port "
+      printf -v "$name" '%s' "$port"
+      break
+    done
   done
 }
 
@@ -77,7 +88,7 @@ export REDIS_PASSWORD POSTGRES_PASSWORD
 REDIS_PASSWORD=$(secret) POSTGRES_PASSWORD=$(secret)
 jwt_key=$(secret)$(secret)
 
-redis_port=$(free_port) postgres_port=$(free_port)
+free_port redis_port postgres_port
 start redis Chat.AppHost/Servers/redis.sh "$run_dir/redis" "$redis_port"
 start postgres Chat.AppHost/Servers/postgres.sh "$run_dir/postgres" "$postgres_port"
 for _ in $(seq 1 60); do
@@ -100,14 +111,14 @@ for _ in $(seq 1 30); do
   sleep 1
 done
 
-api_port=$(free_port) node1_port=$(free_port) node2_port=$(free_port) worker_port=$(free_port)
+free_port api_port node1_port node2_port worker_port
 start realtime1 env ASPNETCORE_URLS="http://127.0.0.1:$node1_port" dotnet "$(bin Chat.Realtime Chat.Realtime)"
 start realtime2 env ASPNETCORE_URLS="http://127.0.0.1:$node2_port" dotnet "$(bin Chat.Realtime Chat.Realtime)"
 start api env ASPNETCORE_URLS="http://127.0.0.1:$api_port" RealtimeRegions__DefaultRegion=default RealtimeRegions__Regions__0__Name=default \
   RealtimeRegions__Regions__0__Url="http://127.0.0.1:$node1_port/hubs/chat" dotnet "$(bin Chat.Api Chat.Api)"
 start worker env ASPNETCORE_URLS="http://127.0.0.1:$worker_port" dotnet "$(bin Chat.Worker Chat.Worker)"
 
-peer1_port=$(free_port) peer2_port=$(free_port) echo_port=$(free_port) sio1_port=$(free_port) sio2_port=$(free_port)
+free_port peer1_port peer2_port echo_port sio1_port sio2_port
 peers=$(bin bench/Chat.Bench.Peers Chat.Bench.Peers)
 start signalr1 env ASPNETCORE_URLS="http://127.0.0.1:$peer1_port" dotnet "$peers"
 start signalr2 env ASPNETCORE_URLS="http://127.0.0.1:$peer2_port" dotnet "$peers"
