@@ -4,7 +4,8 @@
 #   bench/run.sh --quick              tiny sizes, under a minute: shows that it still works (Chat.Tests runs it)
 #   bench/run.sh --output FILE        write the report elsewhere (--quick writes to a temporary file by default)
 #   bench/run.sh --configuration Debug
-#   bench/run.sh --only chat,signalr --seconds 5   some systems, other durations: for investigating
+#   bench/run.sh --only chat,signalr --workloads direct --clients 100 --seconds 5
+#                                     some systems, workloads (direct, fanout, idle, storm), sizes, durations: for investigating
 # Starts PostgreSQL and Redis (the same local binaries the AppHost runs without containers), our API, two realtime
 # nodes and the worker with production settings, and the peers: two bare SignalR nodes, two socket.io nodes and a
 # Kestrel WebSocket echo; runs every workload against each; stops everything it started.
@@ -19,6 +20,8 @@ while [ $# -gt 0 ]; do
     --quick) quick=true ;;
     --only) extra+=(--Only "$2"); shift ;;
     --seconds) extra+=(--Seconds "$2"); shift ;;
+    --workloads) extra+=(--Workloads "$2"); shift ;;
+    --clients) extra+=(--Clients "$2"); shift ;;
     --output) output=$2; shift ;;
     --configuration) configuration=$2; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;

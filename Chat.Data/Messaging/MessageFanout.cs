@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Threading.Channels;
 using StackExchange.Redis;
 
 namespace Chat.Data.Messaging;
@@ -10,18 +12,86 @@ namespace Chat.Data.Messaging;
 /// </summary>
 public sealed record FanoutEnvelope(MessageEvent Event, IReadOnlyList<Guid> Recipients, string? TraceParent);
 
-/// <summary>Publishes committed events on one Redis channel that every realtime node subscribes to.</summary>
-public sealed class MessageFanout(IConnectionMultiplexer redis)
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(FanoutEnvelope[]))]
+internal sealed partial class FanoutJsonContext : JsonSerializerContext;
+
+/// <summary>
+/// Publishes committed events on one Redis channel that every realtime node subscribes to. The events committed
+/// while a publication is on its way go together in the next one, so under load one publication (one Redis
+/// command, one read on each node) carries many events, as group commit does for the writes.
+/// </summary>
+public sealed class MessageFanout : IAsyncDisposable
 {
     public static readonly RedisChannel Channel = RedisChannel.Literal("chat:messages");
 
-    public Task PublishAsync(MessageEvent message, IReadOnlyList<Guid> recipients)
+    /// <summary>At most this many events share a publication.</summary>
+    public const int MaxBatch = 256;
+
+    private sealed record Outgoing(FanoutEnvelope Envelope, TaskCompletionSource Published);
+
+    private readonly IConnectionMultiplexer _redis;
+    private readonly Channel<Outgoing> _queue = System.Threading.Channels.Channel.CreateUnbounded<Outgoing>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lazy<Task> _loop;
+
+    public MessageFanout(IConnectionMultiplexer redis)
     {
-        var envelope = new FanoutEnvelope(message, recipients, Activity.Current?.Id);
-        return redis.GetSubscriber().PublishAsync(Channel, JsonSerializer.SerializeToUtf8Bytes(envelope, JsonSerializerOptions.Web));
+        _redis = redis;
+        _loop = new(() => Task.Run(PublishLoopAsync));
     }
 
-    public static FanoutEnvelope Read(RedisValue value) =>
-        JsonSerializer.Deserialize<FanoutEnvelope>((byte[])value!, JsonSerializerOptions.Web)
-        ?? throw new JsonException("Empty fan-out envelope.");
+    /// <summary>Completes once the event is published (with the others of its publication).</summary>
+    public Task PublishAsync(MessageEvent message, IReadOnlyList<Guid> recipients)
+    {
+        var outgoing = new Outgoing(new FanoutEnvelope(message, recipients, Activity.Current?.Id),
+            new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_queue.Writer.TryWrite(outgoing))
+        {
+            throw new ObjectDisposedException(nameof(MessageFanout));
+        }
+
+        _ = _loop.Value;
+        return outgoing.Published.Task;
+    }
+
+    public static IReadOnlyList<FanoutEnvelope> Read(RedisValue value) =>
+        JsonSerializer.Deserialize((byte[])value!, FanoutJsonContext.Default.FanoutEnvelopeArray)
+        ?? throw new JsonException("Empty fan-out publication.");
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        if (_loop.IsValueCreated)
+        {
+            await _loop.Value;
+        }
+    }
+
+    private async Task PublishLoopAsync()
+    {
+        // The loop serves every sender: it must not stay in the trace of the send that happened to start it.
+        Activity.Current = null;
+        var batch = new List<Outgoing>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var outgoing))
+            {
+                batch.Add(outgoing);
+            }
+
+            try
+            {
+                var publication = JsonSerializer.SerializeToUtf8Bytes(batch.Select(o => o.Envelope).ToArray(), FanoutJsonContext.Default.FanoutEnvelopeArray);
+                await _redis.GetSubscriber().PublishAsync(Channel, publication);
+                batch.ForEach(o => o.Published.TrySetResult());
+            }
+            catch (Exception e)
+            {
+                // Committed events are not lost with a publication: nodes read a gap back from PostgreSQL.
+                batch.ForEach(o => o.Published.TrySetException(e));
+            }
+
+            batch.Clear();
+        }
+    }
 }

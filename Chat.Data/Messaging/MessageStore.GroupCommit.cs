@@ -1,37 +1,68 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using Chat.Data.Conversations;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Chat.Data.Messaging;
 
 /// <summary>
 /// Group commit for new text messages: the messages that arrive while a writer's transaction commits go together in the
-/// writer's next, so one round trip and one WAL flush serve many senders, and nobody is acknowledged before the commit.
-/// Each message still takes its own seq from its conversation's row in the same transaction. Batches lock
-/// conversation rows in id order, so two batches (two processes) cannot deadlock. A batch in which any message is
-/// not stored (a resend, a sender who is not a member) is rolled back: those messages take the one-by-one path,
-/// which explains them, and the rest are written again.
+/// writer's next, so one round trip, one statement and one WAL flush serve many senders, and nobody is acknowledged
+/// before the commit. Each message still takes its seq from its conversation's row in the same transaction. A message
+/// the batch does not store (a resend, a sender who is not a member) takes the one-by-one path, which explains it.
 /// </summary>
 public sealed partial class MessageStore : IAsyncDisposable
 {
     /// <summary>At most this many messages share a transaction; more waiting go in the next.</summary>
     public const int MaxGroupCommit = 256;
 
-    private const string OutboxBatchSql = """
-        INSERT INTO push_outbox (kind, conversation_id, message_id, user_id, created_at)
-        SELECT 1, x.conversation_id, x.message_id, x.user_id, x.created_at
-        FROM unnest(@conversation_ids, @message_ids, @user_ids, @created_ats) AS x(conversation_id, message_id, user_id, created_at)
+    /// <summary>Locks the batch's conversations in id order, so that two batches (two processes) cannot deadlock.</summary>
+    private const string LockConversationsSql =
+        "SELECT id FROM conversations WHERE id = ANY(@conversation_ids) ORDER BY id FOR UPDATE";
+
+    /// <summary>
+    /// The whole batch in one statement: keeps the messages whose sender is a member and which are not resends,
+    /// numbers them per conversation in arrival order after the conversation's last seq, advances each
+    /// conversation once, stores them and their push-outbox rows, and returns the seq of each stored one.
+    /// </summary>
+    private const string AppendBatchSql = """
+        WITH batch AS (
+            SELECT * FROM unnest(@ids, @conversation_ids, @sender_ids, @sender_device_ids, @client_message_ids, @contents, @sent_ats)
+                WITH ORDINALITY AS b(id, conversation_id, sender_id, sender_device_id, client_message_id, content, sent_at, position)),
+        accepted AS (
+            SELECT b.*, row_number() OVER (PARTITION BY b.conversation_id ORDER BY b.position) AS offset_in_conversation
+            FROM batch b
+            WHERE EXISTS (SELECT 1 FROM conversation_members m
+                          WHERE m.conversation_id = b.conversation_id AND m.user_id = b.sender_id AND m.left_seq IS NULL)
+              AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.sender_id = b.sender_id AND m.client_message_id = b.client_message_id)),
+        advanced AS (
+            UPDATE conversations c SET last_seq = c.last_seq + a.count, last_activity_at = a.last_sent_at
+            FROM (SELECT conversation_id, count(*) AS count, max(sent_at) AS last_sent_at FROM accepted GROUP BY conversation_id) a
+            WHERE c.id = a.conversation_id
+            RETURNING c.id, c.last_seq - a.count AS seq_before),
+        stored AS (
+            INSERT INTO messages (id, conversation_id, seq, kind, sender_id, sender_device_id, client_message_id, content, sent_at)
+            SELECT a.id, a.conversation_id, v.seq_before + a.offset_in_conversation, @kind, a.sender_id, a.sender_device_id, a.client_message_id, a.content, a.sent_at
+            FROM accepted a JOIN advanced v ON v.id = a.conversation_id
+            RETURNING id, conversation_id, seq, sender_id, sent_at),
+        outbox AS (
+            INSERT INTO push_outbox (kind, conversation_id, message_id, user_id, created_at)
+            SELECT 1, conversation_id, id, sender_id, sent_at FROM stored)
+        SELECT id, seq FROM stored
         """;
+
+    private const string BatchRecipientsSql =
+        "SELECT conversation_id, user_id FROM conversation_members WHERE conversation_id = ANY(@conversation_ids) AND left_seq IS NULL";
 
     /// <param name="Sender">The trace context of the send, which the batch's span links to.</param>
     private sealed record Pending(NewMessage Message, Guid Id, DateTimeOffset SentAt, ActivityContext Sender, TaskCompletionSource<MessageStoreResult> Result);
 
     /// <summary>
-    /// Writers that commit side by side, so that more than one PostgreSQL backend works at a time. A conversation
-    /// always goes to the same writer, which keeps its messages in arrival order.
+    /// Writers that commit side by side, so that more than one PostgreSQL backend works at a time; one per core,
+    /// since each batch is one statement and fewer, larger batches cost less per message. A conversation always goes
+    /// to the same writer, which keeps its messages in arrival order.
     /// </summary>
-    private static readonly int GroupCommitWriters = Math.Clamp(Environment.ProcessorCount * 2, 2, 8);
+    private static readonly int GroupCommitWriters = Math.Clamp(Environment.ProcessorCount, 2, 8);
 
     private readonly Channel<Pending>[] _groupCommitQueues = Enumerable.Range(0, GroupCommitWriters)
         .Select(_ => Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true })).ToArray();
@@ -99,8 +130,7 @@ public sealed partial class MessageStore : IAsyncDisposable
         List<Pending> alone;
         try
         {
-            var notStored = await TryCommitGroupAsync(batch);
-            alone = notStored.Count == 0 ? [] : [.. notStored, .. await TryCommitGroupAsync(batch.Except(notStored).ToList())];
+            alone = await CommitGroupAsync(batch);
         }
         catch (Exception)
         {
@@ -124,73 +154,79 @@ public sealed partial class MessageStore : IAsyncDisposable
         }
     }
 
-    /// <summary>Commits the batch if every message is stored, and completes their results; else rolls it back and names those not stored.</summary>
-    private async Task<List<Pending>> TryCommitGroupAsync(List<Pending> batch)
+    /// <summary>
+    /// Commits the messages of the batch that can be stored as they are and completes their results; returns the
+    /// others (a resend, a sender who is not a member), which the batch left untouched.
+    /// </summary>
+    private async Task<List<Pending>> CommitGroupAsync(List<Pending> batch)
     {
-        if (batch.Count == 0)
-        {
-            return [];
-        }
-
-        var ordered = batch.OrderBy(p => p.Message.ConversationId).ToList();
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        await using var command = new NpgsqlBatch(connection, transaction);
-        foreach (var pending in ordered)
+        await using var command = new NpgsqlBatch(connection, transaction)
         {
-            command.BatchCommands.Add(Command(InsertSql, pending.Message, pending.Id, pending.SentAt));
-            command.BatchCommands.Add(Command(RecipientsSql, pending.Message));
-        }
-
-        command.BatchCommands.Add(new NpgsqlBatchCommand(OutboxBatchSql)
-        {
-            Parameters =
+            BatchCommands =
             {
-                new("conversation_ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = ordered.Select(p => p.Message.ConversationId).ToArray() },
-                new("message_ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = ordered.Select(p => p.Id).ToArray() },
-                new("user_ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = ordered.Select(p => p.Message.SenderId).ToArray() },
-                new("created_ats", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = ordered.Select(p => p.SentAt).ToArray() },
+                new NpgsqlBatchCommand(LockConversationsSql) { Parameters = { Array("conversation_ids", batch, p => p.Message.ConversationId) } },
+                new NpgsqlBatchCommand(AppendBatchSql)
+                {
+                    Parameters =
+                    {
+                        Array("ids", batch, p => p.Id),
+                        Array("conversation_ids", batch, p => p.Message.ConversationId),
+                        Array("sender_ids", batch, p => p.Message.SenderId),
+                        Array("sender_device_ids", batch, p => p.Message.SenderDeviceId),
+                        Array("client_message_ids", batch, p => p.Message.ClientMessageId),
+                        Array("contents", batch, p => p.Message.Content),
+                        Array("sent_ats", batch, p => p.SentAt),
+                        new("kind", (int)MessageKind.Text),
+                    },
+                },
+                new NpgsqlBatchCommand(BatchRecipientsSql) { Parameters = { Array("conversation_ids", batch, p => p.Message.ConversationId) } },
             },
-        });
+        };
 
-        var stored = new List<(Pending Pending, long Seq, List<Guid> Recipients)>(ordered.Count);
-        var notStored = new List<Pending>();
+        // Prepared once per pooled connection: the plan of the batch statement is the expensive part to redo.
+        await command.PrepareAsync();
+        var seqs = new Dictionary<Guid, long>(batch.Count);
+        var recipients = new Dictionary<Guid, List<Guid>>();
         await using (var reader = await command.ExecuteReaderAsync())
         {
-            foreach (var pending in ordered)
+            await reader.NextResultAsync();
+            while (await reader.ReadAsync())
             {
-                long? seq = await reader.ReadAsync() ? reader.GetInt64(0) : null;
-                await reader.NextResultAsync();
-                var recipients = new List<Guid>();
-                while (await reader.ReadAsync())
+                seqs.Add(reader.GetGuid(0), reader.GetInt64(1));
+            }
+
+            await reader.NextResultAsync();
+            while (await reader.ReadAsync())
+            {
+                var conversationId = reader.GetGuid(0);
+                if (!recipients.TryGetValue(conversationId, out var members))
                 {
-                    recipients.Add(reader.GetGuid(0));
+                    recipients[conversationId] = members = [];
                 }
 
-                await reader.NextResultAsync();
-                if (seq is { } s)
-                {
-                    stored.Add((pending, s, recipients));
-                }
-                else
-                {
-                    notStored.Add(pending);
-                }
+                members.Add(reader.GetGuid(1));
             }
         }
 
-        if (notStored.Count > 0)
-        {
-            await transaction.RollbackAsync();
-            return notStored;
-        }
-
         await transaction.CommitAsync();
-        foreach (var (pending, seq, recipients) in stored)
+        var notStored = new List<Pending>();
+        foreach (var pending in batch)
         {
-            pending.Result.TrySetResult(Stored(pending.Message, pending.Id, seq, pending.SentAt, recipients));
+            if (seqs.TryGetValue(pending.Id, out var seq))
+            {
+                pending.Result.TrySetResult(Stored(pending.Message, pending.Id, seq, pending.SentAt, recipients[pending.Message.ConversationId]));
+            }
+            else
+            {
+                notStored.Add(pending);
+            }
         }
 
-        return [];
+        return notStored;
     }
+
+    private static NpgsqlParameter<T[]> Array<T>(string name, List<Pending> batch, Func<Pending, T> value) =>
+        new(name, batch.Select(value).ToArray());
 }

@@ -21,6 +21,9 @@ public static class PresenceKeys
 
     public static RedisKey LastSeen(Guid userId) => $"chat:presence:last-seen:{userId:N}";
 
+    /// <summary>Counts a user's online/offline transitions, so a late announcement of an older one can be dropped.</summary>
+    public static RedisKey Transitions(Guid userId) => $"chat:presence:transitions:{userId:N}";
+
     /// <summary>Set of "userId|connectionId" held by one node.</summary>
     public static RedisKey NodeConnections(string nodeId) => $"chat:presence:node:{nodeId}";
 

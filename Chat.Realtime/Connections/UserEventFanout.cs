@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Chat.Data.Presence;
 using Chat.Realtime.Hubs;
@@ -19,15 +20,32 @@ public sealed partial class UserEventFanout(
 
     private sealed record Envelope(string Event, JsonElement Payload, IReadOnlyList<Guid> Users);
 
-    public async Task PublishAsync<T>(string eventName, T payload, IReadOnlyList<Guid> users)
+    /// <summary>Publishes only if the counter still holds the value: checked and published in one step inside Redis.</summary>
+    private static readonly LuaScript PublishIfCurrentScript = LuaScript.Prepare("""
+        if redis.call('GET', @counter) == @expected then
+            return redis.call('PUBLISH', @channel, @envelope)
+        end
+        return -1
+        """);
+
+    /// <param name="onlyWhile">When given, the event goes out only while that counter holds that value.</param>
+    public async Task PublishAsync<T>(string eventName, T payload, IReadOnlyList<Guid> users, (RedisKey Counter, long Value)? onlyWhile = null)
     {
         if (users.Count == 0)
         {
             return;
         }
 
-        var envelope = new Envelope(eventName, JsonSerializer.SerializeToElement(payload, JsonSerializerOptions.Web), users);
-        await redis.GetSubscriber().PublishAsync(Channel, JsonSerializer.SerializeToUtf8Bytes(envelope, JsonSerializerOptions.Web));
+        var envelope = JsonSerializer.SerializeToUtf8Bytes(
+            new Envelope(eventName, JsonSerializer.SerializeToElement(payload, JsonSerializerOptions.Web), users), JsonSerializerOptions.Web);
+        if (onlyWhile is var (counter, value))
+        {
+            await redis.GetDatabase().ScriptEvaluateAsync(PublishIfCurrentScript,
+                new { counter, expected = value.ToString(CultureInfo.InvariantCulture), channel = Channel.ToString(), envelope });
+            return;
+        }
+
+        await redis.GetSubscriber().PublishAsync(Channel, envelope);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -24,7 +24,7 @@ public sealed partial class DeliveryLoop(
     ILogger<DeliveryLoop> logger) : BackgroundService
 {
     private abstract record Work;
-    private sealed record Published(FanoutEnvelope Envelope) : Work;
+    private sealed record Published(IReadOnlyList<FanoutEnvelope> Envelopes) : Work;
     private sealed record Tick : Work;
 
     private readonly Channel<Work> _work = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
@@ -91,7 +91,11 @@ public sealed partial class DeliveryLoop(
         var now = time.GetUtcNow();
         if (work is Published published)
         {
-            await DeliverAsync(sequencer.Accept(published.Envelope, now));
+            foreach (var envelope in published.Envelopes)
+            {
+                await DeliverAsync(sequencer.Accept(envelope, now));
+            }
+
             return;
         }
 

@@ -9,7 +9,9 @@ namespace Chat.Realtime.Presence;
 /// <summary>
 /// Keeps this node's connections in the shared presence registry and tells a user's contacts when the user goes
 /// online (first connection on any node) or offline (last one gone). The transitions are decided inside Redis
-/// scripts, so two devices connecting at once on two nodes announce "online" once.
+/// scripts, so two devices connecting at once on two nodes announce "online" once. Each transition gets a number,
+/// and an announcement goes out only while its transition is the latest: "online" announced after the contacts
+/// lookup must not overtake the "offline" of a device that left in the meantime.
 /// </summary>
 public sealed class PresenceTracker(
     IConnectionMultiplexer redis, UserEventFanout userEvents, IServiceScopeFactory scopes, NodeIdentity node, TimeProvider time)
@@ -17,7 +19,10 @@ public sealed class PresenceTracker(
     private static readonly LuaScript ConnectScript = LuaScript.Prepare("""
         redis.call('HSET', @user, @connection, @node)
         redis.call('SADD', @nodeSet, @member)
-        return redis.call('HLEN', @user)
+        if redis.call('HLEN', @user) == 1 then
+            return redis.call('INCR', @transitions)
+        end
+        return 0
         """);
 
     private static readonly LuaScript DisconnectScript = LuaScript.Prepare("""
@@ -25,24 +30,25 @@ public sealed class PresenceTracker(
         redis.call('SREM', @nodeSet, @member)
         if removed == 1 and redis.call('HLEN', @user) == 0 then
             redis.call('SET', @lastSeen, @now)
-            return 1
+            return redis.call('INCR', @transitions)
         end
         return 0
         """);
 
     public async Task ConnectedAsync(Guid userId, Guid deviceId, string connectionId)
     {
-        var count = (long)await redis.GetDatabase().ScriptEvaluateAsync(ConnectScript, new
+        var transition = (long)await redis.GetDatabase().ScriptEvaluateAsync(ConnectScript, new
         {
             user = PresenceKeys.UserConnections(userId),
+            transitions = PresenceKeys.Transitions(userId),
             nodeSet = PresenceKeys.NodeConnections(node.Id),
             connection = connectionId,
             node = PresenceKeys.ConnectionValue(node.Id, deviceId),
             member = Member(userId, connectionId),
         });
-        if (count == 1)
+        if (transition > 0)
         {
-            await AnnounceAsync(new PresenceStatus(userId, true, null));
+            await AnnounceAsync(new PresenceStatus(userId, true, null), transition);
         }
     }
 
@@ -52,18 +58,19 @@ public sealed class PresenceTracker(
     public async Task RemoveAsync(string nodeId, Guid userId, string connectionId)
     {
         var now = time.GetUtcNow();
-        var wentOffline = (long)await redis.GetDatabase().ScriptEvaluateAsync(DisconnectScript, new
+        var transition = (long)await redis.GetDatabase().ScriptEvaluateAsync(DisconnectScript, new
         {
             user = PresenceKeys.UserConnections(userId),
+            transitions = PresenceKeys.Transitions(userId),
             nodeSet = PresenceKeys.NodeConnections(nodeId),
             lastSeen = PresenceKeys.LastSeen(userId),
             connection = connectionId,
             member = Member(userId, connectionId),
             now = now.ToUnixTimeMilliseconds(),
-        }) == 1;
-        if (wentOffline)
+        });
+        if (transition > 0)
         {
-            await AnnounceAsync(new PresenceStatus(userId, false, now));
+            await AnnounceAsync(new PresenceStatus(userId, false, now), transition);
         }
     }
 
@@ -75,10 +82,10 @@ public sealed class PresenceTracker(
 
     private static string Member(Guid userId, string connectionId) => $"{userId:N}|{connectionId}";
 
-    private async Task AnnounceAsync(PresenceStatus status)
+    private async Task AnnounceAsync(PresenceStatus status, long transition)
     {
         await using var scope = scopes.CreateAsyncScope();
         var contacts = await scope.ServiceProvider.GetRequiredService<ConversationContacts>().OfAsync(status.UserId, CancellationToken.None);
-        await userEvents.PublishAsync(ChatEvents.Presence, status, contacts);
+        await userEvents.PublishAsync(ChatEvents.Presence, status, contacts, (PresenceKeys.Transitions(status.UserId), transition));
     }
 }

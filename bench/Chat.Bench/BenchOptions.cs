@@ -17,8 +17,14 @@ public sealed class BenchOptions
     /// <summary>Only these systems (chat, signalr, socketio, echo), comma-separated; all when empty. For investigating one.</summary>
     public string Only { get; set; } = "";
 
+    /// <summary>Only these workloads (direct, fanout, idle, storm), comma-separated; all when empty. For investigating one.</summary>
+    public string Workloads { get; set; } = "";
+
     /// <summary>Overrides the measured duration of each message workload, in seconds.</summary>
     public double? Seconds { get; set; }
+
+    /// <summary>Overrides the direct workload's client counts with this one.</summary>
+    public int? Clients { get; set; }
 
     public string ChatApi { get; set; } = "";
     public string ChatNodes { get; set; } = "";

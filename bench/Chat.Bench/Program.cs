@@ -10,6 +10,12 @@ if (options.Seconds is { } seconds)
 {
     sizes = sizes with { Duration = TimeSpan.FromSeconds(seconds) };
 }
+
+if (options.Clients is { } clientCount)
+{
+    sizes = sizes with { DirectClients = [clientCount] };
+}
+
 using var cancellation = new CancellationTokenSource(options.Quick ? TimeSpan.FromMinutes(5) : TimeSpan.FromHours(1));
 var ct = cancellation.Token;
 
@@ -21,13 +27,15 @@ var targets = new List<(string Key, Func<IBenchTarget> Create)>
     ("socketio", () => new SocketIoTarget(BenchOptions.Uris(options.SocketIoNodes), BenchOptions.Ids(options.SocketIoPids))),
     ("echo", () => new EchoTarget(new Uri(options.Echo), BenchOptions.Ids(options.EchoPid))),
 }.Where(t => only.Length == 0 || only.Contains(t.Key)).Select(t => t.Create()).ToList();
+var workloads = options.Workloads.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+bool Runs(string workload) => workloads.Length == 0 || workloads.Contains(workload);
 var report = new Report(options);
 
 foreach (var target in targets)
 {
     Console.WriteLine($"== {target.Name}");
     var users = await target.CreateUsersAsync(sizes.Users, ct);
-    foreach (var clients in sizes.DirectClients)
+    foreach (var clients in Runs("direct") ? sizes.DirectClients : [])
     {
         await using var fleet = await Fleet.ConnectAsync(target, users.Take(clients).ToList(), ct);
         var direct = await DirectMessages.PrepareAsync(fleet, ct);
@@ -43,7 +51,7 @@ foreach (var target in targets)
         report.Add(await direct.OpenLoopAsync(Math.Max(1, peak / 2), sizes.WarmUp, sizes.Duration));
     }
 
-    if (target.Routes)
+    if (target.Routes && Runs("fanout"))
     {
         foreach (var members in sizes.GroupSizes)
         {
@@ -52,16 +60,12 @@ foreach (var target in targets)
         }
     }
 
-    if (target is ChatTarget or SignalRPeerTarget)
+    if (Runs("idle") && target is ChatTarget or SignalRPeerTarget or SocketIoTarget)
     {
-        report.Add(await IdleConnections.RunAsync(target, users, sizes.IdleConnections, dotnetNode: true, ct));
-    }
-    else if (target is SocketIoTarget)
-    {
-        report.Add(await IdleConnections.RunAsync(target, users, sizes.IdleConnections, dotnetNode: false, ct));
+        report.Add(await IdleConnections.RunAsync(target, users, sizes.IdleConnections, dotnetNode: target is not SocketIoTarget, ct));
     }
 
-    if (target.Stores)
+    if (target.Stores && Runs("storm"))
     {
         // Users of their own: an app at start loads its conversation list, which for the users above includes
         // groups of 1,000 and would make the set-up, not the storm, the long part.

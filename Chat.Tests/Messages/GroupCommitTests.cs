@@ -1,0 +1,54 @@
+using Chat.Data.Messaging;
+using Chat.Tests.Infrastructure;
+using Npgsql;
+
+namespace Chat.Tests.Messages;
+
+/// <summary>The message store against the AppHost's PostgreSQL: many sends at once share commit batches.</summary>
+public sealed class GroupCommitTests(ChatApp chat) : DistributedTest(chat)
+{
+    [Fact]
+    public async Task A_batch_stores_new_messages_in_order_and_answers_a_resend_and_an_outsider_on_their_own()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var alice = await TestUser.RegisterAsync(Chat);
+        var bob = await TestUser.RegisterAsync(Chat);
+        var carol = await TestUser.RegisterAsync(Chat);
+        var conversation = await Conversations.DirectAsync(Chat, alice, bob);
+        await using var dataSource = NpgsqlDataSource.Create(await Chat.ConnectionStringAsync("chatdb"));
+        await using var store = new MessageStore(dataSource, TimeProvider.System);
+        NewMessage From(TestUser user, string clientMessageId) =>
+            new(conversation, user.Id, user.Tokens.DeviceId, clientMessageId, MessageKinds.Text, $"content of {clientMessageId}");
+
+        var first = await store.AppendAsync(From(alice, "first"), ct);
+
+        // All at once, so that they queue while a batch commits and share the next ones.
+        var sends = Enumerable.Range(1, 40).Select(i => From(i % 2 == 0 ? alice : bob, $"burst-{i}"))
+            .Append(From(alice, "first"))
+            .Append(From(carol, "outsider"))
+            .Select(message => store.AppendAsync(message, ct))
+            .ToList();
+        var results = await Task.WhenAll(sends);
+
+        var stored = results[..40];
+        Assert.All(stored, r => Assert.Equal(MessageStoreError.None, r.Error));
+        Assert.All(stored, r => Assert.False(r.Duplicate));
+        Assert.All(stored, r => Assert.Equal(new[] { alice.Id, bob.Id }.Order(), r.Recipients.Order()));
+        // Seqs follow the order of arrival, with no gap where the resend and the outsider's message were.
+        Assert.Equal(Enumerable.Range(2, 40).Select(i => (long)i), stored.Select(r => r.Event!.Seq));
+
+        var resend = results[40];
+        Assert.True(resend.Duplicate);
+        Assert.Equal(first.Event!.MessageId, resend.Event!.MessageId);
+        Assert.Equal(1, resend.Event.Seq);
+        Assert.Equal(MessageStoreError.NotMember, results[41].Error);
+
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var count = new NpgsqlCommand(
+            "SELECT count(*), count(DISTINCT seq), max(seq), (SELECT last_seq FROM conversations WHERE id = @id) FROM messages WHERE conversation_id = @id", connection);
+        count.Parameters.AddWithValue("id", conversation);
+        await using var reader = await count.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        Assert.Equal((41L, 41L, 41L, 41L), (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3)));
+    }
+}
