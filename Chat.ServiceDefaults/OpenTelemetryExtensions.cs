@@ -18,6 +18,9 @@ public static class OpenTelemetryExtensions
     public const string ChatTelemetryPrefix = "Chat.";
 
     private const string SignalRServerSource = "Microsoft.AspNetCore.SignalR.Server";
+    /// <summary>Where the realtime nodes map their hubs.</summary>
+    public const string RealtimeConnectionsPath = "/hubs";
+
     private const string SignalRMeter = "Microsoft.AspNetCore.Http.Connections";
 
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
@@ -37,7 +40,7 @@ public static class OpenTelemetryExtensions
                 .AddMeter(ChatTelemetryPrefix + "*"))
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName, SignalRServerSource, ChatTelemetryPrefix + "*")
-                .AddAspNetCoreInstrumentation(options => options.Filter = IsNotProbe)
+                .AddAspNetCoreInstrumentation(options => options.Filter = IsTraced)
                 .AddHttpClientInstrumentation());
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
@@ -48,7 +51,13 @@ public static class OpenTelemetryExtensions
         return builder;
     }
 
-    private static bool IsNotProbe(HttpContext context) =>
+    /// <summary>
+    /// Not the probes, and not the request that carries a realtime connection: it lasts as long as the connection
+    /// (hours), so its span would be one endless trace and a recorded activity held by every idle connection. The
+    /// hub's calls get spans of their own from the SignalR source.
+    /// </summary>
+    private static bool IsTraced(HttpContext context) =>
         !context.Request.Path.StartsWithSegments(Extensions.HealthEndpointPath)
-        && !context.Request.Path.StartsWithSegments(Extensions.AlivenessEndpointPath);
+        && !context.Request.Path.StartsWithSegments(Extensions.AlivenessEndpointPath)
+        && !context.Request.Path.StartsWithSegments(RealtimeConnectionsPath);
 }

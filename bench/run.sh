@@ -136,7 +136,7 @@ done
 
 echo "running workloads$($quick && echo ' (quick)')..."
 dotnet "$(bin bench/Chat.Bench Chat.Bench)" \
-  --Quick "$quick" --Output "$output" --Command "$command_line" --Analysis bench/analysis.md \
+  --Quick "$quick" --Output "$output" --Command "$command_line" --Analysis bench/analysis.md --GcDumps "$run_dir/gcdumps" \
   --ChatApi "http://127.0.0.1:$api_port" --ChatNodes "http://127.0.0.1:$node1_port,http://127.0.0.1:$node2_port" \
   --ChatPids "$pid_realtime1,$pid_realtime2" --JwtSigningKey "$jwt_key" \
   --SignalRNodes "http://127.0.0.1:$peer1_port,http://127.0.0.1:$peer2_port" --SignalRPids "$pid_signalr1,$pid_signalr2" \

@@ -10,7 +10,8 @@ internal sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
         message.HasIndex(m => new { m.ConversationId, m.Seq }).IsUnique();
         // Idempotent sends: one message per sender and client id, whichever node the resend reaches.
         message.HasIndex(m => new { m.SenderId, m.ClientMessageId }).IsUnique();
-        message.HasIndex(m => m.TargetMessageId);
+        // Only edits and deletes name a target: new text messages, most of the writes, skip this index.
+        message.HasIndex(m => m.TargetMessageId).HasFilter("target_message_id IS NOT NULL");
         message.Property(m => m.ClientMessageId).HasMaxLength(64);
         message.HasOne<Conversation>().WithMany().HasForeignKey(m => m.ConversationId).OnDelete(DeleteBehavior.Cascade);
     }

@@ -312,7 +312,8 @@ namespace Chat.Data.Migrations
                         .HasName("pk_messages");
 
                     b.HasIndex("TargetMessageId")
-                        .HasDatabaseName("ix_messages_target_message_id");
+                        .HasDatabaseName("ix_messages_target_message_id")
+                        .HasFilter("target_message_id IS NOT NULL");
 
                     b.HasIndex("ConversationId", "Seq")
                         .IsUnique()

@@ -7,6 +7,7 @@ using Chat.ServiceDefaults.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
 
 namespace Chat.Realtime.Hubs;
 
@@ -25,7 +26,7 @@ public sealed class ChatHub(
     UserEventFanout userEvents,
     TimeProvider time) : Hub
 {
-    public const string Path = "/hubs/chat";
+    public const string Path = OpenTelemetryExtensions.RealtimeConnectionsPath + "/chat";
     public const int DefaultSyncLimit = 100;
 
     private Guid UserId => Context.User!.GetUserId();

@@ -26,6 +26,9 @@ public sealed class BenchOptions
     /// <summary>Overrides the direct workload's client counts with this one.</summary>
     public int? Clients { get; set; }
 
+    /// <summary>Where the idle-connection workload keeps the heap dumps of the .NET nodes it measures.</summary>
+    public string GcDumps { get; set; } = Path.Combine(Path.GetTempPath(), "chat-bench-gcdumps");
+
     public string ChatApi { get; set; } = "";
     public string ChatNodes { get; set; } = "";
     public string ChatPids { get; set; } = "";

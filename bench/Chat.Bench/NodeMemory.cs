@@ -6,16 +6,32 @@ namespace Chat.Bench;
 
 /// <summary>
 /// A node's memory: the working set from /proc, and for .NET nodes the GC heap after the last collection, read
-/// with dotnet-counters (a local tool of this repository) from the runtime's own System.Runtime meter.
+/// with dotnet-counters (a local tool of this repository) from the runtime's own System.Runtime meter. A .NET node
+/// is first dumped with dotnet-gcdump, which makes it run a full collection: the figures are then what the node
+/// retains, not the garbage its last connections left behind, and the dump says which types hold it.
 /// </summary>
 public static class NodeMemory
 {
     public sealed record Sample(long WorkingSetBytes, long? GcHeapBytes);
 
-    public static async Task<Sample> ReadAsync(int processId, bool dotnet)
+    /// <param name="gcDump">Where to keep the heap dump of a .NET node.</param>
+    public static async Task<Sample> ReadAsync(int processId, bool dotnet, string gcDump)
     {
-        var workingSet = ReadWorkingSet(processId);
-        return new Sample(workingSet, dotnet ? await ReadGcHeapAsync(processId) : null);
+        if (!dotnet)
+        {
+            return new Sample(ReadWorkingSet(processId), null);
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(gcDump))!);
+        await RunToolAsync("dotnet-gcdump", "collect", "-p", processId.ToString(CultureInfo.InvariantCulture), "-o", gcDump);
+        return new Sample(ReadWorkingSet(processId), await ReadGcHeapAsync(processId));
+    }
+
+    private static async Task RunToolAsync(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet", arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(start)!;
+        await process.WaitForExitAsync();
     }
 
     private static long ReadWorkingSet(int processId)
@@ -27,14 +43,8 @@ public static class NodeMemory
     private static async Task<long?> ReadGcHeapAsync(int processId)
     {
         var output = Path.Combine(Path.GetTempPath(), $"chat-bench-counters-{processId}-{Guid.NewGuid():N}.json");
-        var start = new ProcessStartInfo("dotnet", ["dotnet-counters", "collect", "-p", processId.ToString(CultureInfo.InvariantCulture),
-            "--counters", "System.Runtime", "--format", "json", "-o", output, "--duration", "00:00:00:04"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        await process.WaitForExitAsync();
+        await RunToolAsync("dotnet-counters", "collect", "-p", processId.ToString(CultureInfo.InvariantCulture),
+            "--counters", "System.Runtime", "--format", "json", "-o", output, "--duration", "00:00:00:04");
         if (!File.Exists(output))
         {
             return null;

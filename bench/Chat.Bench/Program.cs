@@ -62,7 +62,7 @@ foreach (var target in targets)
 
     if (Runs("idle") && target is ChatTarget or SignalRPeerTarget or SocketIoTarget)
     {
-        report.Add(await IdleConnections.RunAsync(target, users, sizes.IdleConnections, dotnetNode: target is not SocketIoTarget, ct));
+        report.Add(await IdleConnections.RunAsync(target, users, sizes.IdleConnections, dotnetNode: target is not SocketIoTarget, options.GcDumps, ct));
     }
 
     if (target.Stores && Runs("storm"))

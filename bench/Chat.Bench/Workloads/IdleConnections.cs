@@ -13,10 +13,14 @@ public static class IdleConnections
     }
 
     /// <summary>Connects <paramref name="connections"/> devices of the given users, all to node 0, and measures that node.</summary>
-    public static async Task<Result> RunAsync(IBenchTarget target, IReadOnlyList<BenchUser> users, int connections, bool dotnetNode, CancellationToken cancellationToken)
+    /// <param name="gcDumps">The folder for the node's heap dumps, before and after.</param>
+    public static async Task<Result> RunAsync(IBenchTarget target, IReadOnlyList<BenchUser> users, int connections, bool dotnetNode, string gcDumps,
+        CancellationToken cancellationToken)
     {
         var node = target.NodeProcessIds[0];
-        var before = await NodeMemory.ReadAsync(node, dotnetNode);
+        var system = string.Concat(target.Name.Where(char.IsAsciiLetterOrDigit)).ToLowerInvariant();
+        string Dump(string when) => Path.Combine(gcDumps, $"{system}-{connections}-{when}.gcdump");
+        var before = await NodeMemory.ReadAsync(node, dotnetNode, Dump("before"));
         var clients = new IBenchClient[connections];
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
 
@@ -26,7 +30,7 @@ public static class IdleConnections
         var connectTime = System.Diagnostics.Stopwatch.GetElapsedTime(started);
 
         await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
-        var after = await NodeMemory.ReadAsync(node, dotnetNode);
+        var after = await NodeMemory.ReadAsync(node, dotnetNode, Dump("after"));
         await Parallel.ForEachAsync(clients, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (c, _) => await c.DisposeAsync());
         return new Result(target.Name, connections, before, after, connectTime);
     }
