@@ -37,7 +37,7 @@ public sealed class MessageFanout : IAsyncDisposable
     public MessageFanout(IConnectionMultiplexer redis)
     {
         _redis = redis;
-        _loop = new(() => Task.Run(PublishLoopAsync));
+        _loop = new(() => BatchLoop.Start(_queue.Reader, MaxBatch, PublishBatchAsync));
     }
 
     /// <summary>Completes once the event is published (with the others of its publication).</summary>
@@ -67,31 +67,18 @@ public sealed class MessageFanout : IAsyncDisposable
         }
     }
 
-    private async Task PublishLoopAsync()
+    private async Task PublishBatchAsync(List<Outgoing> batch)
     {
-        // The loop serves every sender: it must not stay in the trace of the send that happened to start it.
-        Activity.Current = null;
-        var batch = new List<Outgoing>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync())
+        try
         {
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var outgoing))
-            {
-                batch.Add(outgoing);
-            }
-
-            try
-            {
-                var publication = JsonSerializer.SerializeToUtf8Bytes(batch.Select(o => o.Envelope).ToArray(), FanoutJsonContext.Default.FanoutEnvelopeArray);
-                await _redis.GetSubscriber().PublishAsync(Channel, publication);
-                batch.ForEach(o => o.Published.TrySetResult());
-            }
-            catch (Exception e)
-            {
-                // Committed events are not lost with a publication: nodes read a gap back from PostgreSQL.
-                batch.ForEach(o => o.Published.TrySetException(e));
-            }
-
-            batch.Clear();
+            var publication = JsonSerializer.SerializeToUtf8Bytes(batch.Select(o => o.Envelope).ToArray(), FanoutJsonContext.Default.FanoutEnvelopeArray);
+            await _redis.GetSubscriber().PublishAsync(Channel, publication);
+            batch.ForEach(o => o.Published.TrySetResult());
+        }
+        catch (Exception e)
+        {
+            // Committed events are not lost with a publication: nodes read a gap back from PostgreSQL.
+            batch.ForEach(o => o.Published.TrySetException(e));
         }
     }
 }

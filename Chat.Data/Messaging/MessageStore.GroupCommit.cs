@@ -88,7 +88,7 @@ public sealed partial class MessageStore : IAsyncDisposable
         {
             lock (_groupCommitQueues)
             {
-                _groupCommitLoops ??= _groupCommitQueues.Select(queue => Task.Run(() => GroupCommitLoopAsync(queue.Reader), CancellationToken.None)).ToArray();
+                _groupCommitLoops ??= _groupCommitQueues.Select(queue => BatchLoop.Start(queue.Reader, MaxGroupCommit, WriteGroupAsync)).ToArray();
             }
         }
 
@@ -102,23 +102,6 @@ public sealed partial class MessageStore : IAsyncDisposable
 
         // A caller that gives up stops waiting; its message may still be committed, as with any commit in flight.
         return pending.Result.Task.WaitAsync(cancellationToken);
-    }
-
-    private async Task GroupCommitLoopAsync(ChannelReader<Pending> reader)
-    {
-        // The loop serves every sender: it must not stay in the trace of the send that happened to start it.
-        Activity.Current = null;
-        var batch = new List<Pending>(MaxGroupCommit);
-        while (await reader.WaitToReadAsync())
-        {
-            while (batch.Count < MaxGroupCommit && reader.TryRead(out var pending))
-            {
-                batch.Add(pending);
-            }
-
-            await WriteGroupAsync(batch);
-            batch.Clear();
-        }
     }
 
     private async Task WriteGroupAsync(List<Pending> batch)
@@ -160,28 +143,29 @@ public sealed partial class MessageStore : IAsyncDisposable
     /// </summary>
     private async Task<List<Pending>> CommitGroupAsync(List<Pending> batch)
     {
+        var conversationIds = batch.Select(p => p.Message.ConversationId).ToArray();
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await using var command = new NpgsqlBatch(connection, transaction)
         {
             BatchCommands =
             {
-                new NpgsqlBatchCommand(LockConversationsSql) { Parameters = { Array("conversation_ids", batch, p => p.Message.ConversationId) } },
+                new NpgsqlBatchCommand(LockConversationsSql) { Parameters = { new NpgsqlParameter<Guid[]>("conversation_ids", conversationIds) } },
                 new NpgsqlBatchCommand(AppendBatchSql)
                 {
                     Parameters =
                     {
-                        Array("ids", batch, p => p.Id),
-                        Array("conversation_ids", batch, p => p.Message.ConversationId),
-                        Array("sender_ids", batch, p => p.Message.SenderId),
-                        Array("sender_device_ids", batch, p => p.Message.SenderDeviceId),
-                        Array("client_message_ids", batch, p => p.Message.ClientMessageId),
-                        Array("contents", batch, p => p.Message.Content),
-                        Array("sent_ats", batch, p => p.SentAt),
+                        ArrayOf("ids", batch, p => p.Id),
+                        new NpgsqlParameter<Guid[]>("conversation_ids", conversationIds),
+                        ArrayOf("sender_ids", batch, p => p.Message.SenderId),
+                        ArrayOf("sender_device_ids", batch, p => p.Message.SenderDeviceId),
+                        ArrayOf("client_message_ids", batch, p => p.Message.ClientMessageId),
+                        ArrayOf("contents", batch, p => p.Message.Content),
+                        ArrayOf("sent_ats", batch, p => p.SentAt),
                         new("kind", (int)MessageKind.Text),
                     },
                 },
-                new NpgsqlBatchCommand(BatchRecipientsSql) { Parameters = { Array("conversation_ids", batch, p => p.Message.ConversationId) } },
+                new NpgsqlBatchCommand(BatchRecipientsSql) { Parameters = { new NpgsqlParameter<Guid[]>("conversation_ids", conversationIds) } },
             },
         };
 
@@ -227,6 +211,6 @@ public sealed partial class MessageStore : IAsyncDisposable
         return notStored;
     }
 
-    private static NpgsqlParameter<T[]> Array<T>(string name, List<Pending> batch, Func<Pending, T> value) =>
+    private static NpgsqlParameter<T[]> ArrayOf<T>(string name, List<Pending> batch, Func<Pending, T> value) =>
         new(name, batch.Select(value).ToArray());
 }
