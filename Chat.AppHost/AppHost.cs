@@ -3,7 +3,7 @@ using Chat.AppHost.Servers;
 var builder = DistributedApplication.CreateBuilder(args);
 var servers = ServerModeSelector.Select(builder);
 
-// Presence, rate-limit state and the SignalR backplane that routes events between realtime nodes.
+// Presence, rate-limit state, and the channels that carry messages and events between realtime nodes.
 var redis = builder.AddChatRedis("redis", servers);
 
 // The durable store: accounts, conversations and every message.

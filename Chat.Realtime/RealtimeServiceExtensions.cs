@@ -6,7 +6,6 @@ using Chat.Realtime.Hubs;
 using Chat.Realtime.Presence;
 using Chat.ServiceDefaults.Authentication;
 using Microsoft.AspNetCore.SignalR;
-using StackExchange.Redis;
 
 namespace Chat.Realtime;
 
@@ -31,14 +30,12 @@ public static class RealtimeServiceExtensions
                 // queue for group commit in that order, so one connection's messages keep their order in seq.
                 options.MaximumParallelInvocationsPerClient = MaxCallsInFlight;
             })
+            // No SignalR backplane (RedisHubLifetimeManager): events travel between nodes on our own Redis channels
+            // (MessageFanout, UserEventFanout) and each node writes only to its own connections. The backplane
+            // would add nothing but a Redis subscription per connection and per user: a round trip on every
+            // connect and about 2 KiB of every idle connection (docs/benchmarks.md).
             .AddJsonProtocol()
-            .AddMessagePackProtocol()
-
-            // The backplane has a connection of its own. Sharing Aspire's traced one crashed the node on every
-            // shutdown: the tracing instrumentation is disposed before the backplane unsubscribes through it.
-            .AddStackExchangeRedis(
-                builder.Configuration.GetConnectionString("redis") ?? throw new InvalidOperationException("ConnectionStrings:redis is not set."),
-                options => options.Configuration.ChannelPrefix = RedisChannel.Literal("chat:signalr"));
+            .AddMessagePackProtocol();
         services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
 
         services.AddChatMessaging();

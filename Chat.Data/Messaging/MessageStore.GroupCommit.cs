@@ -23,9 +23,9 @@ public sealed partial class MessageStore : IAsyncDisposable
     /// <summary>
     /// The whole batch in one statement: keeps the messages whose sender is a member and which are not resends,
     /// numbers them per conversation in arrival order after the conversation's last seq, advances each
-    /// conversation once, stores them and their push-outbox rows, and returns the seq of each stored one.
+    /// conversation once, stores them and the push-outbox rows of those that may need a push, and returns the seq of each stored one.
     /// </summary>
-    private const string AppendBatchSql = """
+    private const string AppendBatchSql = $"""
         WITH batch AS (
             SELECT * FROM unnest(@ids, @conversation_ids, @sender_ids, @sender_device_ids, @client_message_ids, @contents, @sent_ats)
                 WITH ORDINALITY AS b(id, conversation_id, sender_id, sender_device_id, client_message_id, content, sent_at, position)),
@@ -47,7 +47,7 @@ public sealed partial class MessageStore : IAsyncDisposable
             RETURNING id, conversation_id, seq, sender_id, sent_at),
         outbox AS (
             INSERT INTO push_outbox (kind, conversation_id, message_id, user_id, created_at)
-            SELECT 1, conversation_id, id, sender_id, sent_at FROM stored)
+            SELECT 1, s.conversation_id, s.id, s.sender_id, s.sent_at FROM stored s WHERE {PushReachesAnotherMemberSql})
         SELECT id, seq FROM stored
         """;
 

@@ -34,11 +34,24 @@ public sealed partial class MessageStore(NpgsqlDataSource dataSource, TimeProvid
         RETURNING seq
         """;
 
+    /// <summary>
+    /// Whether another member of conversation <c>s.conversation_id</c> has a device that push notifications reach:
+    /// only then does a new message from <c>s.sender_id</c> need a push-outbox entry. Members whose clients never
+    /// registered a push token (a browser, the benchmark's devices) cost the worker nothing. A token registered
+    /// while a message commits may miss that one message; its device is online as it registers.
+    /// </summary>
+    private const string PushReachesAnotherMemberSql = """
+        EXISTS (SELECT 1 FROM conversation_members pm JOIN devices pd ON pd.user_id = pm.user_id
+                WHERE pm.conversation_id = s.conversation_id AND pm.user_id <> s.sender_id AND pm.left_seq IS NULL
+                  AND pd.revoked_at IS NULL AND pd.push_token IS NOT NULL)
+        """;
+
     /// <summary>Only a stored text message (not a resend, edit or delete) notifies offline devices.</summary>
-    private const string OutboxSql = """
+    private const string OutboxSql = $"""
         INSERT INTO push_outbox (kind, conversation_id, message_id, user_id, created_at)
-        SELECT 1, @conversation_id, @id, @sender_id, @sent_at
-        WHERE @kind = 1 AND EXISTS (SELECT 1 FROM messages WHERE id = @id)
+        SELECT 1, s.conversation_id, @id, s.sender_id, @sent_at
+        FROM (SELECT @conversation_id AS conversation_id, @sender_id AS sender_id) s
+        WHERE @kind = 1 AND EXISTS (SELECT 1 FROM messages WHERE id = @id) AND {PushReachesAnotherMemberSql}
         """;
 
     private const string RecipientsSql =

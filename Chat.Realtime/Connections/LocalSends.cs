@@ -6,14 +6,9 @@ namespace Chat.Realtime.Connections;
 public static class LocalSends
 {
     /// <summary>
-    /// Writes an event to connections of this node, one at a time: the Redis lifetime manager writes a single
-    /// local connection directly, but sends a list of connections through Redis, even those on this node.
+    /// Writes an event to connections of this node. The node's lifetime manager is the in-process one, so the
+    /// event is serialised once per protocol for all of them and each connection is written directly.
     /// </summary>
-    public static async Task SendToLocalAsync(this IHubContext<ChatHub> hub, IReadOnlyList<string> connectionIds, string method, object payload)
-    {
-        foreach (var connectionId in connectionIds)
-        {
-            await hub.Clients.Client(connectionId).SendAsync(method, payload);
-        }
-    }
+    public static Task SendToLocalAsync(this IHubContext<ChatHub> hub, IReadOnlyList<string> connectionIds, string method, object payload) =>
+        hub.Clients.Clients(connectionIds).SendAsync(method, payload);
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Chat.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR.Client;
+using Npgsql;
 
 namespace Chat.Tests.Push;
 
@@ -39,6 +40,40 @@ public sealed class PushNotificationTests(ChatApp chat) : DistributedTest(chat)
         Assert.Equal(group.ToString("N"), push.Message.GetProperty("apns").GetProperty("headers").GetProperty("apns-collapse-id").GetString());
         Assert.Equal("10", push.Message.GetProperty("apns").GetProperty("headers").GetProperty("apns-priority").GetString());
         Assert.Equal(1, push.Message.GetProperty("apns").GetProperty("payload").GetProperty("aps").GetProperty("badge").GetInt32());
+    }
+
+    [Fact]
+    public async Task Only_messages_to_someone_with_a_push_token_queue_push_work()
+    {
+        var alice = await TestUser.RegisterAsync(Chat);
+        var bob = await TestUser.RegisterAsync(Chat);
+        var conversation = await Conversations.DirectAsync(Chat, alice, bob);
+        await PushDevices.RegisterAsync(Chat, alice.Tokens, "android", PushDevices.Token("alice-phone"));
+        await using var aliceClient = await ChatClient.ConnectAsync(Chat.RealtimeNodes[0], alice.Tokens.AccessToken);
+
+        // The sender's own token does not count: bob has none yet.
+        var unreachable = await aliceClient.SendAsync(conversation, "bob has no push token");
+        var bobPhone = await PushDevices.RegisterAsync(Chat, await bob.LoginAsync(Chat, "phone"), "android", PushDevices.Token("bob-phone"));
+        var reachable = await aliceClient.SendAsync(conversation, "now he has");
+
+        await PushDevices.WaitForPushesAsync(Chat, bobPhone, 1);
+        await using var db = new NpgsqlConnection(await Chat.ConnectionStringAsync("chatdb"));
+        await db.OpenAsync(TestContext.Current.CancellationToken);
+        await using var entries = new NpgsqlCommand("SELECT message_id FROM push_outbox WHERE conversation_id = @conversation", db)
+        {
+            Parameters = { new("conversation", conversation) },
+        };
+        var queued = new List<Guid>();
+        await using (var reader = await entries.ExecuteReaderAsync(TestContext.Current.CancellationToken))
+        {
+            while (await reader.ReadAsync(TestContext.Current.CancellationToken))
+            {
+                queued.Add(reader.GetGuid(0));
+            }
+        }
+
+        Assert.Equal([reachable.MessageId], queued);
+        Assert.NotEqual(unreachable.MessageId, reachable.MessageId);
     }
 
     [Fact]

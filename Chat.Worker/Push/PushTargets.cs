@@ -12,8 +12,8 @@ public sealed record PushTarget(PushOutboxEntry Entry, Guid DeviceId, Guid UserI
 /// <summary>
 /// Who gets a push for a batch of outbox entries: the devices with a push token that are connected to no realtime
 /// node, of the other members (a new message) or of the reader (a badge update), minus those already notified.
-/// A batch costs the same few queries however many entries it has: every message writes an entry, so the
-/// worker must keep up with the message rate.
+/// A batch costs the same few queries however many entries it has: every message to someone with a push token
+/// writes an entry, so the worker must keep up with the message rate.
 /// </summary>
 public sealed class PushTargets(ChatDbContext db, PresenceReader presence)
 {
