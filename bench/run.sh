@@ -100,6 +100,11 @@ for _ in $(seq 1 60); do
 done
 
 bin() { echo "$root/$1/bin/$configuration/net10.0/$2.dll"; }
+# dotnet_app DLL [NAME=value...]: runs a .NET service from its own directory, as Aspire (the project's) and the
+# container image (/app) do. Its content root then holds its appsettings.json, and the configuration file watcher,
+# recursive on the content root, no longer watches the PostgreSQL data under .data: it did, and every WAL write
+# woke every .NET process of the benchmark.
+dotnet_app() { cd "$(dirname "$1")" && exec env "${@:2}" dotnet "$1"; }
 export ConnectionStrings__chatdb="Host=127.0.0.1;Port=$postgres_port;Username=postgres;Password=$POSTGRES_PASSWORD;Database=chatdb"
 export ConnectionStrings__redis="127.0.0.1:$redis_port,password=$REDIS_PASSWORD"
 export Jwt__SigningKey=$jwt_key
@@ -110,22 +115,22 @@ export RateLimits__ClientAddressPermits=100000 RateLimits__UserBurst=100000 Rate
 export SendRateLimit__PermitsPerSecond=100000 SendRateLimit__Burst=100000
 
 for _ in $(seq 1 30); do
-  dotnet "$(bin Chat.Worker Chat.Worker)" migrate >"$run_dir/logs/migrations.log" 2>&1 && break
+  (cd "$(dirname "$(bin Chat.Worker Chat.Worker)")" && dotnet Chat.Worker.dll migrate) >"$run_dir/logs/migrations.log" 2>&1 && break
   sleep 1
 done
 
 free_port api_port node1_port node2_port worker_port
-start realtime1 env ASPNETCORE_URLS="http://127.0.0.1:$node1_port" dotnet "$(bin Chat.Realtime Chat.Realtime)"
-start realtime2 env ASPNETCORE_URLS="http://127.0.0.1:$node2_port" dotnet "$(bin Chat.Realtime Chat.Realtime)"
-start api env ASPNETCORE_URLS="http://127.0.0.1:$api_port" RealtimeRegions__DefaultRegion=default RealtimeRegions__Regions__0__Name=default \
-  RealtimeRegions__Regions__0__Url="http://127.0.0.1:$node1_port/hubs/chat" dotnet "$(bin Chat.Api Chat.Api)"
-start worker env ASPNETCORE_URLS="http://127.0.0.1:$worker_port" dotnet "$(bin Chat.Worker Chat.Worker)"
+start realtime1 dotnet_app "$(bin Chat.Realtime Chat.Realtime)" ASPNETCORE_URLS="http://127.0.0.1:$node1_port"
+start realtime2 dotnet_app "$(bin Chat.Realtime Chat.Realtime)" ASPNETCORE_URLS="http://127.0.0.1:$node2_port"
+start api dotnet_app "$(bin Chat.Api Chat.Api)" ASPNETCORE_URLS="http://127.0.0.1:$api_port" RealtimeRegions__DefaultRegion=default \
+  RealtimeRegions__Regions__0__Name=default RealtimeRegions__Regions__0__Url="http://127.0.0.1:$node1_port/hubs/chat"
+start worker dotnet_app "$(bin Chat.Worker Chat.Worker)" ASPNETCORE_URLS="http://127.0.0.1:$worker_port"
 
 free_port peer1_port peer2_port echo_port sio1_port sio2_port
 peers=$(bin bench/Chat.Bench.Peers Chat.Bench.Peers)
-start signalr1 env ASPNETCORE_URLS="http://127.0.0.1:$peer1_port" dotnet "$peers"
-start signalr2 env ASPNETCORE_URLS="http://127.0.0.1:$peer2_port" dotnet "$peers"
-start echo env ASPNETCORE_URLS="http://127.0.0.1:$echo_port" dotnet "$peers"
+start signalr1 dotnet_app "$peers" ASPNETCORE_URLS="http://127.0.0.1:$peer1_port"
+start signalr2 dotnet_app "$peers" ASPNETCORE_URLS="http://127.0.0.1:$peer2_port"
+start echo dotnet_app "$peers" ASPNETCORE_URLS="http://127.0.0.1:$echo_port"
 export REDIS_URL="redis://:$REDIS_PASSWORD@127.0.0.1:$redis_port"
 start socketio1 env PORT="$sio1_port" node bench/socketio-peer/server.js
 start socketio2 env PORT="$sio2_port" node bench/socketio-peer/server.js
