@@ -51,9 +51,15 @@ public sealed class MessageHistory(ChatDbContext db)
         var afters = memberships.Select(m => cursors.GetValueOrDefault(m.ConversationId)).ToArray();
         var uppers = memberships.Select(m => m.LeftSeq ?? long.MaxValue).ToArray();
 
+        // Each conversation reads at most a page from its seq index: joined plainly, PostgreSQL sorted every message
+        // after the cursors (a user's whole history, for a device without cursors) to return one page.
         var rows = await db.Messages.FromSql($"""
                 SELECT m.* FROM unnest({ids}::uuid[], {afters}::bigint[], {uppers}::bigint[]) AS c(id, after_seq, upper_seq)
-                JOIN messages m ON m.conversation_id = c.id AND m.seq > c.after_seq AND m.seq <= c.upper_seq
+                CROSS JOIN LATERAL (
+                    SELECT * FROM messages
+                    WHERE conversation_id = c.id AND seq > c.after_seq AND seq <= c.upper_seq
+                    ORDER BY seq
+                    LIMIT {limit + 1}) m
                 ORDER BY m.conversation_id, m.seq
                 LIMIT {limit + 1}
                 """)
