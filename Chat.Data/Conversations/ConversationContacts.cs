@@ -2,16 +2,26 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Chat.Data.Conversations;
 
-/// <summary>Who may see a user's presence: the users who currently share a conversation with them.</summary>
+/// <summary>Who may see a user's presence, and who is told when it changes.</summary>
 public sealed class ConversationContacts(ChatDbContext db)
 {
-    public Task<List<Guid>> OfAsync(Guid userId, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Presence changes are announced in groups of at most this many members (direct conversations always). In a
+    /// larger group every connect would reach hundreds of members' devices, so a node's reconnect storm would cost
+    /// connections times members; members of large groups ask for presence when they show it (GET /api/users/{id}/presence).
+    /// </summary>
+    public const int MaxAnnouncingGroupSize = 256;
+
+    /// <summary>The users told of the user's presence changes: members of the user's direct conversations and small groups.</summary>
+    public Task<List<Guid>> ToAnnounceToAsync(Guid userId, CancellationToken cancellationToken) =>
         (from mine in db.ConversationMembers
          where mine.UserId == userId && mine.LeftSeq == null
+               && db.ConversationMembers.Count(m => m.ConversationId == mine.ConversationId && m.LeftSeq == null) <= MaxAnnouncingGroupSize
          join theirs in db.ConversationMembers on mine.ConversationId equals theirs.ConversationId
          where theirs.UserId != userId && theirs.LeftSeq == null
          select theirs.UserId).Distinct().ToListAsync(cancellationToken);
 
+    /// <summary>Whether the two users share a conversation of any size: then each may read the other's presence.</summary>
     public Task<bool> ShareAsync(Guid userId, Guid otherId, CancellationToken cancellationToken) =>
         userId == otherId
             ? Task.FromResult(true)

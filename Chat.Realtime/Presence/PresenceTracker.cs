@@ -7,9 +7,10 @@ using StackExchange.Redis;
 namespace Chat.Realtime.Presence;
 
 /// <summary>
-/// Keeps this node's connections in the shared presence registry and tells a user's contacts when the user goes
-/// online (first connection on any node) or offline (last one gone). The transitions are decided inside Redis
-/// scripts, so two devices connecting at once on two nodes announce "online" once. Each transition gets a number,
+/// Keeps this node's connections in the shared presence registry and tells a user's contacts
+/// (<see cref="ConversationContacts.ToAnnounceToAsync"/>) when the user goes online (first connection on any node)
+/// or offline (last one gone). The transitions are decided inside Redis scripts, so two devices connecting at once
+/// on two nodes announce "online" once. Each transition gets a number,
 /// and an announcement goes out only while its transition is the latest: "online" announced after the contacts
 /// lookup must not overtake the "offline" of a device that left in the meantime.
 /// </summary>
@@ -85,7 +86,7 @@ public sealed class PresenceTracker(
     private async Task AnnounceAsync(PresenceStatus status, long transition)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var contacts = await scope.ServiceProvider.GetRequiredService<ConversationContacts>().OfAsync(status.UserId, CancellationToken.None);
+        var contacts = await scope.ServiceProvider.GetRequiredService<ConversationContacts>().ToAnnounceToAsync(status.UserId, CancellationToken.None);
         await userEvents.PublishAsync(ChatEvents.Presence, status, contacts, (PresenceKeys.Transitions(status.UserId), transition));
     }
 }

@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
 using System.Net;
+using Chat.Data.Conversations;
 using Chat.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using Npgsql;
 
 namespace Chat.Tests.Messages;
 
@@ -91,6 +93,52 @@ public sealed class ReceiptsTypingPresenceTests(ChatApp chat) : DistributedTest(
         var status = await ApiClient.ReadAsync<PresenceEvent>(await bobApi.GetAsync($"/api/users/{alice.Id}/presence"));
         Assert.False(status.Online);
         Assert.NotNull(status.LastSeenAt);
+    }
+
+    [Fact]
+    public async Task Presence_is_announced_in_direct_conversations_and_small_groups_but_not_in_large_groups()
+    {
+        var alice = await TestUser.RegisterAsync(Chat);
+        var bob = await TestUser.RegisterAsync(Chat);
+        var carol = await TestUser.RegisterAsync(Chat);
+        var dave = await TestUser.RegisterAsync(Chat);
+        await Conversations.DirectAsync(Chat, alice, carol);
+        await Conversations.GroupAsync(Chat, alice, [dave]);
+        var large = await Conversations.GroupAsync(Chat, alice, [bob]);
+        await AddFillerMembersAsync(large, ConversationContacts.MaxAnnouncingGroupSize - 1);
+        await using var bobClient = await ChatClient.ConnectAsync(Chat.RealtimeNodes[0], bob.Tokens.AccessToken);
+        await using var carolClient = await ChatClient.ConnectAsync(Chat.RealtimeNodes[1], carol.Tokens.AccessToken);
+        await using var daveClient = await ChatClient.ConnectAsync(Chat.RealtimeNodes[0], dave.Tokens.AccessToken);
+
+        await using var aliceClient = await ChatClient.ConnectAsync(Chat.RealtimeNodes[1], alice.Tokens.AccessToken);
+        await carolClient.WaitUntilAsync(c => c.Presence.Any(p => p.UserId == alice.Id && p.Online));
+        await daveClient.WaitUntilAsync(c => c.Presence.Any(p => p.UserId == alice.Id && p.Online));
+        await Task.Delay(500, TestContext.Current.CancellationToken);
+        Assert.DoesNotContain(bobClient.Presence, p => p.UserId == alice.Id);
+
+        // Bob still reads it when he shows it.
+        using var bobApi = bob.Api(Chat);
+        Assert.True((await ApiClient.ReadAsync<PresenceEvent>(await bobApi.GetAsync($"/api/users/{alice.Id}/presence"))).Online);
+    }
+
+    /// <summary>Grows a group past the size that announces presence without registering hundreds of users through the API.</summary>
+    private async Task AddFillerMembersAsync(Guid conversation, int count)
+    {
+        await using var db = new NpgsqlConnection(await Chat.ConnectionStringAsync("chatdb"));
+        await db.OpenAsync(TestContext.Current.CancellationToken);
+        await using var insert = new NpgsqlCommand("""
+            WITH fillers AS (
+                INSERT INTO users (id, username, normalized_username, display_name, password_hash, created_at)
+                SELECT gen_random_uuid(), 'f' || n || '_' || @tag, 'F' || n || '_' || upper(@tag), 'filler', 'none', now()
+                FROM generate_series(1, @count) AS n
+                RETURNING id)
+            INSERT INTO conversation_members (conversation_id, user_id, role, joined_at, delivered_seq, read_seq)
+            SELECT @conversation, id, 0, now(), 0, 0 FROM fillers
+            """, db)
+        {
+            Parameters = { new("tag", Guid.NewGuid().ToString("N")[..12]), new("count", count), new("conversation", conversation) },
+        };
+        Assert.Equal(count, await insert.ExecuteNonQueryAsync(TestContext.Current.CancellationToken));
     }
 
     private sealed record TypingPayload(Guid ConversationId, Guid UserId);
