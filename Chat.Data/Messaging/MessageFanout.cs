@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
 namespace Chat.Data.Messaging;
@@ -19,39 +19,38 @@ internal sealed partial class FanoutJsonContext : JsonSerializerContext;
 /// <summary>
 /// Publishes committed events on one Redis channel that every realtime node subscribes to. The events committed
 /// while a publication is on its way go together in the next one, so under load one publication (one Redis
-/// command, one read on each node) carries many events, as group commit does for the writes.
+/// command, one read on each node) carries many events, as group commit does for the writes. Nobody waits for a
+/// publication: a sender's acknowledgement means its message is durable, and an event whose publication is lost
+/// (Redis down, the process gone) leaves a seq gap that the nodes fill from PostgreSQL.
 /// </summary>
-public sealed class MessageFanout : IAsyncDisposable
+public sealed partial class MessageFanout : IAsyncDisposable
 {
     public static readonly RedisChannel Channel = RedisChannel.Literal("chat:messages");
 
     /// <summary>At most this many events share a publication.</summary>
     public const int MaxBatch = 256;
 
-    private sealed record Outgoing(FanoutEnvelope Envelope, TaskCompletionSource Published);
-
     private readonly IConnectionMultiplexer _redis;
-    private readonly Channel<Outgoing> _queue = System.Threading.Channels.Channel.CreateUnbounded<Outgoing>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ILogger<MessageFanout> _logger;
+    private readonly Channel<FanoutEnvelope> _queue = System.Threading.Channels.Channel.CreateUnbounded<FanoutEnvelope>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lazy<Task> _loop;
 
-    public MessageFanout(IConnectionMultiplexer redis)
+    public MessageFanout(IConnectionMultiplexer redis, ILogger<MessageFanout> logger)
     {
         _redis = redis;
+        _logger = logger;
         _loop = new(() => BatchLoop.Start(_queue.Reader, MaxBatch, PublishBatchAsync));
     }
 
-    /// <summary>Completes once the event is published (with the others of its publication).</summary>
-    public Task PublishAsync(MessageEvent message, IReadOnlyList<Guid> recipients)
+    /// <summary>Queues a committed event for the next publication; events queued in seq order are published in it.</summary>
+    public void Publish(MessageEvent message, IReadOnlyList<Guid> recipients, string? traceParent)
     {
-        var outgoing = new Outgoing(new FanoutEnvelope(message, recipients, Activity.Current?.Id),
-            new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        if (!_queue.Writer.TryWrite(outgoing))
+        if (!_queue.Writer.TryWrite(new FanoutEnvelope(message, recipients, traceParent)))
         {
             throw new ObjectDisposedException(nameof(MessageFanout));
         }
 
         _ = _loop.Value;
-        return outgoing.Published.Task;
     }
 
     public static IReadOnlyList<FanoutEnvelope> Read(RedisValue value) =>
@@ -67,18 +66,19 @@ public sealed class MessageFanout : IAsyncDisposable
         }
     }
 
-    private async Task PublishBatchAsync(List<Outgoing> batch)
+    private async Task PublishBatchAsync(List<FanoutEnvelope> batch)
     {
         try
         {
-            var publication = JsonSerializer.SerializeToUtf8Bytes(batch.Select(o => o.Envelope).ToArray(), FanoutJsonContext.Default.FanoutEnvelopeArray);
+            var publication = JsonSerializer.SerializeToUtf8Bytes(batch.ToArray(), FanoutJsonContext.Default.FanoutEnvelopeArray);
             await _redis.GetSubscriber().PublishAsync(Channel, publication);
-            batch.ForEach(o => o.Published.TrySetResult());
         }
         catch (Exception e)
         {
-            // Committed events are not lost with a publication: nodes read a gap back from PostgreSQL.
-            batch.ForEach(o => o.Published.TrySetException(e));
+            LogPublicationFailed(e, batch.Count);
         }
     }
+
+    [LoggerMessage(1, LogLevel.Warning, "A fan-out publication of {Count} committed events failed; the nodes will read them back from PostgreSQL")]
+    private partial void LogPublicationFailed(Exception exception, int count);
 }

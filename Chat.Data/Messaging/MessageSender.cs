@@ -5,9 +5,9 @@ using System.Text;
 namespace Chat.Data.Messaging;
 
 /// <summary>
-/// The one path of a message into the system, for the hub and the REST API alike: check it, commit it, then
-/// publish it to the realtime nodes. The acknowledgement a caller gets means the message is durable; publishing
-/// comes after the commit, so nothing uncommitted is ever delivered.
+/// The one path of a message into the system, for the hub and the REST API alike: check it and commit it. The
+/// acknowledgement a caller gets means the message is durable; the store publishes it to the realtime nodes after
+/// the commit (so nothing uncommitted is ever delivered) without the caller waiting for that.
 /// </summary>
 public sealed class MessageSender
 {
@@ -15,13 +15,11 @@ public sealed class MessageSender
     internal static readonly ActivitySource Source = new(TelemetryName);
 
     private readonly MessageStore _store;
-    private readonly MessageFanout _fanout;
     private readonly Counter<long> _accepted;
 
-    public MessageSender(MessageStore store, MessageFanout fanout, IMeterFactory meters)
+    public MessageSender(MessageStore store, IMeterFactory meters)
     {
         _store = store;
-        _fanout = fanout;
         _accepted = meters.Create(TelemetryName).CreateCounter<long>("chat.messages.accepted", "{message}",
             "Messages, edits and deletes committed to PostgreSQL.");
     }
@@ -40,7 +38,6 @@ public sealed class MessageSender
         {
             activity?.SetTag("chat.seq", stored.Seq);
             _accepted.Add(1, new KeyValuePair<string, object?>("chat.message.kind", stored.Kind));
-            await _fanout.PublishAsync(stored, result.Recipients);
         }
 
         return result;

@@ -54,8 +54,8 @@ public sealed partial class MessageStore : IAsyncDisposable
     private const string BatchRecipientsSql =
         "SELECT conversation_id, user_id FROM conversation_members WHERE conversation_id = ANY(@conversation_ids) AND left_seq IS NULL";
 
-    /// <param name="Sender">The trace context of the send, which the batch's span links to.</param>
-    private sealed record Pending(NewMessage Message, Guid Id, DateTimeOffset SentAt, ActivityContext Sender, TaskCompletionSource<MessageStoreResult> Result);
+    /// <param name="Sender">The send's span, which the batch's span links to and the fan-out carries to the nodes.</param>
+    private sealed record Pending(NewMessage Message, Guid Id, DateTimeOffset SentAt, Activity? Sender, TaskCompletionSource<MessageStoreResult> Result);
 
     /// <summary>
     /// Writers that commit side by side, so that more than one PostgreSQL backend works at a time; one per core,
@@ -92,7 +92,7 @@ public sealed partial class MessageStore : IAsyncDisposable
             }
         }
 
-        var pending = new Pending(message, id, sentAt, Activity.Current?.Context ?? default,
+        var pending = new Pending(message, id, sentAt, Activity.Current,
             new TaskCompletionSource<MessageStoreResult>(TaskCreationOptions.RunContinuationsAsynchronously));
         var queue = _groupCommitQueues[(int)((uint)message.ConversationId.GetHashCode() % (uint)_groupCommitQueues.Length)];
         if (!queue.Writer.TryWrite(pending))
@@ -108,7 +108,7 @@ public sealed partial class MessageStore : IAsyncDisposable
     {
         // One span per batch, linked to each send's span, so a message's trace leads to the commit that stored it.
         using var activity = MessageSender.Source.StartActivity(ActivityKind.Internal, default,
-            links: batch.Where(p => p.Sender != default).Select(p => new ActivityLink(p.Sender)), name: "commit message batch");
+            links: batch.Where(p => p.Sender is not null).Select(p => new ActivityLink(p.Sender!.Context)), name: "commit message batch");
         activity?.SetTag("chat.batch_size", batch.Count);
         List<Pending> alone;
         try
@@ -195,12 +195,19 @@ public sealed partial class MessageStore : IAsyncDisposable
         }
 
         await transaction.CommitAsync();
+
+        // Published in batch order, which is each conversation's seq order, before any sender hears back: the
+        // nodes receive a conversation's events in order and nobody waits for Redis.
         var notStored = new List<Pending>();
+        var stored = new List<(Pending Pending, MessageStoreResult Result)>(batch.Count);
         foreach (var pending in batch)
         {
             if (seqs.TryGetValue(pending.Id, out var seq))
             {
-                pending.Result.TrySetResult(Stored(pending.Message, pending.Id, seq, pending.SentAt, recipients[pending.Message.ConversationId]));
+                var members = recipients[pending.Message.ConversationId];
+                var result = Stored(pending.Message, pending.Id, seq, pending.SentAt, members);
+                fanout.Publish(result.Event!, members, pending.Sender?.Id);
+                stored.Add((pending, result));
             }
             else
             {
@@ -208,6 +215,7 @@ public sealed partial class MessageStore : IAsyncDisposable
             }
         }
 
+        stored.ForEach(s => s.Pending.Result.TrySetResult(s.Result));
         return notStored;
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Chat.Data.Conversations;
 using Npgsql;
 using NpgsqlTypes;
@@ -9,8 +10,9 @@ namespace Chat.Data.Messaging;
 /// <c>last_seq</c> in the same transaction as the insert: concurrent senders queue on that row, and a rolled-back
 /// insert rolls the increment back too, so seqs are 1, 2, 3... with no gap. A unique index on
 /// (sender, clientMessageId) makes a resend, on any node, find the first message instead of storing a second.
+/// Each stored event is handed to the fan-out as soon as its transaction commits, in seq order.
 /// </summary>
-public sealed partial class MessageStore(NpgsqlDataSource dataSource, TimeProvider time)
+public sealed partial class MessageStore(NpgsqlDataSource dataSource, MessageFanout fanout, TimeProvider time)
 {
     /// <summary>Content is opaque (maybe ciphertext); its UTF-8 form may take at most 64 KiB.</summary>
     public const int MaxContentBytes = 64 * 1024;
@@ -125,7 +127,9 @@ public sealed partial class MessageStore(NpgsqlDataSource dataSource, TimeProvid
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return Stored(message, id, seq.Value, sentAt, recipients);
+        var stored = Stored(message, id, seq.Value, sentAt, recipients);
+        fanout.Publish(stored.Event!, recipients, Activity.Current?.Id);
+        return stored;
     }
 
     /// <summary>The outcome of a committed append: the event as it was stored (a delete keeps no content).</summary>

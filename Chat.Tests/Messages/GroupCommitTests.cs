@@ -1,10 +1,13 @@
+using System.Collections.Concurrent;
 using Chat.Data.Messaging;
 using Chat.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using StackExchange.Redis;
 
 namespace Chat.Tests.Messages;
 
-/// <summary>The message store against the AppHost's PostgreSQL: many sends at once share commit batches.</summary>
+/// <summary>The message store against the AppHost's PostgreSQL and Redis: many sends at once share commit batches.</summary>
 public sealed class GroupCommitTests(ChatApp chat) : DistributedTest(chat)
 {
     [Fact]
@@ -16,7 +19,17 @@ public sealed class GroupCommitTests(ChatApp chat) : DistributedTest(chat)
         var carol = await TestUser.RegisterAsync(Chat);
         var conversation = await Conversations.DirectAsync(Chat, alice, bob);
         await using var dataSource = NpgsqlDataSource.Create(await Chat.ConnectionStringAsync("chatdb"));
-        await using var store = new MessageStore(dataSource, TimeProvider.System);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(await Chat.ConnectionStringAsync("redis"));
+        var published = new ConcurrentQueue<long>();
+        await redis.GetSubscriber().SubscribeAsync(MessageFanout.Channel, (_, value) =>
+        {
+            foreach (var envelope in MessageFanout.Read(value).Where(e => e.Event.ConversationId == conversation))
+            {
+                published.Enqueue(envelope.Event.Seq);
+            }
+        });
+        await using var fanout = new MessageFanout(redis, NullLogger<MessageFanout>.Instance);
+        await using var store = new MessageStore(dataSource, fanout, TimeProvider.System);
         NewMessage From(TestUser user, string clientMessageId) =>
             new(conversation, user.Id, user.Tokens.DeviceId, clientMessageId, MessageKinds.Text, $"content of {clientMessageId}");
 
@@ -42,6 +55,16 @@ public sealed class GroupCommitTests(ChatApp chat) : DistributedTest(chat)
         Assert.Equal(first.Event!.MessageId, resend.Event!.MessageId);
         Assert.Equal(1, resend.Event.Seq);
         Assert.Equal(MessageStoreError.NotMember, results[41].Error);
+
+        // Published once each, in seq order, the resend not again.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (published.Count < 41 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20, ct);
+        }
+
+        await Task.Delay(200, ct);
+        Assert.Equal(Enumerable.Range(1, 41).Select(i => (long)i), published);
 
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var count = new NpgsqlCommand(
