@@ -10,7 +10,12 @@ namespace Chat.Data.Messaging;
 /// A committed event on its way to every realtime node. Each node delivers it to its own connections of the
 /// recipients, in seq order; the trace context travels along so one trace spans sender and receiving node.
 /// </summary>
-public sealed record FanoutEnvelope(MessageEvent Event, IReadOnlyList<Guid> Recipients, string? TraceParent);
+/// <param name="PredecessorSentAt">
+/// When the conversation's previous event was sent, where the publisher knows it: a node that holds no position
+/// for the conversation (idle there for a while, or the node just started) can tell a long-settled predecessor
+/// from one still on its way, and need not wait for it.
+/// </param>
+public sealed record FanoutEnvelope(MessageEvent Event, IReadOnlyList<Guid> Recipients, string? TraceParent, DateTimeOffset? PredecessorSentAt = null);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(FanoutEnvelope[]))]
@@ -43,9 +48,9 @@ public sealed partial class MessageFanout : IAsyncDisposable
     }
 
     /// <summary>Queues a committed event for the next publication; events queued in seq order are published in it.</summary>
-    public void Publish(MessageEvent message, IReadOnlyList<Guid> recipients, string? traceParent)
+    public void Publish(FanoutEnvelope envelope)
     {
-        if (!_queue.Writer.TryWrite(new FanoutEnvelope(message, recipients, traceParent)))
+        if (!_queue.Writer.TryWrite(envelope))
         {
             throw new ObjectDisposedException(nameof(MessageFanout));
         }

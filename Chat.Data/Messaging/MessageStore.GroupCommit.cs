@@ -16,9 +16,12 @@ public sealed partial class MessageStore : IAsyncDisposable
     /// <summary>At most this many messages share a transaction; more waiting go in the next.</summary>
     public const int MaxGroupCommit = 256;
 
-    /// <summary>Locks the batch's conversations in id order, so that two batches (two processes) cannot deadlock.</summary>
+    /// <summary>
+    /// Locks the batch's conversations in id order, so that two batches (two processes) cannot deadlock, and reads
+    /// when each last had an event, which the fan-out passes on.
+    /// </summary>
     private const string LockConversationsSql =
-        "SELECT id FROM conversations WHERE id = ANY(@conversation_ids) ORDER BY id FOR UPDATE";
+        "SELECT id, last_activity_at FROM conversations WHERE id = ANY(@conversation_ids) ORDER BY id FOR UPDATE";
 
     /// <summary>
     /// The whole batch in one statement: keeps the messages whose sender is a member and which are not resends,
@@ -173,8 +176,14 @@ public sealed partial class MessageStore : IAsyncDisposable
         await command.PrepareAsync();
         var seqs = new Dictionary<Guid, long>(batch.Count);
         var recipients = new Dictionary<Guid, List<Guid>>();
+        var lastActivity = new Dictionary<Guid, DateTimeOffset>();
         await using (var reader = await command.ExecuteReaderAsync())
         {
+            while (await reader.ReadAsync())
+            {
+                lastActivity[reader.GetGuid(0)] = reader.GetFieldValue<DateTimeOffset>(1);
+            }
+
             await reader.NextResultAsync();
             while (await reader.ReadAsync())
             {
@@ -204,9 +213,12 @@ public sealed partial class MessageStore : IAsyncDisposable
         {
             if (seqs.TryGetValue(pending.Id, out var seq))
             {
-                var members = recipients[pending.Message.ConversationId];
+                var conversationId = pending.Message.ConversationId;
+                var members = recipients[conversationId];
                 var result = Stored(pending.Message, pending.Id, seq, pending.SentAt, members);
-                fanout.Publish(result.Event!, members, pending.Sender?.Id);
+                DateTimeOffset? predecessorSentAt = lastActivity.TryGetValue(conversationId, out var previous) ? previous : null;
+                fanout.Publish(new FanoutEnvelope(result.Event!, members, pending.Sender?.Id, predecessorSentAt));
+                lastActivity[conversationId] = pending.SentAt;
                 stored.Add((pending, result));
             }
             else

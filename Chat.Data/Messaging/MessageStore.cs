@@ -128,7 +128,7 @@ public sealed partial class MessageStore(NpgsqlDataSource dataSource, MessageFan
 
         await transaction.CommitAsync(cancellationToken);
         var stored = Stored(message, id, seq.Value, sentAt, recipients);
-        fanout.Publish(stored.Event!, recipients, Activity.Current?.Id);
+        fanout.Publish(new FanoutEnvelope(stored.Event!, recipients, Activity.Current?.Id));
         return stored;
     }
 

@@ -34,8 +34,7 @@ public sealed class ConversationSequencer(TimeSpan firstSightWindow, TimeSpan ga
         var id = envelope.Event.ConversationId;
         if (!_conversations.TryGetValue(id, out var state))
         {
-            // The first event of a conversation starts it: nothing can precede seq 1.
-            _conversations[id] = state = new State { Delivered = envelope.Event.Seq == 1 ? 0 : null };
+            _conversations[id] = state = new State();
         }
 
         state.LastUsed = now;
@@ -46,6 +45,11 @@ public sealed class ConversationSequencer(TimeSpan firstSightWindow, TimeSpan ga
         }
 
         state.Pending.TryAdd(seq, envelope);
+        if (state.Delivered is null && state.Pending.Keys[0] == seq)
+        {
+            state.Delivered = FirstSightPosition(envelope, now);
+        }
+
         return Drain(state, now);
     }
 
@@ -109,6 +113,19 @@ public sealed class ConversationSequencer(TimeSpan firstSightWindow, TimeSpan ga
 
         return ready;
     }
+
+    /// <summary>
+    /// Where a conversation this node holds no position for starts, judged by its earliest event seen so far:
+    /// nothing precedes seq 1; a predecessor sent
+    /// longer ago than the gap timeout was published long since (were it lost, clients see the gap in seq and sync);
+    /// otherwise unknown until the first-sight window has passed, as the predecessor may still be on its way.
+    /// </summary>
+    private long? FirstSightPosition(FanoutEnvelope envelope, DateTimeOffset now) => envelope switch
+    {
+        { Event.Seq: 1 } => 0,
+        { PredecessorSentAt: { } before } when now - before > gapTimeout => envelope.Event.Seq - 1,
+        _ => null,
+    };
 
     private static List<FanoutEnvelope> Drain(State state, DateTimeOffset now)
     {

@@ -6,7 +6,10 @@ public sealed class DeliveryOptions
 {
     public const string SectionName = "Delivery";
 
-    /// <summary>How long a conversation first seen mid-sequence waits for earlier events before delivering.</summary>
+    /// <summary>
+    /// How long a conversation first seen mid-sequence waits for earlier events before delivering; not at all when
+    /// the publisher says the previous event was sent longer ago than <see cref="GapTimeout"/>.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
     public TimeSpan FirstSightWindow { get; set; } = TimeSpan.FromMilliseconds(50);
 
