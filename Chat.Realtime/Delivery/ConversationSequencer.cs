@@ -116,9 +116,9 @@ public sealed class ConversationSequencer(TimeSpan firstSightWindow, TimeSpan ga
 
     /// <summary>
     /// Where a conversation this node holds no position for starts, judged by its earliest event seen so far:
-    /// nothing precedes seq 1; a predecessor sent
-    /// longer ago than the gap timeout was published long since (were it lost, clients see the gap in seq and sync);
-    /// otherwise unknown until the first-sight window has passed, as the predecessor may still be on its way.
+    /// nothing precedes seq 1; a predecessor sent longer ago than the gap timeout was published long since (were it
+    /// lost, clients see the gap in seq and sync); otherwise unknown until the first-sight window has passed, as the
+    /// predecessor may still be on its way.
     /// </summary>
     private long? FirstSightPosition(FanoutEnvelope envelope, DateTimeOffset now) => envelope switch
     {

@@ -10,9 +10,9 @@ namespace Chat.Realtime.Presence;
 /// Keeps this node's connections in the shared presence registry and tells a user's contacts
 /// (<see cref="ConversationContacts.ToAnnounceToAsync"/>) when the user goes online (first connection on any node)
 /// or offline (last one gone). The transitions are decided inside Redis scripts, so two devices connecting at once
-/// on two nodes announce "online" once. Each transition gets a number,
-/// and an announcement goes out only while its transition is the latest: "online" announced after the contacts
-/// lookup must not overtake the "offline" of a device that left in the meantime.
+/// on two nodes announce "online" once. Each transition gets a number, and an announcement goes out only while its
+/// transition is the latest: "online" announced after the contacts lookup must not overtake the "offline" of a
+/// device that left in the meantime.
 /// </summary>
 public sealed class PresenceTracker(
     IConnectionMultiplexer redis, UserEventFanout userEvents, IServiceScopeFactory scopes, NodeIdentity node, TimeProvider time)

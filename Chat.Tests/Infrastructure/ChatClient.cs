@@ -63,15 +63,9 @@ public sealed class ChatClient : IAsyncDisposable
             new { cursors = cursors.Select(c => new { conversationId = c.ConversationId, afterSeq = c.AfterSeq }), limit }, TestContext.Current.CancellationToken);
 
     /// <summary>Waits until the recorded events satisfy a condition; fails with what was seen after the timeout.</summary>
-    public async Task WaitUntilAsync(Func<ChatClient, bool> condition, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
-        while (!condition(this))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"condition not met; {_messages.Count} message(s), {_receipts.Count} receipt(s), {_presence.Count} presence event(s) seen");
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
-    }
+    public Task WaitUntilAsync(Func<ChatClient, bool> condition, TimeSpan? timeout = null) =>
+        Eventually.HoldsAsync(() => condition(this), timeout ?? TimeSpan.FromSeconds(15),
+            () => $"condition not met; {_messages.Count} message(s), {_receipts.Count} receipt(s), {_presence.Count} presence event(s) seen");
 
     public IReadOnlyList<MessageEvent> MessagesIn(Guid conversationId) => Messages.Where(m => m.ConversationId == conversationId).ToList();
 

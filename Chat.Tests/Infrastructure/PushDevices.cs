@@ -15,13 +15,7 @@ public static class PushDevices
         return pushToken;
     }
 
-    public static async Task WaitForPushesAsync(ChatApp chat, string token, int count, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        while (chat.Fcm.For(token).Count < count)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{token} got {chat.Fcm.For(token).Count} of {count} pushes");
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
-    }
+    public static Task WaitForPushesAsync(ChatApp chat, string token, int count, TimeSpan? timeout = null) =>
+        Eventually.HoldsAsync(() => chat.Fcm.For(token).Count >= count, timeout ?? TimeSpan.FromSeconds(20),
+            () => $"{token} got {chat.Fcm.For(token).Count} of {count} pushes", TimeSpan.FromMilliseconds(50));
 }

@@ -57,12 +57,7 @@ public sealed class GroupCommitTests(ChatApp chat) : DistributedTest(chat)
         Assert.Equal(MessageStoreError.NotMember, results[41].Error);
 
         // Published once each, in seq order, the resend not again.
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (published.Count < 41 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20, ct);
-        }
-
+        await Eventually.HoldsAsync(() => published.Count >= 41, TimeSpan.FromSeconds(10), () => $"{published.Count} of 41 published");
         await Task.Delay(200, ct);
         Assert.Equal(Enumerable.Range(1, 41).Select(i => (long)i), published);
 
