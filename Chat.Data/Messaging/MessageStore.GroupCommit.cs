@@ -67,21 +67,45 @@ public sealed partial class MessageStore : IAsyncDisposable
     /// </summary>
     private static readonly int GroupCommitWriters = Math.Clamp(Environment.ProcessorCount, 2, 8);
 
-    private readonly Channel<Pending>[] _groupCommitQueues = Enumerable.Range(0, GroupCommitWriters)
-        .Select(_ => Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true })).ToArray();
+    private readonly GroupCommitWriter[] _writers = Enumerable.Range(0, GroupCommitWriters).Select(_ => new GroupCommitWriter()).ToArray();
 
     private Task[]? _groupCommitLoops;
 
+    /// <summary>
+    /// A writer's queue and its own session: a batch is one round trip on a connection the writer keeps, without
+    /// the pool's reset of the session before every batch. A failed batch drops the connection; the next opens one.
+    /// </summary>
+    private sealed class GroupCommitWriter
+    {
+        public Channel<Pending> Queue { get; } = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+
+        public NpgsqlConnection? Connection { get; set; }
+
+        public async ValueTask DropConnectionAsync()
+        {
+            if (Connection is { } connection)
+            {
+                Connection = null;
+                await connection.DisposeAsync();
+            }
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
-        foreach (var queue in _groupCommitQueues)
+        foreach (var writer in _writers)
         {
-            queue.Writer.TryComplete();
+            writer.Queue.Writer.TryComplete();
         }
 
         if (_groupCommitLoops is not null)
         {
             await Task.WhenAll(_groupCommitLoops);
+        }
+
+        foreach (var writer in _writers)
+        {
+            await writer.DropConnectionAsync();
         }
     }
 
@@ -89,16 +113,16 @@ public sealed partial class MessageStore : IAsyncDisposable
     {
         if (_groupCommitLoops is null)
         {
-            lock (_groupCommitQueues)
+            lock (_writers)
             {
-                _groupCommitLoops ??= _groupCommitQueues.Select(queue => BatchLoop.Start(queue.Reader, MaxGroupCommit, WriteGroupAsync)).ToArray();
+                _groupCommitLoops ??= _writers.Select(writer => BatchLoop.Start(writer.Queue.Reader, MaxGroupCommit, batch => WriteGroupAsync(writer, batch))).ToArray();
             }
         }
 
         var pending = new Pending(message, id, sentAt, Activity.Current,
             new TaskCompletionSource<MessageStoreResult>(TaskCreationOptions.RunContinuationsAsynchronously));
-        var queue = _groupCommitQueues[(int)((uint)message.ConversationId.GetHashCode() % (uint)_groupCommitQueues.Length)];
-        if (!queue.Writer.TryWrite(pending))
+        var writer = _writers[(int)((uint)message.ConversationId.GetHashCode() % (uint)_writers.Length)];
+        if (!writer.Queue.Writer.TryWrite(pending))
         {
             throw new ObjectDisposedException(nameof(MessageStore));
         }
@@ -107,7 +131,7 @@ public sealed partial class MessageStore : IAsyncDisposable
         return pending.Result.Task.WaitAsync(cancellationToken);
     }
 
-    private async Task WriteGroupAsync(List<Pending> batch)
+    private async Task WriteGroupAsync(GroupCommitWriter writer, List<Pending> batch)
     {
         // One span per batch, linked to each send's span, so a message's trace leads to the commit that stored it.
         using var activity = MessageSender.Source.StartActivity(ActivityKind.Internal, default,
@@ -116,12 +140,13 @@ public sealed partial class MessageStore : IAsyncDisposable
         List<Pending> alone;
         try
         {
-            alone = await CommitGroupAsync(batch);
+            alone = await CommitGroupAsync(writer, batch);
         }
         catch (Exception)
         {
             // The batch was rolled back (a lost connection, a deadlock with an edit, anything): the loop must go on,
             // and each message tries alone, so each caller gets its own outcome.
+            await writer.DropConnectionAsync();
             alone = batch.Where(p => !p.Result.Task.IsCompleted).ToList();
         }
 
@@ -144,12 +169,15 @@ public sealed partial class MessageStore : IAsyncDisposable
     /// Commits the messages of the batch that can be stored as they are and completes their results; returns the
     /// others (a resend, a sender who is not a member), which the batch left untouched.
     /// </summary>
-    private async Task<List<Pending>> CommitGroupAsync(List<Pending> batch)
+    private async Task<List<Pending>> CommitGroupAsync(GroupCommitWriter writer, List<Pending> batch)
     {
         var conversationIds = batch.Select(p => p.Message.ConversationId).ToArray();
-        await using var connection = await dataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await using var command = new NpgsqlBatch(connection, transaction)
+        writer.Connection ??= await dataSource.OpenConnectionAsync();
+
+        // No explicit transaction: the statements of one batch, sent together, run in PostgreSQL's implicit
+        // transaction, which commits when the server has answered them all (before the reader below is done), so
+        // the whole batch is one round trip. An error in any statement rolls back every one.
+        await using var command = new NpgsqlBatch(writer.Connection)
         {
             BatchCommands =
             {
@@ -202,8 +230,6 @@ public sealed partial class MessageStore : IAsyncDisposable
                 members.Add(reader.GetGuid(1));
             }
         }
-
-        await transaction.CommitAsync();
 
         // Published in batch order, which is each conversation's seq order, before any sender hears back: the
         // nodes receive a conversation's events in order and nobody waits for Redis.
