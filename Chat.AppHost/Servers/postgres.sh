@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs the locally installed PostgreSQL server for the AppHost when no container runtime is available.
-# Usage: postgres.sh DATA_DIR PORT   (superuser password in POSTGRES_PASSWORD)
+# Usage: postgres.sh DATA_DIR PORT [SERVER OPTION...]   (superuser password in POSTGRES_PASSWORD)
 set -euo pipefail
 source "$(dirname "$0")/run-as-service-user.sh"
 data_dir=$1 port=$2
+shift 2
 : "${POSTGRES_PASSWORD:?}"
 
 bin=${POSTGRES_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
@@ -28,4 +29,4 @@ printf "ALTER ROLE postgres PASSWORD '%s';\n" "${POSTGRES_PASSWORD//\'/\'\'}" \
 
 # Room for every service's connection pool; TCP on loopback only.
 exec "${as_user[@]}" "$bin/postgres" -D "$data_dir" -p "$port" -c listen_addresses=127.0.0.1 \
-  -c unix_socket_directories= -c max_connections=500
+  -c unix_socket_directories= -c max_connections=500 "$@"

@@ -54,6 +54,7 @@ public sealed class BenchOptions
 public sealed record BenchSizes(
     int[] DirectClients,
     int[] InFlight,
+    TimeSpan ProcessWarmUp,
     TimeSpan WarmUp,
     TimeSpan Duration,
     int[] GroupSizes,
@@ -63,10 +64,10 @@ public sealed record BenchSizes(
     int StormDevicesPerUser,
     int StormMessages)
 {
-    public static readonly BenchSizes Full = new([100, 1000], [1, 8], TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(10),
+    public static readonly BenchSizes Full = new([100, 1000], [1, 8], TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(10),
         [100, 1000], 100, 10_000, 1000, 2, 3);
 
-    public static readonly BenchSizes Quick = new([20], [1, 8], TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(1),
+    public static readonly BenchSizes Quick = new([20], [1, 8], TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(1),
         [20], 5, 100, 20, 2, 2);
 
     public int Users => Math.Max(DirectClients.Max(), Math.Max(GroupSizes.Max(), StormUsers));
