@@ -21,14 +21,21 @@ public sealed class LocalConnections
         }
     }
 
-    public List<string> ConnectionsOf(IEnumerable<Guid> userIds)
+    /// <param name="exceptDevice">A device none of whose connections are wanted (the sender of a message).</param>
+    public List<string> ConnectionsOf(IEnumerable<Guid> userIds, Guid? exceptDevice = null)
     {
         var found = new List<string>();
         foreach (var userId in userIds)
         {
             if (_byUser.TryGetValue(userId, out var connections))
             {
-                found.AddRange(connections.Keys);
+                foreach (var (connectionId, deviceId) in connections)
+                {
+                    if (deviceId != exceptDevice)
+                    {
+                        found.Add(connectionId);
+                    }
+                }
             }
         }
 

@@ -113,7 +113,8 @@ public sealed partial class DeliveryLoop(
     {
         foreach (var envelope in ready)
         {
-            var local = connections.ConnectionsOf(envelope.Recipients);
+            // The sending device has the event already, as the answer to its call (or to its REST request).
+            var local = connections.ConnectionsOf(envelope.Recipients, exceptDevice: envelope.Event.SenderDeviceId);
             if (local.Count == 0)
             {
                 continue;
