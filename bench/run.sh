@@ -93,7 +93,8 @@ jwt_key=$(secret)$(secret)
 
 free_port redis_port postgres_port
 start redis Chat.AppHost/Servers/redis.sh "$run_dir/redis" "$redis_port"
-start postgres Chat.AppHost/Servers/postgres.sh "$run_dir/postgres" "$postgres_port"
+# pg_stat_statements: the report ends with the statements PostgreSQL spent its time on during the run.
+start postgres Chat.AppHost/Servers/postgres.sh "$run_dir/postgres" "$postgres_port" -c shared_preload_libraries=pg_stat_statements
 for _ in $(seq 1 60); do
   (exec 3<>"/dev/tcp/127.0.0.1/$postgres_port") 2>/dev/null && (exec 3<>"/dev/tcp/127.0.0.1/$redis_port") 2>/dev/null && break
   sleep 0.5
@@ -139,6 +140,11 @@ for port in "$api_port" "$node1_port" "$node2_port" "$worker_port" "$peer1_port"
   wait_http "http://127.0.0.1:$port/health"
 done
 
+# psql from the server's own directory, which the PostgreSQL server package always has.
+psql=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)/psql
+psql_chat() { PGPASSWORD=$POSTGRES_PASSWORD "$psql" -h 127.0.0.1 -p "$postgres_port" -U postgres -d chatdb -X -q "$@"; }
+psql_chat -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" -c "SELECT pg_stat_statements_reset()" >/dev/null
+
 echo "running workloads$($quick && echo ' (quick)')..."
 dotnet "$(bin bench/Chat.Bench Chat.Bench)" \
   --Quick "$quick" --Output "$output" --Command "$command_line" --Analysis bench/analysis.md --GcDumps "$run_dir/gcdumps" \
@@ -147,4 +153,17 @@ dotnet "$(bin bench/Chat.Bench Chat.Bench)" \
   --SignalRNodes "http://127.0.0.1:$peer1_port,http://127.0.0.1:$peer2_port" --SignalRPids "$pid_signalr1,$pid_signalr2" \
   --SocketIoNodes "http://127.0.0.1:$sio1_port,http://127.0.0.1:$sio2_port" --SocketIoPids "$pid_socketio1,$pid_socketio2" \
   --Echo "http://127.0.0.1:$echo_port" --EchoPid "$pid_echo" "${extra[@]}"
+{
+  echo
+  echo "## PostgreSQL statements over the whole run"
+  echo
+  echo "From \`pg_stat_statements\` (set-up included), the ten that took longest in total; execution time includes waiting for row locks."
+  echo
+  echo "| calls | total ms | mean ms | rows | WAL MiB | statement |"
+  echo "|---:|---:|---:|---:|---:|---|"
+  psql_chat -At -F ' | ' -c "SELECT calls, round(total_exec_time), round((total_exec_time / calls)::numeric, 3), rows,
+      round(wal_bytes / 1048576.0, 1), '\`' || left(regexp_replace(regexp_replace(query, '\s+', ' ', 'g'), '\|', '/', 'g'), 110) || '…\`'
+    FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'chatdb')
+    ORDER BY total_exec_time DESC LIMIT 10" | sed 's/^/| /; s/$/ |/'
+} >>"$output"
 echo "report: $output"
