@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.DependencyInjection;
@@ -64,6 +65,14 @@ public static class AuthenticationExtensions
             },
             OnTokenValidated = async context =>
             {
+                if (context.HttpContext.Request.Path.StartsWithSegments(HubsPathPrefix))
+                {
+                    // A realtime connection's request lasts as long as the connection, and the Redis
+                    // instrumentation keeps a profiling session for the span a Redis call runs under until that span
+                    // ends: the check runs outside the request's span (which is not recorded anyway), not for hours.
+                    Activity.Current = null;
+                }
+
                 var revoked = context.HttpContext.RequestServices.GetRequiredService<RevokedDevices>();
                 if (await revoked.IsRevokedAsync(context.Principal!.GetDeviceId()))
                 {
