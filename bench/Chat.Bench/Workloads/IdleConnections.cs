@@ -29,7 +29,9 @@ public static class IdleConnections
             async (i, ct) => clients[i] = await target.ConnectAsync(users[i % users.Count], 0, _ => { }, ct));
         var connectTime = System.Diagnostics.Stopwatch.GetElapsedTime(started);
 
-        await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
+        // Idle means settled: what connecting left behind for a while is gone first (the Redis instrumentation,
+        // for one, keeps the profiling session of each traced connect until its flush every 10 s).
+        await Task.Delay(TimeSpan.FromSeconds(15), cancellationToken);
         var after = await NodeMemory.ReadAsync(node, dotnetNode, Dump("after"));
         await Parallel.ForEachAsync(clients, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (c, _) => await c.DisposeAsync());
         return new Result(target.Name, connections, before, after, connectTime);
