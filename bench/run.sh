@@ -6,6 +6,8 @@
 #   bench/run.sh --configuration Debug
 #   bench/run.sh --only chat,signalr --workloads direct --clients 100 --seconds 5
 #                                     some systems, workloads (direct, fanout, idle, storm), sizes, durations: for investigating
+#   BENCH_POSTGRES_OPTIONS="-c shared_buffers=2GB" bench/run.sh ...
+#                                     extra PostgreSQL server settings, for investigating
 # Starts PostgreSQL and Redis (the same local binaries the AppHost runs without containers), our API, two realtime
 # nodes and the worker with production settings, and the peers: two bare SignalR nodes, two socket.io nodes and a
 # Kestrel WebSocket echo; runs every workload against each; stops everything it started.
@@ -94,7 +96,7 @@ jwt_key=$(secret)$(secret)
 free_port redis_port postgres_port
 start redis Chat.AppHost/Servers/redis.sh "$run_dir/redis" "$redis_port"
 # pg_stat_statements: the report ends with the statements PostgreSQL spent its time on during the run.
-start postgres Chat.AppHost/Servers/postgres.sh "$run_dir/postgres" "$postgres_port" -c shared_preload_libraries=pg_stat_statements
+start postgres Chat.AppHost/Servers/postgres.sh "$run_dir/postgres" "$postgres_port" -c shared_preload_libraries=pg_stat_statements ${BENCH_POSTGRES_OPTIONS:-}
 for _ in $(seq 1 60); do
   (exec 3<>"/dev/tcp/127.0.0.1/$postgres_port") 2>/dev/null && (exec 3<>"/dev/tcp/127.0.0.1/$redis_port") 2>/dev/null && break
   sleep 0.5
