@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the whole benchmark on this machine from a clean checkout and writes docs/benchmarks.md.
-#   bench/run.sh                      the full benchmark (about 15 minutes on 2 cores)
+#   bench/run.sh                      the full benchmark (about 20 minutes on 2 cores)
 #   bench/run.sh --quick              tiny sizes, under a minute: shows that it still works (Chat.Tests runs it)
 #   bench/run.sh --output FILE        write the report elsewhere (--quick writes to a temporary file by default)
 #   bench/run.sh --configuration Debug
