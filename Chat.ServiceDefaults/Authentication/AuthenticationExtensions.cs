@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -10,9 +11,6 @@ namespace Chat.ServiceDefaults.Authentication;
 
 public static class AuthenticationExtensions
 {
-    /// <summary>The path prefix of SignalR hubs, whose clients send the token as a query parameter.</summary>
-    public const string HubsPathPrefix = "/hubs";
-
     /// <summary>
     /// JWT bearer validation with the shared signing key. Needs Redis (<c>AddRedisClient</c>) for the revoked-device list.
     /// </summary>
@@ -56,7 +54,7 @@ public static class AuthenticationExtensions
             OnMessageReceived = context =>
             {
                 var token = context.Request.Query["access_token"];
-                if (!string.IsNullOrEmpty(token) && context.HttpContext.Request.Path.StartsWithSegments(HubsPathPrefix))
+                if (!string.IsNullOrEmpty(token) && IsRealtimeRequest(context.HttpContext))
                 {
                     context.Token = token;
                 }
@@ -65,7 +63,7 @@ public static class AuthenticationExtensions
             },
             OnTokenValidated = async context =>
             {
-                if (context.HttpContext.Request.Path.StartsWithSegments(HubsPathPrefix))
+                if (IsRealtimeRequest(context.HttpContext))
                 {
                     // A realtime connection's request lasts as long as the connection, and the Redis
                     // instrumentation keeps a profiling session for the span a Redis call runs under until that span
@@ -84,4 +82,11 @@ public static class AuthenticationExtensions
             },
         };
     }
+
+    /// <summary>
+    /// A request to a SignalR hub: it lasts as long as the realtime connection it carries, and its client sends the
+    /// token as a query parameter.
+    /// </summary>
+    private static bool IsRealtimeRequest(HttpContext context) =>
+        context.Request.Path.StartsWithSegments(OpenTelemetryExtensions.RealtimeConnectionsPath);
 }
