@@ -93,6 +93,10 @@ export REDIS_PASSWORD POSTGRES_PASSWORD
 REDIS_PASSWORD=$(secret) POSTGRES_PASSWORD=$(secret)
 jwt_key=$(secret)$(secret)
 
+# The PostgreSQL server's directory, picked once: postgres.sh starts the server from it and psql below comes from
+# it too, so both are the same version.
+export POSTGRES_BIN=${POSTGRES_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
+
 free_port redis_port postgres_port
 start redis Chat.AppHost/Servers/redis.sh "$run_dir/redis" "$redis_port"
 # pg_stat_statements: the report ends with the statements PostgreSQL spent its time on during the run.
@@ -142,9 +146,7 @@ for port in "$api_port" "$node1_port" "$node2_port" "$worker_port" "$peer1_port"
   wait_http "http://127.0.0.1:$port/health"
 done
 
-# psql from the server's own directory, which the PostgreSQL server package always has.
-psql=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)/psql
-psql_chat() { PGPASSWORD=$POSTGRES_PASSWORD "$psql" -h 127.0.0.1 -p "$postgres_port" -U postgres -d chatdb -X -q "$@"; }
+psql_chat() { PGPASSWORD=$POSTGRES_PASSWORD "$POSTGRES_BIN/psql" -h 127.0.0.1 -p "$postgres_port" -U postgres -d chatdb -X -q "$@"; }
 psql_chat -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" -c "SELECT pg_stat_statements_reset()" >/dev/null
 
 echo "running workloads$($quick && echo ' (quick)')..."
