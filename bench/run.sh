@@ -5,7 +5,7 @@
 #   bench/run.sh --output FILE        write the report elsewhere (--quick writes to a temporary file by default)
 #   bench/run.sh --configuration Debug
 #   bench/run.sh --only chat,signalr --workloads direct --clients 100 --seconds 5
-#                                     some systems, workloads (direct, fanout, idle, storm), sizes, durations: for investigating
+#                                     some systems, workloads (direct, fanout, idle, storm, floor), sizes, durations: for investigating
 #   BENCH_POSTGRES_OPTIONS="-c shared_buffers=2GB" bench/run.sh ...
 #                                     extra PostgreSQL server settings, for investigating
 # Starts PostgreSQL and Redis (the same local binaries the AppHost runs without containers), our API, two realtime
@@ -154,6 +154,7 @@ dotnet "$(bin bench/Chat.Bench Chat.Bench)" \
   --Quick "$quick" --Output "$output" --Command "$command_line" --Analysis bench/analysis.md --GcDumps "$run_dir/gcdumps" \
   --ChatApi "http://127.0.0.1:$api_port" --ChatNodes "http://127.0.0.1:$node1_port,http://127.0.0.1:$node2_port" \
   --ChatPids "$pid_realtime1,$pid_realtime2" --JwtSigningKey "$jwt_key" \
+  --PostgresConnection "$ConnectionStrings__chatdb" --PostgresPid "$pid_postgres" \
   --SignalRNodes "http://127.0.0.1:$peer1_port,http://127.0.0.1:$peer2_port" --SignalRPids "$pid_signalr1,$pid_signalr2" \
   --SocketIoNodes "http://127.0.0.1:$sio1_port,http://127.0.0.1:$sio2_port" --SocketIoPids "$pid_socketio1,$pid_socketio2" \
   --Echo "http://127.0.0.1:$echo_port" --EchoPid "$pid_echo" "${extra[@]}"

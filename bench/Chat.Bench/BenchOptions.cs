@@ -17,7 +17,7 @@ public sealed class BenchOptions
     /// <summary>Only these systems (chat, signalr, socketio, echo), comma-separated; all when empty. For investigating one.</summary>
     public string Only { get; set; } = "";
 
-    /// <summary>Only these workloads (direct, fanout, idle, storm), comma-separated; all when empty. For investigating one.</summary>
+    /// <summary>Only these workloads (direct, fanout, idle, storm, floor), comma-separated; all when empty. For investigating one.</summary>
     public string Workloads { get; set; } = "";
 
     /// <summary>Overrides the measured duration of each message workload, in seconds.</summary>
@@ -35,6 +35,10 @@ public sealed class BenchOptions
 
     /// <summary>The deployment's access-token signing key, so the generator can sign tokens for many devices.</summary>
     public string JwtSigningKey { get; set; } = "";
+
+    /// <summary>Our database and its server's process, for the PostgreSQL floor (<see cref="Workloads.PostgresFloor"/>).</summary>
+    public string PostgresConnection { get; set; } = "";
+    public int? PostgresPid { get; set; }
 
     public string SignalRNodes { get; set; } = "";
     public string SignalRPids { get; set; } = "";
@@ -62,13 +66,14 @@ public sealed record BenchSizes(
     int IdleConnections,
     int StormUsers,
     int StormDevicesPerUser,
-    int StormMessages)
+    int StormMessages,
+    TimeSpan FloorDuration)
 {
     public static readonly BenchSizes Full = new([100, 1000], [1, 8], TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(10),
-        [100, 1000], 100, 10_000, 1000, 2, 3);
+        [100, 1000], 100, 10_000, 1000, 2, 3, TimeSpan.FromSeconds(10));
 
     public static readonly BenchSizes Quick = new([20], [1, 8], TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(1),
-        [20], 5, 100, 20, 2, 2);
+        [20], 5, 100, 20, 2, 2, TimeSpan.FromSeconds(1));
 
     public int Users => Math.Max(DirectClients.Max(), Math.Max(GroupSizes.Max(), StormUsers));
 }

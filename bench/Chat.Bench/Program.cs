@@ -84,6 +84,13 @@ foreach (var target in targets)
     await target.DisposeAsync();
 }
 
+if (Runs("floor") && options.PostgresConnection.Length > 0 && options.PostgresPid is { } postgres)
+{
+    // As many writers as our two nodes run (MessageStore.GroupCommitWriters: one per core, at least two, each).
+    report.Add(await PostgresFloor.RunAsync(options.PostgresConnection, postgres, PostgresFloor.RowsPerCommit,
+        writers: 2 * Math.Clamp(Environment.ProcessorCount, 2, 8), sizes.WarmUp, sizes.FloorDuration, ct));
+}
+
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Output))!);
 await File.WriteAllTextAsync(options.Output, report.Render(targets.Select(t => t.Name).ToList()), ct);
 Console.WriteLine($"wrote {options.Output}");

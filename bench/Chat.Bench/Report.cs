@@ -9,6 +9,7 @@ public sealed class Report(BenchOptions options)
 {
     private readonly List<WorkloadResult> _results = [];
     private readonly List<IdleConnections.Result> _connections = [];
+    private PostgresFloor.Result? _floor;
 
     public void Add(WorkloadResult result)
     {
@@ -20,6 +21,12 @@ public sealed class Report(BenchOptions options)
     {
         _connections.Add(result);
         Console.WriteLine($"{result.Target,-28} {result.Connections} idle connections: {result.WorkingSetKiBPerConnection:F1} KiB working set, {result.GcHeapKiBPerConnection:F1} KiB GC heap each");
+    }
+
+    public void Add(PostgresFloor.Result floor)
+    {
+        _floor = floor;
+        Console.WriteLine($"PostgreSQL floor: {floor.RowsPerSecond:F0} rows/s, {floor.PostgresCpuMicrosecondsPerRow:F1} µs of PostgreSQL CPU per row");
     }
 
     /// <summary>Every result whose workload starts with the prefix, for one target.</summary>
@@ -43,11 +50,24 @@ public sealed class Report(BenchOptions options)
             text.AppendLine(line);
         }
 
+        var bounds = new ReportBounds(targets, _results, _connections, _floor).Render();
+        if (bounds.Length > 0)
+        {
+            text.AppendLine().AppendLine("## What bounds the targets this run misses").AppendLine().Append(bounds);
+        }
+
         text.AppendLine().AppendLine("## Messages").AppendLine();
-        text.AppendLine("| system | workload | delivered/s | p50 | p99 | p99.9 | errors |").AppendLine("|---|---|---:|---:|---:|---:|---:|");
+        text.AppendLine("The machine's CPU per message is all busy CPU time over the measured window (every process: the system, the idle peers, the load generator) divided by the messages delivered.").AppendLine();
+        text.AppendLine("| system | workload | delivered/s | p50 | p99 | p99.9 | errors | machine busy | CPU µs / message |").AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in _results.OrderBy(r => Order(r.Workload)).ThenBy(r => r.Workload, StringComparer.Ordinal).ThenBy(r => targets.ToList().IndexOf(r.Target)))
         {
-            text.AppendLine(f, $"| {r.Target} | {r.Workload} | {r.Rate:F0} | {r.P50:F2} | {r.P99:F2} | {r.P999:F2} | {r.Errors}{(r.Note is null ? "" : " (" + r.Note + ")")} |");
+            text.AppendLine(f, $"| {r.Target} | {r.Workload} | {r.Rate:F0} | {r.P50:F2} | {r.P99:F2} | {r.P999:F2} | {r.Errors}{(r.Note is null ? "" : " (" + r.Note + ")")} | {(r.MachineBusy is { } busy ? busy.ToString("P0", f) : "")} | {(r.CpuMicrosecondsPerMessage is { } cpu ? cpu.ToString("F1", f) : "")} |");
+        }
+
+        if (_floor is { } floor)
+        {
+            text.AppendLine().AppendLine("## PostgreSQL floor").AppendLine();
+            text.AppendLine(f, $"Message rows stored as cheaply as this PostgreSQL can ({nameof(PostgresFloor)}: a copy of the messages table with its indexes and no foreign key, {floor.RowsPerCommit} rows a commit, {floor.Writers} writers, durable commits, no checks): {floor.RowsPerSecond:F0} rows/s, **{floor.PostgresCpuMicrosecondsPerRow:F1} µs of PostgreSQL's CPU per row**.");
         }
 
         text.AppendLine().AppendLine("## Idle connections on one node").AppendLine();

@@ -3,9 +3,17 @@ using HdrHistogram;
 namespace Chat.Bench.Workloads;
 
 /// <summary>One run of one workload against one target.</summary>
-public sealed record WorkloadResult(string Target, string Workload, long Delivered, TimeSpan Elapsed, HistogramBase Latency, long Errors = 0, string? Note = null)
+/// <param name="MachineCpu">The machine's busy CPU time over the measured window, where the workload measures it.</param>
+public sealed record WorkloadResult(string Target, string Workload, long Delivered, TimeSpan Elapsed, HistogramBase Latency, long Errors = 0, string? Note = null,
+    TimeSpan? MachineCpu = null)
 {
     public double Rate => Elapsed > TimeSpan.Zero ? Delivered / Elapsed.TotalSeconds : 0;
+
+    /// <summary>Microseconds of the machine's CPU per delivered message: every process involved, load generator included.</summary>
+    public double? CpuMicrosecondsPerMessage => MachineCpu is { } cpu && Delivered > 0 ? cpu.TotalMicroseconds / Delivered : null;
+
+    /// <summary>The share of the machine's cores busy over the window.</summary>
+    public double? MachineBusy => MachineCpu is { } cpu && Elapsed > TimeSpan.Zero ? cpu / (Elapsed * Environment.ProcessorCount) : null;
 
     public double P50 => LatencyRecorder.Percentile(Latency, 50);
 

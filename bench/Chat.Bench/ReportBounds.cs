@@ -1,0 +1,114 @@
+using System.Globalization;
+using System.Text;
+using Chat.Bench.Workloads;
+
+namespace Chat.Bench;
+
+/// <summary>
+/// For each target the run misses, what this run's own baselines say about it: the CPU a message may cost at the
+/// target rate against what storing it costs PostgreSQL alone, the transport's own ceiling against socket.io, and
+/// the bare SignalR peer's memory per connection. Computed, so the report says "cannot here" only when the
+/// figures of the same run do.
+/// </summary>
+public sealed class ReportBounds(
+    IReadOnlyList<string> targets,
+    IReadOnlyList<WorkloadResult> results,
+    IReadOnlyList<IdleConnections.Result> connections,
+    PostgresFloor.Result? floor)
+{
+    /// <summary>A closed loop keeps the machine this busy or more when its CPU, not waiting, sets the rate.</summary>
+    private const double Saturated = 0.9;
+
+    private static readonly CultureInfo F = CultureInfo.InvariantCulture;
+
+    public string Render()
+    {
+        var text = new StringBuilder();
+        foreach (var paragraph in new[] { RateAgainstBarePeer(), RateAgainstSocketIo(), MemoryPerConnection() }.OfType<string>())
+        {
+            text.AppendLine(paragraph).AppendLine();
+        }
+
+        return text.ToString();
+    }
+
+    private string Ours => targets[0];
+
+    private (WorkloadResult? Ours, WorkloadResult? Peer, string Workload) EightInFlight(string peer)
+    {
+        var workload = results.Select(r => r.Workload).Where(w => w.EndsWith("closed loop, 8 in flight", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal).FirstOrDefault() ?? "";
+        return (results.FirstOrDefault(r => r.Target == Ours && r.Workload == workload),
+            results.FirstOrDefault(r => r.Target == peer && r.Workload == workload), workload);
+    }
+
+    private string? RateAgainstBarePeer()
+    {
+        if (targets.ElementAtOrDefault(1) is not { } peerName)
+        {
+            return null;
+        }
+
+        var (ours, peer, workload) = EightInFlight(peerName);
+        if (ours?.CpuMicrosecondsPerMessage is not { } oursCpu || peer?.CpuMicrosecondsPerMessage is not { } peerCpu
+            || peer.MachineBusy is not { } peerBusy || ours.Rate >= 0.8 * peer.Rate)
+        {
+            return null;
+        }
+
+        var budget = peerCpu / 0.8;
+        var margin = budget - peerCpu;
+        var text = string.Create(F, $"**Rate against {peerName}.** In the {workload} workload the machine was {ours.MachineBusy:P0} busy for ours and {peerBusy:P0} for the peer, and a delivered message cost the machine {oursCpu:F1} µs of CPU in ours and {peerCpu:F1} µs in the peer (load generator included). ");
+        if (peerBusy < Saturated)
+        {
+            return text + "The peer did not saturate the machine, so its rate is not its CPU's limit and no CPU budget follows from it.";
+        }
+
+        text += string.Create(F, $"0.8 × the peer's rate on the same cores leaves {budget:F1} µs a message: {margin:F1} µs more than the peer spends, for everything ours does beyond forwarding. ");
+        if (floor is null)
+        {
+            return text;
+        }
+
+        var storage = floor.PostgresCpuMicrosecondsPerRow;
+        return text + (storage > margin
+            ? string.Create(F, $"Storing a message row as cheaply as this PostgreSQL can cost {storage:F1} µs of its CPU in this run (the floor below), {storage / margin:F1} × that margin before any check, acknowledgement or delivery: no design that commits each message to PostgreSQL before acknowledging it can meet this target on this machine; it needs PostgreSQL on cores of its own.")
+            : string.Create(F, $"Storing a message row as cheaply as this PostgreSQL can cost {storage:F1} µs of its CPU in this run (the floor below), within that margin; the rest of ours, {oursCpu - peerCpu - storage:F1} µs a message, is the gap to close."));
+    }
+
+    private string? RateAgainstSocketIo()
+    {
+        if (targets.ElementAtOrDefault(1) is not { } bare || targets.ElementAtOrDefault(2) is not { } socketIo)
+        {
+            return null;
+        }
+
+        var (ours, bareResult, workload) = EightInFlight(bare);
+        var socketIoResult = results.FirstOrDefault(r => r.Target == socketIo && r.Workload == workload);
+        if (ours is null || bareResult is null || socketIoResult is null || ours.Rate >= 1.5 * socketIoResult.Rate)
+        {
+            return null;
+        }
+
+        var ceiling = bareResult.Rate / socketIoResult.Rate;
+        return string.Create(F, $"**Rate against {socketIo}.** In the same workload {bare}, which forwards without storing or acknowledging, delivered {ceiling:F2} × {socketIo}'s rate. 1.5 × {socketIo} is {1.5 / ceiling:F2} × that transport's own rate: ")
+            + (ceiling < 1.5
+                ? "above the ceiling of the transport ours is built on, on this machine, before it stores anything."
+                : "within the transport's ceiling; the gap is ours.");
+    }
+
+    private string? MemoryPerConnection()
+    {
+        var ours = connections.FirstOrDefault(c => c.Target == Ours);
+        var peer = connections.FirstOrDefault(c => c.Target == targets.ElementAtOrDefault(1));
+        if (ours is null || peer?.GcHeapKiBPerConnection is not { } peerHeap || ours.WorkingSetKiBPerConnection <= 20)
+        {
+            return null;
+        }
+
+        return string.Create(F, $"**Memory per connection.** {peer.Target}, whose per-connection state is SignalR's, Kestrel's and its Redis backplane's (no authentication), grew its GC heap by {peerHeap:F1} KiB and its working set by {peer.WorkingSetKiBPerConnection:F1} KiB per idle connection (after a full collection), ours {ours.GcHeapKiBPerConnection:F1} and {ours.WorkingSetKiBPerConnection:F1} KiB. ")
+            + (peerHeap > 20
+                ? "The bare transport's own objects for a connection are already more than the 20 KiB target, before the runtime's overhead around them."
+                : "The bare transport's objects fit within the target; the rest is ours.");
+    }
+}

@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using Npgsql;
+
+namespace Chat.Bench.Workloads;
+
+/// <summary>
+/// A baseline for storing messages: what PostgreSQL's own CPU spends on a message row when nothing else is asked
+/// of it. Rows shaped like ours go into a copy of the messages table (its columns and indexes, no foreign key),
+/// many to a commit, from as many writers as our nodes run, with durable commits as in production; no membership,
+/// resend or sequence check, no lock, no recipients. Any design that stores each message durably in this
+/// PostgreSQL on this machine pays at least this much per message.
+/// </summary>
+public static class PostgresFloor
+{
+    public sealed record Result(int RowsPerCommit, int Writers, long Rows, TimeSpan Elapsed, TimeSpan PostgresCpu)
+    {
+        public double RowsPerSecond => Rows / Elapsed.TotalSeconds;
+
+        public double PostgresCpuMicrosecondsPerRow => PostgresCpu.TotalMicroseconds / Rows;
+    }
+
+    /// <summary>About what our group-commit batches held at 100 clients and 8 in flight (rows over calls in pg_stat_statements).</summary>
+    public const int RowsPerCommit = 20;
+
+    private const string Table = "bench_floor_messages";
+
+    /// <param name="postgresProcessId">The PostgreSQL server, whose process and backends are measured.</param>
+    public static async Task<Result> RunAsync(string connectionString, int postgresProcessId, int rowsPerCommit, int writers, TimeSpan warmUp,
+        TimeSpan duration, CancellationToken cancellationToken)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await Execute(dataSource, $"DROP TABLE IF EXISTS {Table}; CREATE TABLE {Table} (LIKE messages INCLUDING DEFAULTS INCLUDING INDEXES)");
+        try
+        {
+            long rows = 0;
+            using var stop = new CancellationTokenSource();
+            var loops = Enumerable.Range(0, writers).Select(_ => Task.Run(() => WriteAsync(dataSource, rowsPerCommit, () => Interlocked.Add(ref rows, rowsPerCommit), stop.Token))).ToArray();
+
+            await Task.Delay(warmUp, cancellationToken);
+            var rowsBefore = Interlocked.Read(ref rows);
+            var cpuBefore = MachineCpu.OfServer(postgresProcessId);
+            var started = Stopwatch.GetTimestamp();
+            await Task.Delay(duration, cancellationToken);
+            var result = new Result(rowsPerCommit, writers, Interlocked.Read(ref rows) - rowsBefore, Stopwatch.GetElapsedTime(started),
+                MachineCpu.OfServer(postgresProcessId) - cpuBefore);
+            await stop.CancelAsync();
+            await Task.WhenAll(loops);
+            return result;
+        }
+        finally
+        {
+            await Execute(dataSource, $"DROP TABLE IF EXISTS {Table}");
+        }
+    }
+
+    private static async Task WriteAsync(NpgsqlDataSource dataSource, int rowsPerCommit, Action committed, CancellationToken stop)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
+        var conversations = Enumerable.Range(0, 5000).Select(_ => Guid.CreateVersion7()).ToArray();
+        var senders = Enumerable.Range(0, 100).Select(_ => Guid.CreateVersion7()).ToArray();
+        var content = Payloads.Create(0, Stopwatch.GetTimestamp());
+        long seq = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            var now = DateTimeOffset.UtcNow;
+            var ids = new Guid[rowsPerCommit];
+            var conversationIds = new Guid[rowsPerCommit];
+            var seqs = new long[rowsPerCommit];
+            var senderIds = new Guid[rowsPerCommit];
+            var clientIds = new string[rowsPerCommit];
+            for (var i = 0; i < rowsPerCommit; i++)
+            {
+                ids[i] = Guid.CreateVersion7(now);
+                conversationIds[i] = conversations[Random.Shared.Next(conversations.Length)];
+                seqs[i] = ++seq;
+                senderIds[i] = senders[Random.Shared.Next(senders.Length)];
+                clientIds[i] = ids[i].ToString("N");
+            }
+
+            // One statement, committed on its own (PostgreSQL's implicit transaction), as a group-commit batch is.
+            await using var command = new NpgsqlCommand($"""
+                INSERT INTO {Table} (id, conversation_id, seq, kind, sender_id, sender_device_id, client_message_id, content, sent_at)
+                SELECT id, conversation_id, seq, 1, sender_id, sender_id, client_message_id, @content, @sent_at
+                FROM unnest(@ids, @conversation_ids, @seqs, @sender_ids, @client_message_ids) AS r(id, conversation_id, seq, sender_id, client_message_id)
+                """, connection)
+            {
+                Parameters =
+                {
+                    new NpgsqlParameter<Guid[]>("ids", ids),
+                    new NpgsqlParameter<Guid[]>("conversation_ids", conversationIds),
+                    new NpgsqlParameter<long[]>("seqs", seqs),
+                    new NpgsqlParameter<Guid[]>("sender_ids", senderIds),
+                    new NpgsqlParameter<string[]>("client_message_ids", clientIds),
+                    new NpgsqlParameter<string>("content", content),
+                    new NpgsqlParameter<DateTimeOffset>("sent_at", now),
+                },
+            };
+            await command.PrepareAsync(CancellationToken.None);
+            await command.ExecuteNonQueryAsync(CancellationToken.None);
+            committed();
+        }
+    }
+
+    private static async Task Execute(NpgsqlDataSource dataSource, string sql)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
+    }
+}
