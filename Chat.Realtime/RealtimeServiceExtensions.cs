@@ -37,6 +37,7 @@ public static class RealtimeServiceExtensions
             .AddJsonProtocol()
             .AddMessagePackProtocol();
         services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
+        services.AddSingleton<HubLifetimeManager<ChatHub>, LocalHubLifetimeManager<ChatHub>>();
 
         services.AddChatMessaging();
         services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
