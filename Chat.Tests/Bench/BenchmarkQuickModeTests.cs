@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Chat.Tests.Infrastructure;
 
 namespace Chat.Tests.Bench;
@@ -28,17 +29,18 @@ public sealed class BenchmarkQuickModeTests
         await process.WaitForExitAsync(TestContext.Current.CancellationToken);
         Assert.True(process.ExitCode == 0, $"bench/run.sh --quick exited with {process.ExitCode}:\n{await errors}\n{await output}");
 
-        var rows = File.ReadAllLines(report).Where(l => l.StartsWith("| ", StringComparison.Ordinal))
-            .Select(l => l.Split('|', StringSplitOptions.TrimEntries)).ToList();
+        var lines = File.ReadAllLines(report);
+        var rows = lines.Where(l => l.StartsWith("| ", StringComparison.Ordinal)).Select(l => l.Split('|', StringSplitOptions.TrimEntries)).ToList();
         File.Delete(report);
 
-        // | system | workload | delivered/s | p50 | p99 | p99.9 | errors |
-        var messageRows = rows.Where(r => r.Length == 9 && double.TryParse(r[3], CultureInfo.InvariantCulture, out _)).ToList();
+        // | system | workload | delivered/s | p50 | p99 | p99.9 | errors | machine busy | CPU µs / message |
+        var messageRows = rows.Where(r => r.Length == 11 && double.TryParse(r[3], CultureInfo.InvariantCulture, out _)).ToList();
         foreach (var system in new[] { "chat (ours)", "bare SignalR + Redis", "socket.io + Redis adapter", "Kestrel WebSocket echo" })
         {
             var closedLoop = messageRows.Where(r => r[1] == system && r[2].Contains("closed loop", StringComparison.Ordinal)).ToList();
             Assert.Equal(2, closedLoop.Count);
             Assert.All(closedLoop, r => Assert.True(double.Parse(r[3], CultureInfo.InvariantCulture) > 0, $"{system}: {r[2]} delivered nothing"));
+            Assert.All(closedLoop, r => Assert.True(double.Parse(r[9], CultureInfo.InvariantCulture) > 0, $"{system}: {r[2]} has no CPU per message"));
             Assert.Contains(messageRows, r => r[1] == system && r[2].Contains("open loop", StringComparison.Ordinal));
         }
 
@@ -47,5 +49,10 @@ public sealed class BenchmarkQuickModeTests
         var storm = Assert.Single(messageRows, r => r[2].StartsWith("reconnect storm", StringComparison.Ordinal));
         Assert.Equal("0", storm[7]);
         Assert.Contains(rows, r => r.Length > 2 && r[1] == "chat (ours)" && r[2] == "100");
+
+        // The PostgreSQL floor stored rows and measured the server's CPU for them.
+        var floor = Assert.Single(lines, l => l.StartsWith("Message rows stored as cheaply", StringComparison.Ordinal));
+        var measured = Regex.Match(floor, @": [1-9]\d* rows/s, \*\*(\d+\.\d) µs of PostgreSQL's CPU per row");
+        Assert.True(measured.Success && double.Parse(measured.Groups[1].Value, CultureInfo.InvariantCulture) > 0, floor);
     }
 }
