@@ -60,14 +60,8 @@ public sealed partial class MessageStore : IAsyncDisposable
     /// <param name="Sender">The send's span, which the batch's span links to and the fan-out carries to the nodes.</param>
     private sealed record Pending(NewMessage Message, Guid Id, DateTimeOffset SentAt, Activity? Sender, TaskCompletionSource<MessageStoreResult> Result);
 
-    /// <summary>
-    /// Writers that commit side by side, so that more than one PostgreSQL backend works at a time; one per core,
-    /// since each batch is one statement and fewer, larger batches cost less per message. A conversation always goes
-    /// to the same writer, which keeps its messages in arrival order.
-    /// </summary>
-    private static readonly int GroupCommitWriters = Math.Clamp(Environment.ProcessorCount, 2, 8);
-
-    private readonly GroupCommitWriter[] _writers = Enumerable.Range(0, GroupCommitWriters).Select(_ => new GroupCommitWriter()).ToArray();
+    /// <summary>The writers (<see cref="GroupCommitOptions.Writers"/>); a conversation always goes to the same one, which keeps its messages in arrival order.</summary>
+    private readonly GroupCommitWriter[] _writers = Enumerable.Range(0, groupCommit.Value.Writers).Select(_ => new GroupCommitWriter()).ToArray();
 
     private Task[]? _groupCommitLoops;
 

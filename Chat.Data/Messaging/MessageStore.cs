@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Chat.Data.Conversations;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -12,7 +13,7 @@ namespace Chat.Data.Messaging;
 /// (sender, clientMessageId) makes a resend, on any node, find the first message instead of storing a second.
 /// Each stored event is handed to the fan-out as soon as its transaction commits, in seq order.
 /// </summary>
-public sealed partial class MessageStore(NpgsqlDataSource dataSource, MessageFanout fanout, TimeProvider time)
+public sealed partial class MessageStore(NpgsqlDataSource dataSource, MessageFanout fanout, TimeProvider time, IOptions<GroupCommitOptions> groupCommit)
 {
     /// <summary>Content is opaque (maybe ciphertext); its UTF-8 form may take at most 64 KiB.</summary>
     public const int MaxContentBytes = 64 * 1024;

@@ -10,6 +10,7 @@ public static class MessagingServiceExtensions
     public static IServiceCollection AddChatMessaging(this IServiceCollection services)
     {
         services.AddSingleton(TimeProvider.System);
+        services.AddOptions<GroupCommitOptions>().BindConfiguration(GroupCommitOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<MessageStore>();
         services.AddSingleton<MessageFanout>();
         services.AddSingleton<MessageSender>();

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Chat.Data.Messaging;
 using Chat.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using StackExchange.Redis;
 
@@ -10,8 +11,10 @@ namespace Chat.Tests.Messages;
 /// <summary>The message store against the AppHost's PostgreSQL and Redis: many sends at once share commit batches.</summary>
 public sealed class GroupCommitTests(ChatApp chat) : DistributedTest(chat)
 {
-    [Fact]
-    public async Task A_batch_stores_new_messages_in_order_and_answers_a_resend_and_an_outsider_on_their_own()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)] // a conversation's messages all go to one of the writers, so they keep their order
+    public async Task A_batch_stores_new_messages_in_order_and_answers_a_resend_and_an_outsider_on_their_own(int writers)
     {
         var ct = TestContext.Current.CancellationToken;
         var alice = await TestUser.RegisterAsync(Chat);
@@ -29,7 +32,7 @@ public sealed class GroupCommitTests(ChatApp chat) : DistributedTest(chat)
             }
         });
         await using var fanout = new MessageFanout(redis, NullLogger<MessageFanout>.Instance);
-        await using var store = new MessageStore(dataSource, fanout, TimeProvider.System);
+        await using var store = new MessageStore(dataSource, fanout, TimeProvider.System, Options.Create(new GroupCommitOptions { Writers = writers }));
         NewMessage From(TestUser user, string clientMessageId) =>
             new(conversation, user.Id, user.Tokens.DeviceId, clientMessageId, MessageKinds.Text, $"content of {clientMessageId}");
 

@@ -86,9 +86,9 @@ foreach (var target in targets)
 
 if (Runs("floor") && options.PostgresConnection.Length > 0 && options.PostgresPid is { } postgres)
 {
-    // As many writers as our two nodes run (MessageStore.GroupCommitWriters: one per core, at least two, each).
-    report.Add(await PostgresFloor.RunAsync(options.PostgresConnection, postgres, PostgresFloor.RowsPerCommit,
-        writers: 2 * Math.Clamp(Environment.ProcessorCount, 2, 8), sizes.WarmUp, sizes.FloorDuration, ct));
+    // As many writers as our two nodes run (GroupCommitOptions.Writers, one each by default).
+    report.Add(await PostgresFloor.RunAsync(options.PostgresConnection, postgres, PostgresFloor.RowsPerCommit, writers: 2,
+        sizes.WarmUp, sizes.FloorDuration, ct));
 }
 
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Output))!);
