@@ -110,7 +110,8 @@ public sealed class Report(BenchOptions options)
         var connections = _connections.FirstOrDefault(c => c.Target == ours);
         if (connections is not null)
         {
-            yield return string.Create(f, $"| {connections.Connections} connections on one node: ≤ 20 KiB each | {connections.WorkingSetKiBPerConnection:F1} KiB working set each | {Verdict(connections.WorkingSetKiBPerConnection <= 20, 20 / connections.WorkingSetKiBPerConnection)} |");
+            var heap = connections.GcHeapKiBPerConnection is { } g ? string.Create(f, $", {g:F1} KiB GC heap") : "";
+            yield return string.Create(f, $"| {connections.Connections} connections on one node: ≤ 20 KiB each (the larger of working set and GC heap growth) | {connections.WorkingSetKiBPerConnection:F1} KiB working set{heap} each | {Verdict(connections.KiBPerConnection <= 20, 20 / connections.KiBPerConnection)} |");
         }
 
         var fanout = _results.Where(r => r.Target == ours && r.Workload.StartsWith("group fan-out", StringComparison.Ordinal)).LastOrDefault();

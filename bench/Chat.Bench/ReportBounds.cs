@@ -107,7 +107,7 @@ public sealed class ReportBounds(
     {
         var ours = connections.FirstOrDefault(c => c.Target == Ours);
         var peer = connections.FirstOrDefault(c => c.Target == targets.ElementAtOrDefault(1));
-        if (ours is null || peer?.GcHeapKiBPerConnection is not { } peerHeap || ours.WorkingSetKiBPerConnection <= 20)
+        if (ours is null || peer?.GcHeapKiBPerConnection is not { } peerHeap || ours.KiBPerConnection <= 20)
         {
             return null;
         }
