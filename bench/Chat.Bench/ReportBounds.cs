@@ -114,7 +114,7 @@ public sealed class ReportBounds(
 
         return string.Create(F, $"**Memory per connection.** {peer.Target}, whose per-connection state is SignalR's, Kestrel's and its Redis backplane's (no authentication), grew its GC heap by {peerHeap:F1} KiB and its working set by {peer.WorkingSetKiBPerConnection:F1} KiB per idle connection (after a full collection), ours {ours.GcHeapKiBPerConnection:F1} and {ours.WorkingSetKiBPerConnection:F1} KiB. ")
             + (peerHeap > 20
-                ? "The bare transport's own objects for a connection are already more than the 20 KiB target, before the runtime's overhead around them."
+                ? "The bare transport's GC heap alone grows by more than the 20 KiB target for each connection, before any application adds to it."
                 : "The bare transport's objects fit within the target; the rest is ours.");
     }
 }
