@@ -78,7 +78,7 @@ public sealed class ReportBounds(
         var least = storage + acknowledgement;
         text += string.Create(F, $"Ours must at least store the message (the PostgreSQL floor below: {storage:F1} µs of its CPU per row at {floor.RowsPerCommit} rows a commit) and acknowledge it (one more frame out of the node and into the client: half of what an echoed message cost the machine, {acknowledgement:F1} µs): {least:F1} µs. ");
         return text + (least > margin
-            ? string.Create(F, $"That is {least / margin:F1} × the margin before any check, seq or fan-out: no design that commits each message to PostgreSQL before acknowledging it can meet this target on this machine; it needs PostgreSQL on cores of its own.")
+            ? string.Create(F, $"That is {least / margin:F1} × the margin. To meet the target, a design that commits each message to PostgreSQL before acknowledging it would have to forward a message for {least - margin:F1} µs less than the bare peer does on the same SignalR transport, and check, number and fan it out for nothing: out of reach on this machine, where PostgreSQL shares the cores; it needs cores of its own.")
             : string.Create(F, $"That fits in the margin; the rest of ours, {oursCpu - peerCpu - least:F1} µs a message, is the gap to close."));
     }
 
@@ -99,7 +99,7 @@ public sealed class ReportBounds(
         var ceiling = bareResult.Rate / socketIoResult.Rate;
         return string.Create(F, $"**Rate against {socketIo}.** In the same workload {bare}, which forwards without storing or acknowledging, delivered {ceiling:F2} × {socketIo}'s rate. 1.5 × {socketIo} is {1.5 / ceiling:F2} × that transport's own rate: ")
             + (ceiling < 1.5
-                ? "above the ceiling of the transport ours is built on, on this machine, before it stores anything."
+                ? "more than the transport ours is built on delivers on this machine when it only forwards, before ours stores anything."
                 : "within the transport's ceiling; the gap is ours.");
     }
 
