@@ -24,9 +24,11 @@ public sealed class GroupCommitTests(ChatApp chat) : DistributedTest(chat)
         await using var dataSource = NpgsqlDataSource.Create(await Chat.ConnectionStringAsync("chatdb"));
         await using var redis = await ConnectionMultiplexer.ConnectAsync(await Chat.ConnectionStringAsync("redis"));
         var published = new ConcurrentQueue<long>();
-        await redis.GetSubscriber().SubscribeAsync(MessageFanout.Channel, (_, value) =>
+        // Read in order, as the nodes do: a handler passed to SubscribeAsync may run for two publications at once.
+        var subscription = await redis.GetSubscriber().SubscribeAsync(MessageFanout.Channel);
+        subscription.OnMessage(message =>
         {
-            foreach (var envelope in MessageFanout.Read(value).Where(e => e.Event.ConversationId == conversation))
+            foreach (var envelope in MessageFanout.Read(message.Message).Where(e => e.Event.ConversationId == conversation))
             {
                 published.Enqueue(envelope.Event.Seq);
             }
