@@ -33,25 +33,26 @@ public static class PostgresFloor
     {
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         await Execute(dataSource, $"DROP TABLE IF EXISTS {Table}; CREATE TABLE {Table} (LIKE messages INCLUDING DEFAULTS INCLUDING INDEXES)");
+        long rows = 0;
+        using var stop = new CancellationTokenSource();
+        var loops = Enumerable.Range(0, writers)
+            .Select(_ => Task.Run(() => WriteAsync(dataSource, rowsPerCommit, () => Interlocked.Add(ref rows, rowsPerCommit), stop.Token)))
+            .ToArray();
         try
         {
-            long rows = 0;
-            using var stop = new CancellationTokenSource();
-            var loops = Enumerable.Range(0, writers).Select(_ => Task.Run(() => WriteAsync(dataSource, rowsPerCommit, () => Interlocked.Add(ref rows, rowsPerCommit), stop.Token))).ToArray();
-
             await Task.Delay(warmUp, cancellationToken);
             var rowsBefore = Interlocked.Read(ref rows);
             var cpuBefore = MachineCpu.OfServer(postgresProcessId);
             var started = Stopwatch.GetTimestamp();
             await Task.Delay(duration, cancellationToken);
-            var result = new Result(rowsPerCommit, writers, Interlocked.Read(ref rows) - rowsBefore, Stopwatch.GetElapsedTime(started),
+            return new Result(rowsPerCommit, writers, Interlocked.Read(ref rows) - rowsBefore, Stopwatch.GetElapsedTime(started),
                 MachineCpu.OfServer(postgresProcessId) - cpuBefore);
-            await stop.CancelAsync();
-            await Task.WhenAll(loops);
-            return result;
         }
         finally
         {
+            // The writers stop however the measurement ends, before their table goes.
+            await stop.CancelAsync();
+            await Task.WhenAll(loops);
             await Execute(dataSource, $"DROP TABLE IF EXISTS {Table}");
         }
     }
