@@ -87,8 +87,7 @@ foreach (var target in targets)
 if (Runs("floor") && options.PostgresConnection.Length > 0 && options.PostgresPid is { } postgres)
 {
     // As many writers as our two nodes run (GroupCommitOptions.Writers, one each by default).
-    report.Add(await PostgresFloor.RunAsync(options.PostgresConnection, postgres, PostgresFloor.RowsPerCommit, writers: 2,
-        sizes.WarmUp, sizes.FloorDuration, ct));
+    report.Add(await PostgresFloor.RunAsync(options.PostgresConnection, postgres, writers: 2, sizes.WarmUp, sizes.FloorDuration, ct));
 }
 
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Output))!);

@@ -36,8 +36,7 @@ public sealed class ReportBounds(
 
     private (WorkloadResult? Ours, WorkloadResult? Peer, string Workload) EightInFlight(string peer)
     {
-        var workload = results.Select(r => r.Workload).Where(w => w.EndsWith("closed loop, 8 in flight", StringComparison.Ordinal))
-            .Order(StringComparer.Ordinal).FirstOrDefault() ?? "";
+        var workload = Report.RateWorkload(results) ?? "";
         return (results.FirstOrDefault(r => r.Target == Ours && r.Workload == workload),
             results.FirstOrDefault(r => r.Target == peer && r.Workload == workload), workload);
     }
@@ -51,12 +50,12 @@ public sealed class ReportBounds(
 
         var (ours, peer, workload) = EightInFlight(peerName);
         if (ours?.CpuMicrosecondsPerMessage is not { } oursCpu || peer?.CpuMicrosecondsPerMessage is not { } peerCpu
-            || peer.MachineBusy is not { } peerBusy || ours.Rate >= 0.8 * peer.Rate)
+            || peer.MachineBusy is not { } peerBusy || ours.Rate >= Report.RateVsBareSignalR * peer.Rate)
         {
             return null;
         }
 
-        var budget = peerCpu / 0.8;
+        var budget = peerCpu / Report.RateVsBareSignalR;
         var margin = budget - peerCpu;
         var text = string.Create(F, $"**Rate against {peerName}.** In the {workload} workload the machine was {ours.MachineBusy:P0} busy for ours and {peerBusy:P0} for the peer, and a delivered message cost the machine {oursCpu:F1} µs of CPU in ours and {peerCpu:F1} µs in the peer (load generator included). ");
         if (peerBusy < Saturated)
@@ -64,7 +63,7 @@ public sealed class ReportBounds(
             return text + "The peer did not saturate the machine, so its rate is not its CPU's limit and no CPU budget follows from it.";
         }
 
-        text += string.Create(F, $"0.8 × the peer's rate on the same cores leaves {budget:F1} µs a message: {margin:F1} µs more than the peer spends, for everything ours does beyond forwarding. ");
+        text += string.Create(F, $"{Report.RateVsBareSignalR} × the peer's rate on the same cores leaves {budget:F1} µs a message: {margin:F1} µs more than the peer spends, for everything ours does beyond forwarding. ");
         var echo = targets.ElementAtOrDefault(3) is { } echoName ? results.FirstOrDefault(r => r.Target == echoName && r.Workload == workload) : null;
         if (floor is null || echo?.CpuMicrosecondsPerMessage is not { } echoCpu)
         {
@@ -91,14 +90,14 @@ public sealed class ReportBounds(
 
         var (ours, bareResult, workload) = EightInFlight(bare);
         var socketIoResult = results.FirstOrDefault(r => r.Target == socketIo && r.Workload == workload);
-        if (ours is null || bareResult is null || socketIoResult is null || ours.Rate >= 1.5 * socketIoResult.Rate)
+        if (ours is null || bareResult is null || socketIoResult is null || ours.Rate >= Report.RateVsSocketIo * socketIoResult.Rate)
         {
             return null;
         }
 
         var ceiling = bareResult.Rate / socketIoResult.Rate;
-        return string.Create(F, $"**Rate against {socketIo}.** In the same workload {bare}, which forwards without storing or acknowledging, delivered {ceiling:F2} × {socketIo}'s rate. 1.5 × {socketIo} is {1.5 / ceiling:F2} × that transport's own rate: ")
-            + (ceiling < 1.5
+        return string.Create(F, $"**Rate against {socketIo}.** In the same workload {bare}, which forwards without storing or acknowledging, delivered {ceiling:F2} × {socketIo}'s rate. {Report.RateVsSocketIo} × {socketIo} is {Report.RateVsSocketIo / ceiling:F2} × that transport's own rate: ")
+            + (ceiling < Report.RateVsSocketIo
                 ? "more than the transport ours is built on delivers on this machine when it only forwards, before ours stores anything."
                 : "within the transport's ceiling; the gap is ours.");
     }
@@ -107,14 +106,14 @@ public sealed class ReportBounds(
     {
         var ours = connections.FirstOrDefault(c => c.Target == Ours);
         var peer = connections.FirstOrDefault(c => c.Target == targets.ElementAtOrDefault(1));
-        if (ours is null || peer?.GcHeapKiBPerConnection is not { } peerHeap || ours.KiBPerConnection <= 20)
+        if (ours is null || peer?.GcHeapKiBPerConnection is not { } peerHeap || ours.KiBPerConnection <= Report.KiBPerConnection)
         {
             return null;
         }
 
         return string.Create(F, $"**Memory per connection.** {peer.Target}, whose per-connection state is SignalR's, Kestrel's and its Redis backplane's (no authentication), grew its GC heap by {peerHeap:F1} KiB and its working set by {peer.WorkingSetKiBPerConnection:F1} KiB per idle connection (after a full collection), ours {ours.GcHeapKiBPerConnection:F1} and {ours.WorkingSetKiBPerConnection:F1} KiB. ")
-            + (peerHeap > 20
-                ? "The bare transport's GC heap alone grows by more than the 20 KiB target for each connection, before any application adds to it."
+            + (peerHeap > Report.KiBPerConnection
+                ? $"The bare transport's GC heap alone grows by more than the {Report.KiBPerConnection} KiB target for each connection, before any application adds to it."
                 : "The bare transport's objects fit within the target; the rest is ours.");
     }
 }

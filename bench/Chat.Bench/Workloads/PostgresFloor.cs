@@ -28,7 +28,7 @@ public static class PostgresFloor
     private const string Table = "bench_floor_messages";
 
     /// <param name="postgresProcessId">The PostgreSQL server, whose process and backends are measured.</param>
-    public static async Task<Result> RunAsync(string connectionString, int postgresProcessId, int rowsPerCommit, int writers, TimeSpan warmUp,
+    public static async Task<Result> RunAsync(string connectionString, int postgresProcessId, int writers, TimeSpan warmUp,
         TimeSpan duration, CancellationToken cancellationToken)
     {
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
@@ -36,7 +36,7 @@ public static class PostgresFloor
         long rows = 0;
         using var stop = new CancellationTokenSource();
         var loops = Enumerable.Range(0, writers)
-            .Select(_ => Task.Run(() => WriteAsync(dataSource, rowsPerCommit, () => Interlocked.Add(ref rows, rowsPerCommit), stop.Token)))
+            .Select(_ => Task.Run(() => WriteAsync(dataSource, () => Interlocked.Add(ref rows, RowsPerCommit), stop.Token)))
             .ToArray();
         try
         {
@@ -45,7 +45,7 @@ public static class PostgresFloor
             var cpuBefore = MachineCpu.OfServer(postgresProcessId);
             var started = Stopwatch.GetTimestamp();
             await Task.Delay(duration, cancellationToken);
-            return new Result(rowsPerCommit, writers, Interlocked.Read(ref rows) - rowsBefore, Stopwatch.GetElapsedTime(started),
+            return new Result(RowsPerCommit, writers, Interlocked.Read(ref rows) - rowsBefore, Stopwatch.GetElapsedTime(started),
                 MachineCpu.OfServer(postgresProcessId) - cpuBefore);
         }
         finally
@@ -57,7 +57,7 @@ public static class PostgresFloor
         }
     }
 
-    private static async Task WriteAsync(NpgsqlDataSource dataSource, int rowsPerCommit, Action committed, CancellationToken stop)
+    private static async Task WriteAsync(NpgsqlDataSource dataSource, Action committed, CancellationToken stop)
     {
         await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
         var conversations = Enumerable.Range(0, 5000).Select(_ => Guid.CreateVersion7()).ToArray();
@@ -67,12 +67,12 @@ public static class PostgresFloor
         while (!stop.IsCancellationRequested)
         {
             var now = DateTimeOffset.UtcNow;
-            var ids = new Guid[rowsPerCommit];
-            var conversationIds = new Guid[rowsPerCommit];
-            var seqs = new long[rowsPerCommit];
-            var senderIds = new Guid[rowsPerCommit];
-            var clientIds = new string[rowsPerCommit];
-            for (var i = 0; i < rowsPerCommit; i++)
+            var ids = new Guid[RowsPerCommit];
+            var conversationIds = new Guid[RowsPerCommit];
+            var seqs = new long[RowsPerCommit];
+            var senderIds = new Guid[RowsPerCommit];
+            var clientIds = new string[RowsPerCommit];
+            for (var i = 0; i < RowsPerCommit; i++)
             {
                 ids[i] = Guid.CreateVersion7(now);
                 conversationIds[i] = conversations[Random.Shared.Next(conversations.Length)];
