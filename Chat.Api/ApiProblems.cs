@@ -1,4 +1,6 @@
+using Chat.Messaging.Errors;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Chat.Api;
 
@@ -13,4 +15,19 @@ public static class ApiProblems
 
     public static ProblemHttpResult NotFound(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: detail);
+
+    /// <summary>
+    /// A refusal of the messaging domain as a problem: the same words the hub sends, the code in <c>code</c>, and a
+    /// field at fault under <c>errors</c>, as for any validation problem.
+    /// </summary>
+    public static ProblemHttpResult ToProblem(this ChatError error)
+    {
+        var problem = error.Field is { } field
+            ? new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [error.Message] })
+            : new ProblemDetails();
+        problem.Status = error.Status;
+        problem.Detail = error.Message;
+        problem.Extensions["code"] = error.Code;
+        return TypedResults.Problem(problem);
+    }
 }

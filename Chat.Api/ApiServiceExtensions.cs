@@ -1,11 +1,10 @@
 using Chat.Api.Auth;
 using Chat.Api.Conversations;
-using Chat.Data.Messaging;
 using Chat.Api.Devices;
 using Chat.Api.RateLimiting;
 using Chat.Api.Realtime;
-using Chat.Data;
 using Chat.Data.Accounts;
+using Chat.Messaging;
 using Chat.ServiceDefaults.Authentication;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
@@ -16,8 +15,7 @@ public static class ApiServiceExtensions
 {
     public static IHostApplicationBuilder AddApiServices(this IHostApplicationBuilder builder)
     {
-        builder.AddChatDatabase();
-        builder.AddRedisClient("redis");
+        builder.AddChatMessaging();
         builder.AddChatAuthentication();
 
         var services = builder.Services;
@@ -25,7 +23,6 @@ public static class ApiServiceExtensions
         services.AddValidation();
         services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecuritySchemeTransformer>());
         services.AddChatRateLimits();
-        services.AddChatMessaging();
         services.AddOptions<ConversationOptions>().BindConfiguration(ConversationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         // Behind an ingress the client's address arrives in X-Forwarded-For; trusted only from the configured

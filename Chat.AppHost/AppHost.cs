@@ -3,7 +3,7 @@ using Chat.AppHost.Servers;
 var builder = DistributedApplication.CreateBuilder(args);
 var servers = ServerModeSelector.Select(builder);
 
-// Presence, rate-limit state, and the channels that carry messages and events between realtime nodes.
+// Presence, revoked devices, and the channels that carry messages and events between realtime nodes.
 var redis = builder.AddChatRedis("redis", servers);
 
 // The durable store: accounts, conversations and every message.
@@ -70,7 +70,6 @@ builder.AddProject<Projects.Chat_Worker>("worker")
     .WithReferenceEnvironment(connectionStringsOnly)
     .WithReference(chatdb).WaitForCompletion(migrations)
     .WithReference(redis).WaitFor(redis)
-    .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
     .WithEnvironment("Push__ServiceAccountJson", fcmServiceAccount)
     .WithEnvironment("Push__FcmBaseAddress", fcmBaseAddress)
     .WithHttpHealthCheck("/health");

@@ -1,9 +1,7 @@
-using Chat.Data;
-using Chat.Data.Messaging;
+using Chat.Messaging;
 using Chat.Realtime.Connections;
 using Chat.Realtime.Delivery;
 using Chat.Realtime.Hubs;
-using Chat.Realtime.Presence;
 using Chat.ServiceDefaults.Authentication;
 using Microsoft.AspNetCore.SignalR;
 
@@ -16,8 +14,7 @@ public static class RealtimeServiceExtensions
 
     public static IHostApplicationBuilder AddRealtimeServices(this IHostApplicationBuilder builder)
     {
-        builder.AddChatDatabase();
-        builder.AddRedisClient("redis");
+        builder.AddChatMessaging();
         builder.AddChatAuthentication();
 
         var services = builder.Services;
@@ -30,27 +27,23 @@ public static class RealtimeServiceExtensions
                 // queue for group commit in that order, so one connection's messages keep their order in seq.
                 options.MaximumParallelInvocationsPerClient = MaxCallsInFlight;
             })
-            // No SignalR backplane (RedisHubLifetimeManager): events travel between nodes on our own Redis channels
-            // (MessageFanout, UserEventFanout) and each node writes only to its own connections. The backplane
-            // would add nothing but a Redis subscription per connection and per user: a round trip on every
-            // connect and about 2 KiB of every idle connection (docs/benchmarks.md).
+            // No SignalR backplane (RedisHubLifetimeManager): events travel between nodes on the messaging domain's
+            // Redis channels (MessageFanout, UserEventFanout) and each node writes only to its own connections. The
+            // backplane would add nothing but a Redis subscription per connection and per user: a round trip on
+            // every connect and memory held by every idle connection.
             .AddJsonProtocol()
             .AddMessagePackProtocol();
         services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
         services.AddSingleton<HubLifetimeManager<ChatHub>, LocalHubLifetimeManager<ChatHub>>();
 
-        services.AddChatMessaging();
-        services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddRealtimeNodeMessaging();
         services.AddOptions<SendRateLimitOptions>().BindConfiguration(SendRateLimitOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<LocalConnections>();
         services.AddSingleton<RealtimeMetrics>();
         services.AddSingleton<SendRateLimiter>();
-        services.AddSingleton<NodeIdentity>();
-        services.AddSingleton<PresenceTracker>();
+        services.AddSingleton<ConnectionRegistry>();
         services.AddHostedService<DeliveryLoop>();
-        services.AddSingleton<UserEventFanout>();
-        services.AddHostedService(provider => provider.GetRequiredService<UserEventFanout>());
-        services.AddHostedService<NodeHeartbeat>();
+        services.AddHostedService<UserEventDelivery>();
         return builder;
     }
 }

@@ -1,6 +1,5 @@
-using Chat.Data;
+using Chat.Worker;
 using Chat.Worker.Migrations;
-using Chat.Worker.Push;
 
 if (args is [MigrationCommand.Name, ..])
 {
@@ -10,9 +9,7 @@ if (args is [MigrationCommand.Name, ..])
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddChatDatabase();
-builder.AddRedisClient("redis");
-builder.Services.AddPush();
+builder.AddWorkerServices();
 
 var app = builder.Build();
 

@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using Chat.Data.Messaging;
+using Chat.Messaging.Messages;
 
 namespace Chat.Api.Conversations;
 

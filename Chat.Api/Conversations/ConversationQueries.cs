@@ -1,31 +1,30 @@
 using Chat.Data;
 using Chat.Data.Conversations;
-using Chat.Data.Messaging;
+using Chat.Messaging.Conversations;
+using Chat.Messaging.Messages;
+using Chat.Messaging.Receipts;
 using Microsoft.EntityFrameworkCore;
 
 namespace Chat.Api.Conversations;
 
 /// <summary>Builds the conversation view a member sees: members, positions, unread count and last message.</summary>
-public sealed class ConversationQueries(ChatDbContext db)
+public sealed class ConversationQueries(ChatDbContext db, UnreadCounts unreadCounts)
 {
     public async Task<List<ConversationResponse>> ForUserAsync(Guid userId, Guid? conversationId, CancellationToken cancellationToken)
     {
-        var rows = await db.ConversationMembers.AsNoTracking()
-            .Where(me => me.UserId == userId && me.LeftSeq == null && (conversationId == null || me.ConversationId == conversationId))
-            .Join(db.Conversations, me => me.ConversationId, c => c.Id, (me, c) => new
-            {
-                Conversation = c,
-                me.ReadSeq,
-                Members = c.Members.Where(m => m.LeftSeq == null).ToList(),
-                Unread = db.Messages.LongCount(m => m.ConversationId == c.Id && m.Seq > me.ReadSeq && m.Kind == MessageKind.Text && m.SenderId != userId),
-            })
+        var rows = await db.ConversationMembers.AsNoTracking().Current()
+            .Where(me => me.UserId == userId && (conversationId == null || me.ConversationId == conversationId))
+            .Join(db.Conversations, me => me.ConversationId, c => c.Id, (me, c) => new { Conversation = c, me.ReadSeq })
             .OrderByDescending(r => r.Conversation.LastActivityAt)
             .ToListAsync(cancellationToken);
+        var ids = rows.Select(r => r.Conversation.Id).ToArray();
+        var members = (await db.ConversationMembers.AsNoTracking().Current().Where(m => ids.Contains(m.ConversationId)).ToListAsync(cancellationToken))
+            .ToLookup(m => m.ConversationId);
+        var unread = await unreadCounts.ByConversationAsync(userId, cancellationToken);
 
         // Each conversation's last text message, read backwards from the end of its seq index. EF translates the
-        // same in the projection above into a row number over every text message of every conversation, which made
-        // this request as slow as the messages table is large (19 s with half a million messages, under load).
-        var ids = rows.Select(r => r.Conversation.Id).ToArray();
+        // same in a projection into a row number over every text message of every conversation, which makes this
+        // request as slow as the messages table is large.
         var text = (int)MessageKind.Text;
         var last = await db.Messages.FromSql($"""
                 SELECT last.* FROM unnest({ids}) AS c(id)
@@ -38,10 +37,10 @@ public sealed class ConversationQueries(ChatDbContext db)
             r.Conversation.Id,
             r.Conversation.Kind == ConversationKind.Direct ? "direct" : "group",
             r.Conversation.Title,
-            r.Members.Select(m => new MemberResponse(m.UserId, m.Role.ToString().ToLowerInvariant(), m.DeliveredSeq, m.ReadSeq)).ToList(),
+            members[r.Conversation.Id].Select(m => new MemberResponse(m.UserId, m.Role.ToString().ToLowerInvariant(), m.DeliveredSeq, m.ReadSeq)).ToList(),
             r.Conversation.LastSeq,
             r.ReadSeq,
-            r.Unread,
+            unread.GetValueOrDefault(r.Conversation.Id),
             last.TryGetValue(r.Conversation.Id, out var message) ? MessageEventReader.ToEvent(message) : null,
             r.Conversation.CreatedAt,
             r.Conversation.LastActivityAt)).ToList();

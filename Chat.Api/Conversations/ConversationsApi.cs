@@ -1,6 +1,7 @@
 using Chat.Api.RateLimiting;
 using Chat.Data;
 using Chat.Data.Conversations;
+using Chat.Messaging.Conversations;
 using Chat.ServiceDefaults.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -134,12 +135,12 @@ public static class ConversationsApi
         }
 
         var member = await db.ConversationMembers.SingleOrDefaultAsync(m => m.ConversationId == id && m.UserId == request.UserId, cancellationToken);
-        if (member is { LeftSeq: null })
+        if (member is not null && member.IsCurrent())
         {
             return TypedResults.Ok((await queries.ForUserAsync(me, id, cancellationToken)).Single());
         }
 
-        if (await db.ConversationMembers.CountAsync(m => m.ConversationId == id && m.LeftSeq == null, cancellationToken) >= options.Value.MaxGroupMembers)
+        if (await db.ConversationMembers.Current().CountAsync(m => m.ConversationId == id, cancellationToken) >= options.Value.MaxGroupMembers)
         {
             return Invalid("userId", $"The group already has {options.Value.MaxGroupMembers} members, the most it may hold.");
         }
@@ -165,7 +166,7 @@ public static class ConversationsApi
     {
         var me = context.User.GetUserId();
         var (conversation, role) = await LoadAsync(db, id, me, cancellationToken);
-        var target = await db.ConversationMembers.SingleOrDefaultAsync(m => m.ConversationId == id && m.UserId == userId && m.LeftSeq == null, cancellationToken);
+        var target = await db.ConversationMembers.CurrentOf(id, userId).SingleOrDefaultAsync(cancellationToken);
         if (conversation is null || role is null || target is null)
         {
             return TypedResults.NotFound();
@@ -189,7 +190,7 @@ public static class ConversationsApi
     private static async Task<(Conversation? Conversation, MemberRole? Role)> LoadAsync(ChatDbContext db, Guid id, Guid userId, CancellationToken cancellationToken)
     {
         var conversation = await db.Conversations.SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
-        var role = await db.ConversationMembers.Where(m => m.ConversationId == id && m.UserId == userId && m.LeftSeq == null)
+        var role = await db.ConversationMembers.CurrentOf(id, userId)
             .Select(m => (MemberRole?)m.Role).SingleOrDefaultAsync(cancellationToken);
         return (conversation, role);
     }

@@ -1,7 +1,7 @@
 using Chat.Api.Auth;
 using Chat.Data;
 using Chat.Data.Accounts;
-using Chat.ServiceDefaults.Authentication;
+using Chat.Messaging.Devices;
 using Microsoft.EntityFrameworkCore;
 
 namespace Chat.Api.Devices;

@@ -1,15 +1,13 @@
 using System.ComponentModel.DataAnnotations;
 using Chat.Api.RateLimiting;
-using Chat.Data.Messaging;
+using Chat.Data.Conversations;
+using Chat.Messaging.Messages;
 using Chat.ServiceDefaults.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
-using static Chat.Api.ApiProblems;
 
 namespace Chat.Api.Messages;
 
 public sealed record PostMessageRequest(string? ClientMessageId, string? Content);
-
-public sealed record MessagePage(IReadOnlyList<MessageEvent> Messages, bool HasMore);
 
 public static class MessagesApi
 {
@@ -27,34 +25,17 @@ public static class MessagesApi
         [Range(1, long.MaxValue)] long? beforeSeq = null,
         [Range(1, MessageHistory.MaxPageSize)] int limit = 50)
     {
-        var member = await history.MembershipAsync(id, context.User.GetUserId(), cancellationToken);
-        if (member is null)
-        {
-            return NotFound("You are not a member of a conversation with this id.");
-        }
-
-        var (page, hasMore) = await history.PageAsync(member, afterSeq, beforeSeq, limit, cancellationToken);
-        return TypedResults.Ok(new MessagePage(page, hasMore));
+        var (page, refused) = await history.PageAsync(id, context.User.GetUserId(), afterSeq, beforeSeq, limit, cancellationToken);
+        return refused is null ? TypedResults.Ok(page) : refused.ToProblem();
     }
 
-    private static async Task<Results<Created<MessageAck>, ProblemHttpResult, ValidationProblem>> Post(
+    private static async Task<Results<Created<MessageAck>, ProblemHttpResult>> Post(
         Guid id, PostMessageRequest request, HttpContext context, MessageSender sender, CancellationToken cancellationToken)
     {
-        var message = new NewMessage(id, context.User.GetUserId(), context.User.GetDeviceId(), request.ClientMessageId ?? "", MessageKinds.Text, request.Content);
+        var message = new NewMessage(id, context.User.GetUserId(), context.User.GetDeviceId(), request.ClientMessageId ?? "", MessageKind.Text, request.Content);
         var result = await sender.SendAsync(message, cancellationToken);
-        if (result.Event is { } stored)
-        {
-            return TypedResults.Created($"/api/conversations/{id}/messages?afterSeq={stored.Seq - 1}&limit=1", stored.ToAck());
-        }
-
-        return result.Error switch
-        {
-            MessageStoreError.ConversationNotFound => NotFound("No conversation has this id."),
-            MessageStoreError.NotMember => Forbidden("You are not a member of this conversation."),
-            MessageStoreError.ContentTooLarge => Invalid("content", $"Content may take at most {MessageStore.MaxContentBytes} bytes as UTF-8."),
-            MessageStoreError.ContentRequired => Invalid("content", "Content is required."),
-            MessageStoreError.ClientMessageIdReused => Invalid("clientMessageId", "This clientMessageId was already used in another conversation."),
-            _ => Invalid("clientMessageId", $"clientMessageId is required, at most {MessageStore.MaxClientMessageIdLength} characters."),
-        };
+        return result.Event is { } stored
+            ? TypedResults.Created($"/api/conversations/{id}/messages?afterSeq={stored.Seq - 1}&limit=1", stored.ToAck())
+            : result.Error!.ToProblem();
     }
 }

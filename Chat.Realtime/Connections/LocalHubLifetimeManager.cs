@@ -6,9 +6,9 @@ namespace Chat.Realtime.Connections;
 
 /// <summary>
 /// SignalR's in-process lifetime manager, except that a send to a list of connections looks each one up. The default
-/// one walks every connection of the node and searches the list for each, so every delivered event cost the node
-/// work in proportion to all its connections (a tenth of a node's CPU with 500 connections, in the benchmark's
-/// profile). The event is still serialised once per protocol for all the connections it goes to.
+/// one walks every connection of the node and searches the list for each, so every delivered event would cost the
+/// node work in proportion to all its connections, not to its recipients. The event is still serialised once per
+/// protocol for all the connections it goes to.
 /// </summary>
 public sealed class LocalHubLifetimeManager<THub>(ILogger<DefaultHubLifetimeManager<THub>> logger) : DefaultHubLifetimeManager<THub>(logger)
     where THub : Hub

@@ -12,7 +12,7 @@ namespace Chat.ServiceDefaults.Authentication;
 public static class AuthenticationExtensions
 {
     /// <summary>
-    /// JWT bearer validation with the shared signing key. Needs Redis (<c>AddRedisClient</c>) for the revoked-device list.
+    /// JWT bearer validation with the shared signing key. Needs an <see cref="IRevokedDeviceCheck"/> registered.
     /// </summary>
     public static IHostApplicationBuilder AddChatAuthentication(this IHostApplicationBuilder builder)
     {
@@ -20,7 +20,6 @@ public static class AuthenticationExtensions
             .BindConfiguration(JwtOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        builder.Services.AddSingleton<RevokedDevices>();
 
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
@@ -71,7 +70,7 @@ public static class AuthenticationExtensions
                     Activity.Current = null;
                 }
 
-                var revoked = context.HttpContext.RequestServices.GetRequiredService<RevokedDevices>();
+                var revoked = context.HttpContext.RequestServices.GetRequiredService<IRevokedDeviceCheck>();
                 if (await revoked.IsRevokedAsync(context.Principal!.GetDeviceId()))
                 {
                     context.Fail("The device has been signed out.");

@@ -1,5 +1,5 @@
-using Chat.Data.Messaging;
-using Chat.Realtime.Delivery;
+using Chat.Messaging.Fanout;
+using Chat.Messaging.Redis;
 
 namespace Chat.Tests.Messages;
 
@@ -44,7 +44,7 @@ public sealed class ConversationSequencerTests
     }
 
     private static FanoutEnvelope Event(long seq, DateTimeOffset? predecessorSentAt = null) =>
-        new(new Chat.Data.Messaging.MessageEvent(Guid.NewGuid(), Conversation, seq, MessageKinds.Text, Guid.NewGuid(), Guid.NewGuid(), $"c{seq}", "content", null, Now),
+        new(new Chat.Messaging.Messages.MessageEvent(Guid.NewGuid(), Conversation, seq, "text", Guid.NewGuid(), Guid.NewGuid(), $"c{seq}", "content", null, Now),
             [Guid.NewGuid()], null, predecessorSentAt);
 
     private static long[] Seqs(IEnumerable<FanoutEnvelope> envelopes) => envelopes.Select(e => e.Event.Seq).ToArray();

@@ -1,5 +1,8 @@
 using System.Collections.Concurrent;
-using Chat.Data.Messaging;
+using Chat.Data.Conversations;
+using Chat.Messaging.Fanout;
+using Chat.Messaging.Messages;
+using Chat.Messaging.Redis;
 using Chat.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -25,10 +28,10 @@ public sealed class GroupCommitTests(ChatApp chat) : DistributedTest(chat)
         await using var redis = await ConnectionMultiplexer.ConnectAsync(await Chat.ConnectionStringAsync("redis"));
         var published = new ConcurrentQueue<long>();
         // Read in order, as the nodes do: a handler passed to SubscribeAsync may run for two publications at once.
-        var subscription = await redis.GetSubscriber().SubscribeAsync(MessageFanout.Channel);
+        var subscription = await redis.GetSubscriber().SubscribeAsync(RedisNames.Messages);
         subscription.OnMessage(message =>
         {
-            foreach (var envelope in MessageFanout.Read(message.Message).Where(e => e.Event.ConversationId == conversation))
+            foreach (var envelope in RedisWire.ReadMessages(message.Message).Where(e => e.Event.ConversationId == conversation))
             {
                 published.Enqueue(envelope.Event.Seq);
             }
@@ -36,7 +39,7 @@ public sealed class GroupCommitTests(ChatApp chat) : DistributedTest(chat)
         await using var fanout = new MessageFanout(redis, NullLogger<MessageFanout>.Instance);
         await using var store = new MessageStore(dataSource, fanout, TimeProvider.System, Options.Create(new GroupCommitOptions { Writers = writers }));
         NewMessage From(TestUser user, string clientMessageId) =>
-            new(conversation, user.Id, user.Tokens.DeviceId, clientMessageId, MessageKinds.Text, $"content of {clientMessageId}");
+            new(conversation, user.Id, user.Tokens.DeviceId, clientMessageId, MessageKind.Text, $"content of {clientMessageId}");
 
         var first = await store.AppendAsync(From(alice, "first"), ct);
 
@@ -49,7 +52,7 @@ public sealed class GroupCommitTests(ChatApp chat) : DistributedTest(chat)
         var results = await Task.WhenAll(sends);
 
         var stored = results[..40];
-        Assert.All(stored, r => Assert.Equal(MessageStoreError.None, r.Error));
+        Assert.All(stored, r => Assert.Null(r.Error));
         Assert.All(stored, r => Assert.False(r.Duplicate));
         Assert.All(stored, r => Assert.Equal(new[] { alice.Id, bob.Id }.Order(), r.Recipients.Order()));
         // Seqs follow the order of arrival, with no gap where the resend and the outsider's message were.
@@ -59,7 +62,7 @@ public sealed class GroupCommitTests(ChatApp chat) : DistributedTest(chat)
         Assert.True(resend.Duplicate);
         Assert.Equal(first.Event!.MessageId, resend.Event!.MessageId);
         Assert.Equal(1, resend.Event.Seq);
-        Assert.Equal(MessageStoreError.NotMember, results[41].Error);
+        Assert.Equal("not_member", results[41].Error?.Code);
 
         // Published once each, in seq order, the resend not again.
         await Eventually.HoldsAsync(() => published.Count >= 41, TimeSpan.FromSeconds(10), () => $"{published.Count} of 41 published");

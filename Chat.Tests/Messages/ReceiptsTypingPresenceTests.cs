@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
-using Chat.Data.Conversations;
+using Chat.Messaging.Conversations;
 using Chat.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;

@@ -18,7 +18,7 @@ internal static class MigrationCommand
     {
         var builder = Host.CreateApplicationBuilder(args);
         builder.AddServiceDefaults();
-        builder.AddChatDatabase();
+        builder.AddMigrationServices();
         using var host = builder.Build();
         await host.StartAsync();
 

@@ -1,4 +1,5 @@
-using Chat.Data.Presence;
+using Chat.Messaging.Presence;
+using Chat.Messaging.Receipts;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -13,6 +14,7 @@ public static class PushServiceExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<PushMetrics>();
         services.AddSingleton<PresenceReader>();
+        services.AddSingleton<UnreadCounts>();
         services.AddSingleton<FcmCredentials>();
         services.AddScoped<PushTargets>();
         services.AddHostedService<PushDispatcher>();

@@ -1,6 +1,8 @@
 using Chat.Data;
-using Chat.Data.Presence;
 using Chat.Data.Push;
+using Chat.Messaging.Conversations;
+using Chat.Messaging.Presence;
+using Chat.Messaging.Receipts;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -15,25 +17,16 @@ public sealed record PushTarget(PushOutboxEntry Entry, Guid DeviceId, Guid UserI
 /// A batch costs the same few queries however many entries it has: every message to someone with a push token
 /// writes an entry, so the worker must keep up with the message rate.
 /// </summary>
-public sealed class PushTargets(ChatDbContext db, PresenceReader presence)
+public sealed class PushTargets(ChatDbContext db, PresenceReader presence, UnreadCounts unreadCounts)
 {
-    private const string DevicesSql = """
+    /// <summary>A message notifies the other members; a badge update, the reader's own devices.</summary>
+    private static readonly string DevicesSql = $"""
         SELECT o.id, d.id, d.user_id, d.push_token
         FROM unnest(@outbox_ids, @conversation_ids, @user_ids, @kinds) AS o(id, conversation_id, user_id, kind)
-        JOIN conversation_members m ON m.conversation_id = o.conversation_id AND m.left_seq IS NULL
-             AND CASE WHEN o.kind = 1 THEN m.user_id <> o.user_id ELSE m.user_id = o.user_id END
+        JOIN conversation_members m ON m.conversation_id = o.conversation_id AND {Membership.CurrentSql("m")}
+             AND CASE WHEN o.kind = {(int)PushKind.Message} THEN m.user_id <> o.user_id ELSE m.user_id = o.user_id END
         JOIN devices d ON d.user_id = m.user_id AND d.revoked_at IS NULL AND d.push_token IS NOT NULL
         WHERE NOT EXISTS (SELECT 1 FROM push_deliveries p WHERE p.outbox_id = o.id AND p.device_id = d.id)
-        """;
-
-    /// <summary>Unread text messages from others, over all the user's conversations: the app icon's badge.</summary>
-    private const string UnreadSql = """
-        SELECT me.user_id, COUNT(m.id)
-        FROM conversation_members me
-        JOIN messages m ON m.conversation_id = me.conversation_id AND m.seq > me.read_seq AND m.kind = 1
-             AND m.sender_id <> me.user_id AND (me.left_seq IS NULL OR m.seq <= me.left_seq)
-        WHERE me.user_id = ANY(@users)
-        GROUP BY me.user_id
         """;
 
     public async Task<List<PushTarget>> ForAsync(IReadOnlyList<PushOutboxEntry> entries, CancellationToken cancellationToken)
@@ -64,31 +57,12 @@ public sealed class PushTargets(ChatDbContext db, PresenceReader presence)
 
             var online = await presence.OnlineDevicesAsync(devices.Select(d => d.UserId).Distinct());
             var offline = devices.Where(d => !online.Contains(d.DeviceId)).ToList();
-            var badges = await UnreadCountsAsync(connection, offline.Select(d => d.UserId).Distinct().ToArray(), cancellationToken);
+            var badges = await unreadCounts.ByUserAsync(offline.Select(d => d.UserId).Distinct().ToArray(), cancellationToken);
             return offline.Select(d => new PushTarget(d.Entry, d.DeviceId, d.UserId, d.Token, badges.GetValueOrDefault(d.UserId))).ToList();
         }
         finally
         {
             await db.Database.CloseConnectionAsync();
         }
-    }
-
-    private static async Task<Dictionary<Guid, long>> UnreadCountsAsync(NpgsqlConnection connection, Guid[] userIds, CancellationToken cancellationToken)
-    {
-        var counts = new Dictionary<Guid, long>();
-        if (userIds.Length == 0)
-        {
-            return counts;
-        }
-
-        await using var command = new NpgsqlCommand(UnreadSql, connection);
-        command.Parameters.AddWithValue("users", userIds);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            counts[reader.GetGuid(0)] = reader.GetInt64(1);
-        }
-
-        return counts;
     }
 }

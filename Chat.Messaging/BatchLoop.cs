@@ -1,0 +1,29 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+
+namespace Chat.Messaging;
+
+/// <summary>
+/// A background loop that takes everything queued up, at most <c>maxBatch</c> at a time, and hands it over as one
+/// batch: while a batch is being handled, the next one gathers. The shape of group commit and of the fan-out's
+/// batched publications. The handler must not throw: it owns the outcome of each item.
+/// </summary>
+internal static class BatchLoop
+{
+    public static Task Start<T>(ChannelReader<T> reader, int maxBatch, Func<List<T>, Task> handle) => Task.Run(async () =>
+    {
+        // The loop serves every caller: it must not stay in the trace of the one that happened to start it.
+        Activity.Current = null;
+        var batch = new List<T>(maxBatch);
+        while (await reader.WaitToReadAsync())
+        {
+            while (batch.Count < maxBatch && reader.TryRead(out var item))
+            {
+                batch.Add(item);
+            }
+
+            await handle(batch);
+            batch.Clear();
+        }
+    }, CancellationToken.None);
+}

@@ -1,0 +1,46 @@
+using Chat.Messaging.Messages;
+using Microsoft.AspNetCore.Http;
+
+namespace Chat.Messaging.Errors;
+
+/// <summary>
+/// The table of refusals the domain answers with; docs/protocol.md lists the codes. A code is stable for clients
+/// to switch on; the message is for people.
+/// </summary>
+public static class ChatErrors
+{
+    public static readonly ChatError ConversationNotFound =
+        new("conversation_not_found", StatusCodes.Status404NotFound, "No conversation has this id.");
+
+    /// <summary>For reads, which do not tell an outsider whether the conversation exists.</summary>
+    public static readonly ChatError NotVisible =
+        new("conversation_not_found", StatusCodes.Status404NotFound, "You are not a member of a conversation with this id.");
+
+    public static readonly ChatError NotMember =
+        new("not_member", StatusCodes.Status403Forbidden, "You are not a member of this conversation.");
+
+    public static readonly ChatError TargetNotFound =
+        new("message_not_found", StatusCodes.Status404NotFound, "No text message with this id in this conversation.");
+
+    public static readonly ChatError NotSender =
+        new("not_sender", StatusCodes.Status403Forbidden, "Only the sender may edit or delete a message.");
+
+    public static readonly ChatError TargetDeleted =
+        new("message_deleted", StatusCodes.Status409Conflict, "The message has been deleted.");
+
+    public static readonly ChatError ClientMessageIdReused =
+        Invalid("clientMessageId", "This clientMessageId was already used for a message in another conversation.");
+
+    public static readonly ChatError ClientMessageIdInvalid =
+        Invalid("clientMessageId", $"clientMessageId is required, at most {MessageRules.MaxClientMessageIdLength} characters.");
+
+    public static readonly ChatError ContentRequired = Invalid("content", "content is required.");
+
+    public static readonly ChatError ContentTooLarge =
+        new("content_too_large", StatusCodes.Status400BadRequest, $"content may take at most {MessageRules.MaxContentBytes} bytes as UTF-8.", "content");
+
+    public static ChatError Invalid(string field, string message) => new("invalid_argument", StatusCodes.Status400BadRequest, message, field);
+
+    public static ChatError RateLimited(TimeSpan retryAfter) => new("rate_limited", StatusCodes.Status429TooManyRequests,
+        $"Too many messages; retry after {Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))} second(s).");
+}

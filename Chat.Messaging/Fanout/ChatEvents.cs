@@ -1,0 +1,10 @@
+namespace Chat.Messaging.Fanout;
+
+/// <summary>The names of the events the server sends; docs/protocol.md describes each.</summary>
+public static class ChatEvents
+{
+    public const string Message = "message";
+    public const string Receipt = "receipt";
+    public const string Typing = "typing";
+    public const string Presence = "presence";
+}

@@ -1,0 +1,68 @@
+using System.Threading.Channels;
+using Chat.Messaging.Messages;
+using Chat.Messaging.Redis;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace Chat.Messaging.Fanout;
+
+/// <summary>
+/// The publishing half of the message fan-out: committed events go on one Redis channel that every realtime node
+/// reads (<see cref="MessageSubscription"/>). The events committed while a publication is on its way go together
+/// in the next one, so under load one publication (one Redis command, one read on each node) carries many events,
+/// as group commit does for the writes. Nobody waits for a publication: a sender's acknowledgement means its
+/// message is durable, and an event whose publication is lost (Redis down, the process gone) leaves a seq gap that
+/// the nodes fill from PostgreSQL.
+/// </summary>
+public sealed partial class MessageFanout : IAsyncDisposable
+{
+    /// <summary>At most this many events share a publication.</summary>
+    public const int MaxBatch = 256;
+
+    private readonly IConnectionMultiplexer _redis;
+    private readonly ILogger<MessageFanout> _logger;
+    private readonly Channel<FanoutEnvelope> _queue = Channel.CreateUnbounded<FanoutEnvelope>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lazy<Task> _loop;
+
+    public MessageFanout(IConnectionMultiplexer redis, ILogger<MessageFanout> logger)
+    {
+        _redis = redis;
+        _logger = logger;
+        _loop = new(() => BatchLoop.Start(_queue.Reader, MaxBatch, PublishBatchAsync));
+    }
+
+    /// <summary>Queues a committed event for the next publication; events queued in seq order are published in it.</summary>
+    public void Publish(FanoutEnvelope envelope)
+    {
+        if (!_queue.Writer.TryWrite(envelope))
+        {
+            throw new ObjectDisposedException(nameof(MessageFanout));
+        }
+
+        _ = _loop.Value;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        if (_loop.IsValueCreated)
+        {
+            await _loop.Value;
+        }
+    }
+
+    private async Task PublishBatchAsync(List<FanoutEnvelope> batch)
+    {
+        try
+        {
+            await _redis.GetSubscriber().PublishAsync(RedisNames.Messages, RedisWire.WriteMessages(batch));
+        }
+        catch (Exception e)
+        {
+            LogPublicationFailed(e, batch.Count);
+        }
+    }
+
+    [LoggerMessage(1, LogLevel.Warning, "A fan-out publication of {Count} committed events failed; the nodes will read them back from PostgreSQL")]
+    private partial void LogPublicationFailed(Exception exception, int count);
+}

@@ -1,0 +1,139 @@
+using System.Threading.Channels;
+using Chat.Messaging.Redis;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Chat.Messaging.Fanout;
+
+/// <summary>
+/// The receiving half of the message fan-out: reads every publication of <see cref="MessageFanout"/>, puts each
+/// conversation's events back in seq order (<see cref="ConversationSequencer"/>), reads from PostgreSQL what a
+/// lost publication left out (<see cref="CommittedEvents"/>), and hands the events on one at a time, in order.
+/// One loop owns the sequencer, so no event overtakes another.
+/// </summary>
+public sealed partial class MessageSubscription(
+    IConnectionMultiplexer redis,
+    CommittedEvents committed,
+    IOptions<DeliveryOptions> options,
+    TimeProvider time,
+    ILogger<MessageSubscription> logger)
+{
+    /// <summary>How often held events and gaps are looked at again.</summary>
+    private static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(25);
+
+    /// <summary>A conversation with nothing held is forgotten after this long without an event.</summary>
+    private static readonly TimeSpan IdleExpiry = TimeSpan.FromMinutes(10);
+
+    private abstract record Work;
+    private sealed record Published(IReadOnlyList<FanoutEnvelope> Envelopes) : Work;
+    private sealed record Tick : Work;
+
+    /// <summary>
+    /// Subscribes and hands every committed event to <paramref name="deliver"/>, each conversation's in seq order,
+    /// until <paramref name="stoppingToken"/> fires. A failing <paramref name="deliver"/> is logged and skipped.
+    /// </summary>
+    public async Task RunAsync(Func<FanoutEnvelope, Task> deliver, CancellationToken stoppingToken)
+    {
+        var work = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
+        var sequencer = new ConversationSequencer(options.Value.FirstSightWindow, options.Value.GapTimeout, IdleExpiry);
+        var subscription = await redis.GetSubscriber().SubscribeAsync(RedisNames.Messages);
+        // The queue hands messages over one at a time, in the order Redis delivered them.
+        subscription.OnMessage(message => Enqueue(work.Writer, message.Message));
+
+        try
+        {
+            await Task.WhenAll(TickAsync(work.Writer, stoppingToken), ProcessAllAsync(work.Reader, sequencer, deliver, stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            await subscription.UnsubscribeAsync();
+        }
+    }
+
+    /// <summary>A malformed publication is dropped with a log line; it must not stop the subscription.</summary>
+    private void Enqueue(ChannelWriter<Work> work, RedisValue message)
+    {
+        try
+        {
+            work.TryWrite(new Published(RedisWire.ReadMessages(message)));
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            LogMalformed(e);
+        }
+    }
+
+    private async Task TickAsync(ChannelWriter<Work> work, CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TickInterval, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            work.TryWrite(new Tick());
+        }
+    }
+
+    private async Task ProcessAllAsync(ChannelReader<Work> work, ConversationSequencer sequencer, Func<FanoutEnvelope, Task> deliver, CancellationToken stoppingToken)
+    {
+        await foreach (var item in work.ReadAllAsync(stoppingToken))
+        {
+            try
+            {
+                foreach (var envelope in await ProcessAsync(sequencer, item, stoppingToken))
+                {
+                    await DeliverAsync(deliver, envelope);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogProcessingFailed(e);
+            }
+        }
+    }
+
+    private async Task<List<FanoutEnvelope>> ProcessAsync(ConversationSequencer sequencer, Work work, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (work is Published published)
+        {
+            return published.Envelopes.SelectMany(envelope => sequencer.Accept(envelope, now)).ToList();
+        }
+
+        var (ready, gaps) = sequencer.Tick(now);
+        foreach (var gap in gaps)
+        {
+            LogGap(gap.ConversationId, gap.FromSeq, gap.ToSeq);
+            var found = await committed.ReadRangeAsync(gap.ConversationId, gap.FromSeq, gap.ToSeq, cancellationToken);
+            ready.AddRange(sequencer.Fill(gap, found, time.GetUtcNow()));
+        }
+
+        return ready;
+    }
+
+    private async Task DeliverAsync(Func<FanoutEnvelope, Task> deliver, FanoutEnvelope envelope)
+    {
+        try
+        {
+            await deliver(envelope);
+        }
+        catch (Exception e)
+        {
+            LogDeliveryFailed(e, envelope.Event.ConversationId, envelope.Event.Seq);
+        }
+    }
+
+    [LoggerMessage(1, LogLevel.Warning, "Seq gap in conversation {ConversationId}: reading {FromSeq}..{ToSeq} from PostgreSQL")]
+    private partial void LogGap(Guid conversationId, long fromSeq, long toSeq);
+
+    [LoggerMessage(2, LogLevel.Error, "Delivering event {Seq} of conversation {ConversationId} failed")]
+    private partial void LogDeliveryFailed(Exception exception, Guid conversationId, long seq);
+
+    [LoggerMessage(3, LogLevel.Error, "Dropped a malformed fan-out publication")]
+    private partial void LogMalformed(Exception exception);
+
+    [LoggerMessage(4, LogLevel.Error, "Ordering fan-out events or reading a seq gap from PostgreSQL failed")]
+    private partial void LogProcessingFailed(Exception exception);
+}

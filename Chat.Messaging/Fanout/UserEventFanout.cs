@@ -1,0 +1,76 @@
+using System.Globalization;
+using Chat.Messaging.Redis;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace Chat.Messaging.Fanout;
+
+/// <summary>
+/// Both halves of the fan-out of events for users wherever they are connected (presence, typing, receipts): one
+/// publication on a Redis channel that every node reads, each node writing to its own connections of those users.
+/// The SignalR backplane's <c>Clients.Users</c> publishes once per user instead: for a group of 1,000 members,
+/// 999 publications per event, which a burst of connections turned into a Redis backlog that timed out.
+/// </summary>
+public sealed partial class UserEventFanout(IConnectionMultiplexer redis, ILogger<UserEventFanout> logger)
+{
+    /// <summary>Publishes only if the counter still holds the value: checked and published in one step inside Redis.</summary>
+    private static readonly LuaScript PublishIfCurrentScript = LuaScript.Prepare("""
+        if redis.call('GET', @counter) == @expected then
+            return redis.call('PUBLISH', @channel, @envelope)
+        end
+        return -1
+        """);
+
+    /// <param name="onlyWhile">When given, the event goes out only while that counter holds that value.</param>
+    public async Task PublishAsync<T>(string eventName, T payload, IReadOnlyList<Guid> users, (RedisKey Counter, long Value)? onlyWhile = null)
+    {
+        if (users.Count == 0)
+        {
+            return;
+        }
+
+        var envelope = RedisWire.WriteUserEvent(eventName, payload, users);
+        if (onlyWhile is var (counter, value))
+        {
+            await redis.GetDatabase().ScriptEvaluateAsync(PublishIfCurrentScript,
+                new { counter, expected = value.ToString(CultureInfo.InvariantCulture), channel = RedisNames.UserEvents.ToString(), envelope });
+            return;
+        }
+
+        await redis.GetSubscriber().PublishAsync(RedisNames.UserEvents, envelope);
+    }
+
+    /// <summary>
+    /// Hands every user event to <paramref name="deliver"/> until <paramref name="stoppingToken"/> fires: one at a
+    /// time, in the order Redis delivered them, so a user sees "online" before "offline".
+    /// </summary>
+    public async Task RunAsync(Func<UserEvent, Task> deliver, CancellationToken stoppingToken)
+    {
+        var queue = await redis.GetSubscriber().SubscribeAsync(RedisNames.UserEvents);
+        queue.OnMessage(async message =>
+        {
+            try
+            {
+                await deliver(RedisWire.ReadUserEvent(message.Message));
+            }
+            catch (System.Text.Json.JsonException e)
+            {
+                LogMalformed(e);
+            }
+        });
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            await queue.UnsubscribeAsync();
+        }
+    }
+
+    [LoggerMessage(1, LogLevel.Error, "Dropped a malformed user event")]
+    private partial void LogMalformed(Exception exception);
+}

@@ -1,0 +1,259 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Chat.Data.Conversations;
+using Chat.Data.Push;
+using Chat.Messaging.Conversations;
+using Chat.Messaging.Fanout;
+using Chat.Messaging.Redis;
+using Npgsql;
+
+namespace Chat.Messaging.Messages;
+
+/// <summary>
+/// Group commit for new text messages: the messages that arrive while a writer's transaction commits go together in the
+/// writer's next, so one round trip, one statement and one WAL flush serve many senders, and nobody is acknowledged
+/// before the commit. Each message still takes its seq from its conversation's row in the same transaction. A message
+/// the batch does not store (a resend, a sender who is not a member) takes the one-by-one path, which explains it.
+/// </summary>
+public sealed partial class MessageStore : IAsyncDisposable
+{
+    /// <summary>At most this many messages share a transaction; more waiting go in the next.</summary>
+    public const int MaxGroupCommit = 256;
+
+    /// <summary>
+    /// Locks the batch's conversations in id order, so that two batches (two processes) cannot deadlock, and reads
+    /// when each last had an event, which the fan-out passes on.
+    /// </summary>
+    private const string LockConversationsSql =
+        "SELECT id, last_activity_at FROM conversations WHERE id = ANY(@conversation_ids) ORDER BY id FOR UPDATE";
+
+    /// <summary>
+    /// The whole batch in one statement: keeps the messages whose sender is a member and which are not resends,
+    /// numbers them per conversation in arrival order after the conversation's last seq, advances each
+    /// conversation once, stores them and the push-outbox rows of those that may need a push, and returns the seq of each stored one.
+    /// </summary>
+    private static readonly string AppendBatchSql = $"""
+        WITH batch AS (
+            SELECT * FROM unnest(@ids, @conversation_ids, @sender_ids, @sender_device_ids, @client_message_ids, @contents, @sent_ats)
+                WITH ORDINALITY AS b(id, conversation_id, sender_id, sender_device_id, client_message_id, content, sent_at, position)),
+        accepted AS (
+            SELECT b.*, row_number() OVER (PARTITION BY b.conversation_id ORDER BY b.position) AS offset_in_conversation
+            FROM batch b
+            WHERE {Membership.IsCurrentMemberSql("b.conversation_id", "b.sender_id")}
+              AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.sender_id = b.sender_id AND m.client_message_id = b.client_message_id)),
+        advanced AS (
+            UPDATE conversations c SET last_seq = c.last_seq + a.count, last_activity_at = a.last_sent_at
+            FROM (SELECT conversation_id, count(*) AS count, max(sent_at) AS last_sent_at FROM accepted GROUP BY conversation_id) a
+            WHERE c.id = a.conversation_id
+            RETURNING c.id, c.last_seq - a.count AS seq_before),
+        stored AS (
+            INSERT INTO messages (id, conversation_id, seq, kind, sender_id, sender_device_id, client_message_id, content, sent_at)
+            SELECT a.id, a.conversation_id, v.seq_before + a.offset_in_conversation, @kind, a.sender_id, a.sender_device_id, a.client_message_id, a.content, a.sent_at
+            FROM accepted a JOIN advanced v ON v.id = a.conversation_id
+            RETURNING id, conversation_id, seq, sender_id, sent_at),
+        outbox AS (
+            INSERT INTO push_outbox (kind, conversation_id, message_id, user_id, created_at)
+            SELECT {(int)PushKind.Message}, s.conversation_id, s.id, s.sender_id, s.sent_at FROM stored s WHERE {PushReachesAnotherMemberSql})
+        SELECT id, seq FROM stored
+        """;
+
+    private static readonly string BatchRecipientsSql =
+        $"SELECT m.conversation_id, m.user_id FROM conversation_members m WHERE m.conversation_id = ANY(@conversation_ids) AND {Membership.CurrentSql("m")}";
+
+    /// <param name="Sender">The send's span, which the batch's span links to and the fan-out carries to the nodes.</param>
+    private sealed record Pending(NewMessage Message, Guid Id, DateTimeOffset SentAt, Activity? Sender, TaskCompletionSource<SendResult> Result);
+
+    /// <summary>The writers (<see cref="GroupCommitOptions.Writers"/>); a conversation always goes to the same one, which keeps its messages in arrival order.</summary>
+    private readonly GroupCommitWriter[] _writers = Enumerable.Range(0, groupCommit.Value.Writers).Select(_ => new GroupCommitWriter()).ToArray();
+
+    private Task[]? _groupCommitLoops;
+
+    /// <summary>
+    /// A writer's queue and its own session: a batch is one round trip on a connection the writer keeps, without
+    /// the pool's reset of the session before every batch. A failed batch drops the connection; the next opens one.
+    /// </summary>
+    private sealed class GroupCommitWriter
+    {
+        public Channel<Pending> Queue { get; } = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+
+        public NpgsqlConnection? Connection { get; set; }
+
+        public async ValueTask DropConnectionAsync()
+        {
+            if (Connection is { } connection)
+            {
+                Connection = null;
+                await connection.DisposeAsync();
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var writer in _writers)
+        {
+            writer.Queue.Writer.TryComplete();
+        }
+
+        if (_groupCommitLoops is not null)
+        {
+            await Task.WhenAll(_groupCommitLoops);
+        }
+
+        foreach (var writer in _writers)
+        {
+            await writer.DropConnectionAsync();
+        }
+    }
+
+    private Task<SendResult> GroupCommitAsync(NewMessage message, Guid id, DateTimeOffset sentAt, CancellationToken cancellationToken)
+    {
+        if (_groupCommitLoops is null)
+        {
+            lock (_writers)
+            {
+                _groupCommitLoops ??= _writers.Select(writer => BatchLoop.Start(writer.Queue.Reader, MaxGroupCommit, batch => WriteGroupAsync(writer, batch))).ToArray();
+            }
+        }
+
+        var pending = new Pending(message, id, sentAt, Activity.Current,
+            new TaskCompletionSource<SendResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var writer = _writers[(int)((uint)message.ConversationId.GetHashCode() % (uint)_writers.Length)];
+        if (!writer.Queue.Writer.TryWrite(pending))
+        {
+            throw new ObjectDisposedException(nameof(MessageStore));
+        }
+
+        // A caller that gives up stops waiting; its message may still be committed, as with any commit in flight.
+        return pending.Result.Task.WaitAsync(cancellationToken);
+    }
+
+    private async Task WriteGroupAsync(GroupCommitWriter writer, List<Pending> batch)
+    {
+        // One span per batch, linked to each send's span, so a message's trace leads to the commit that stored it.
+        using var activity = MessagingTelemetry.Source.StartActivity(ActivityKind.Internal, default,
+            links: batch.Where(p => p.Sender is not null).Select(p => new ActivityLink(p.Sender!.Context)), name: "commit message batch");
+        activity?.SetTag("chat.batch_size", batch.Count);
+        List<Pending> alone;
+        try
+        {
+            alone = await CommitGroupAsync(writer, batch);
+        }
+        catch (Exception)
+        {
+            // The batch was rolled back (a lost connection, a deadlock with an edit, anything): the loop must go on,
+            // and each message tries alone, so each caller gets its own outcome.
+            await writer.DropConnectionAsync();
+            alone = batch.Where(p => !p.Result.Task.IsCompleted).ToList();
+        }
+
+        await Task.WhenAll(alone.Select(AppendAloneAsync));
+    }
+
+    private async Task AppendAloneAsync(Pending pending)
+    {
+        try
+        {
+            pending.Result.TrySetResult(await AppendOneAsync(pending.Message, CancellationToken.None));
+        }
+        catch (Exception e)
+        {
+            pending.Result.TrySetException(e);
+        }
+    }
+
+    /// <summary>
+    /// Commits the messages of the batch that can be stored as they are and completes their results; returns the
+    /// others (a resend, a sender who is not a member), which the batch left untouched.
+    /// </summary>
+    private async Task<List<Pending>> CommitGroupAsync(GroupCommitWriter writer, List<Pending> batch)
+    {
+        var conversationIds = batch.Select(p => p.Message.ConversationId).ToArray();
+        writer.Connection ??= await dataSource.OpenConnectionAsync();
+
+        // No explicit transaction: the statements of one batch, sent together, run in PostgreSQL's implicit
+        // transaction, which commits when the server has answered them all (before the reader below is done), so
+        // the whole batch is one round trip. An error in any statement rolls back every one.
+        await using var command = new NpgsqlBatch(writer.Connection)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand(LockConversationsSql) { Parameters = { new NpgsqlParameter<Guid[]>("conversation_ids", conversationIds) } },
+                new NpgsqlBatchCommand(AppendBatchSql)
+                {
+                    Parameters =
+                    {
+                        ArrayOf("ids", batch, p => p.Id),
+                        new NpgsqlParameter<Guid[]>("conversation_ids", conversationIds),
+                        ArrayOf("sender_ids", batch, p => p.Message.SenderId),
+                        ArrayOf("sender_device_ids", batch, p => p.Message.SenderDeviceId),
+                        ArrayOf("client_message_ids", batch, p => p.Message.ClientMessageId),
+                        ArrayOf("contents", batch, p => p.Message.Content),
+                        ArrayOf("sent_ats", batch, p => p.SentAt),
+                        new("kind", (int)MessageKind.Text),
+                    },
+                },
+                new NpgsqlBatchCommand(BatchRecipientsSql) { Parameters = { new NpgsqlParameter<Guid[]>("conversation_ids", conversationIds) } },
+            },
+        };
+
+        // Prepared once per pooled connection: the plan of the batch statement is the expensive part to redo.
+        await command.PrepareAsync();
+        var seqs = new Dictionary<Guid, long>(batch.Count);
+        var recipients = new Dictionary<Guid, List<Guid>>();
+        var lastActivity = new Dictionary<Guid, DateTimeOffset>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                lastActivity[reader.GetGuid(0)] = reader.GetFieldValue<DateTimeOffset>(1);
+            }
+
+            await reader.NextResultAsync();
+            while (await reader.ReadAsync())
+            {
+                seqs.Add(reader.GetGuid(0), reader.GetInt64(1));
+            }
+
+            await reader.NextResultAsync();
+            while (await reader.ReadAsync())
+            {
+                var conversationId = reader.GetGuid(0);
+                if (!recipients.TryGetValue(conversationId, out var members))
+                {
+                    recipients[conversationId] = members = [];
+                }
+
+                members.Add(reader.GetGuid(1));
+            }
+        }
+
+        // Published in batch order, which is each conversation's seq order, before any sender hears back: the
+        // nodes receive a conversation's events in order and nobody waits for Redis.
+        var notStored = new List<Pending>();
+        var stored = new List<(Pending Pending, SendResult Result)>(batch.Count);
+        foreach (var pending in batch)
+        {
+            if (seqs.TryGetValue(pending.Id, out var seq))
+            {
+                var conversationId = pending.Message.ConversationId;
+                var members = recipients[conversationId];
+                var result = Stored(pending.Message, pending.Id, seq, pending.SentAt, members);
+                DateTimeOffset? predecessorSentAt = lastActivity.TryGetValue(conversationId, out var previous) ? previous : null;
+                fanout.Publish(new FanoutEnvelope(result.Event!, members, pending.Sender?.Id, predecessorSentAt));
+                lastActivity[conversationId] = pending.SentAt;
+                stored.Add((pending, result));
+            }
+            else
+            {
+                notStored.Add(pending);
+            }
+        }
+
+        stored.ForEach(s => s.Pending.Result.TrySetResult(s.Result));
+        return notStored;
+    }
+
+    private static NpgsqlParameter<T[]> ArrayOf<T>(string name, List<Pending> batch, Func<Pending, T> value) =>
+        new(name, batch.Select(value).ToArray());
+}

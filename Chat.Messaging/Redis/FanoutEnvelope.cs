@@ -1,0 +1,14 @@
+using Chat.Messaging.Messages;
+
+namespace Chat.Messaging.Redis;
+
+/// <summary>
+/// A committed event on its way to every realtime node. Each node delivers it to its own connections of the
+/// recipients, in seq order; the trace context travels along so one trace spans sender and receiving node.
+/// </summary>
+/// <param name="PredecessorSentAt">
+/// When the conversation's previous event was sent, where the publisher knows it: a node that holds no position
+/// for the conversation (idle there for a while, or the node just started) can tell a long-settled predecessor
+/// from one still on its way, and need not wait for it.
+/// </param>
+public sealed record FanoutEnvelope(MessageEvent Event, IReadOnlyList<Guid> Recipients, string? TraceParent, DateTimeOffset? PredecessorSentAt = null);

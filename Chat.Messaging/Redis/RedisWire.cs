@@ -1,0 +1,49 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Chat.Messaging.Fanout;
+using Chat.Messaging.Presence;
+using Chat.Messaging.Receipts;
+using StackExchange.Redis;
+
+namespace Chat.Messaging.Redis;
+
+/// <summary>
+/// What crosses the Redis channels of <see cref="RedisNames"/>, written and read here only: JSON, web naming. A
+/// message publication is an array of <see cref="FanoutEnvelope"/>; a user event is
+/// <c>{event, payload, users}</c>.
+/// </summary>
+public static class RedisWire
+{
+    private sealed record UserEventJson(string Event, JsonElement Payload, IReadOnlyList<Guid> Users);
+
+    public static byte[] WriteMessages(IReadOnlyList<FanoutEnvelope> batch) =>
+        JsonSerializer.SerializeToUtf8Bytes(batch as FanoutEnvelope[] ?? batch.ToArray(), FanoutJsonContext.Default.FanoutEnvelopeArray);
+
+    /// <exception cref="JsonException">The publication is not a message batch.</exception>
+    public static IReadOnlyList<FanoutEnvelope> ReadMessages(RedisValue value) =>
+        JsonSerializer.Deserialize((byte[])value!, FanoutJsonContext.Default.FanoutEnvelopeArray)
+        ?? throw new JsonException("Empty fan-out publication.");
+
+    public static byte[] WriteUserEvent<T>(string eventName, T payload, IReadOnlyList<Guid> users) =>
+        JsonSerializer.SerializeToUtf8Bytes(
+            new UserEventJson(eventName, JsonSerializer.SerializeToElement(payload, JsonSerializerOptions.Web), users), JsonSerializerOptions.Web);
+
+    /// <exception cref="JsonException">The publication is not a user event this version knows.</exception>
+    public static UserEvent ReadUserEvent(RedisValue value)
+    {
+        var envelope = JsonSerializer.Deserialize<UserEventJson>((byte[])value!, JsonSerializerOptions.Web)
+            ?? throw new JsonException("Empty user event.");
+        object payload = envelope.Event switch
+        {
+            ChatEvents.Presence => envelope.Payload.Deserialize<PresenceStatus>(JsonSerializerOptions.Web)!,
+            ChatEvents.Typing => envelope.Payload.Deserialize<TypingEvent>(JsonSerializerOptions.Web)!,
+            ChatEvents.Receipt => envelope.Payload.Deserialize<ReceiptEvent>(JsonSerializerOptions.Web)!,
+            _ => throw new JsonException($"Unknown user event '{envelope.Event}'."),
+        };
+        return new UserEvent(envelope.Event, payload, envelope.Users);
+    }
+}
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(FanoutEnvelope[]))]
+internal sealed partial class FanoutJsonContext : JsonSerializerContext;

@@ -1,0 +1,18 @@
+using Chat.Messaging.Fanout;
+using Chat.Messaging.Redis;
+using Chat.Realtime.Hubs;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Chat.Realtime.Connections;
+
+/// <summary>Writes each user event (presence, typing, receipts) to this node's connections of its users.</summary>
+public sealed class UserEventDelivery(UserEventFanout userEvents, IHubContext<ChatHub> hub, LocalConnections connections) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => userEvents.RunAsync(DeliverAsync, stoppingToken);
+
+    private Task DeliverAsync(UserEvent userEvent)
+    {
+        var local = connections.ConnectionsOf(userEvent.Users);
+        return local.Count == 0 ? Task.CompletedTask : hub.SendToLocalAsync(local, userEvent.Name, userEvent.Payload);
+    }
+}

@@ -1,0 +1,24 @@
+using Chat.Data;
+using Chat.Messaging;
+using Chat.Worker.Push;
+
+namespace Chat.Worker;
+
+public static class WorkerServiceExtensions
+{
+    /// <summary>The worker's services: push notifications from the outbox, over the database and the presence registry.</summary>
+    public static IHostApplicationBuilder AddWorkerServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddChatDatabase();
+        builder.AddRedisClient(MessagingServiceExtensions.RedisConnectionName);
+        builder.Services.AddPush();
+        return builder;
+    }
+
+    /// <summary>What <c>Chat.Worker migrate</c> needs: the database only.</summary>
+    public static IHostApplicationBuilder AddMigrationServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddChatDatabase();
+        return builder;
+    }
+}
