@@ -8,8 +8,8 @@ namespace Chat.Messaging.Fanout;
 /// <summary>
 /// Both halves of the fan-out of events for users wherever they are connected (presence, typing, receipts): one
 /// publication on a Redis channel that every node reads, each node writing to its own connections of those users.
-/// The SignalR backplane's <c>Clients.Users</c> publishes once per user instead: for a group of 1,000 members,
-/// 999 publications per event, which a burst of connections turned into a Redis backlog that timed out.
+/// The SignalR backplane's <c>Clients.Users</c> publishes once per user instead: one publication per member of a
+/// group for every event, so a burst of connections in large groups piles up in Redis.
 /// </summary>
 public sealed partial class UserEventFanout(IConnectionMultiplexer redis, ILogger<UserEventFanout> logger)
 {

@@ -8,10 +8,10 @@ public sealed class GroupCommitOptions
 
     /// <summary>
     /// Writers that commit side by side in this process, each on its own PostgreSQL session; a conversation always
-    /// goes to the same one. One is the default: every commit costs PostgreSQL a fixed amount of CPU whatever its
-    /// size, so one writer's larger batches cost less per message than two writers' smaller ones, and each process
-    /// (two realtime nodes and the API at least) already brings a writer of its own. More help only where
-    /// PostgreSQL has cores to spare and the commit's round trip, not its CPU, limits the rate.
+    /// goes to the same one. One is the default: much of what a commit costs PostgreSQL does not grow with its size,
+    /// so one writer's larger batches cost less per message than two writers' smaller ones, and every process that
+    /// sends messages already brings a writer of its own. More help only where PostgreSQL has cores to spare and the
+    /// commit's round trip, not its CPU, limits the rate.
     /// </summary>
     [Range(1, 64)]
     public int Writers { get; set; } = 1;
