@@ -26,8 +26,19 @@ public static class ApiProblems
             ? new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [error.Message] })
             : new ProblemDetails();
         problem.Status = error.Status;
+        problem.Title = error.Field is null ? TitleOf(error.Status) : problem.Title;
         problem.Detail = error.Message;
         problem.Extensions["code"] = error.Code;
         return TypedResults.Problem(problem);
     }
+
+    /// <summary>The titles the API's other problems use, so a status reads the same whichever feature answers.</summary>
+    private static string? TitleOf(int status) => status switch
+    {
+        StatusCodes.Status403Forbidden => "Forbidden",
+        StatusCodes.Status404NotFound => "Not found",
+        StatusCodes.Status409Conflict => "Conflict",
+        StatusCodes.Status429TooManyRequests => "Too many requests",
+        _ => null,
+    };
 }

@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace Chat.Messaging;
 
-/// <summary>The domain's telemetry: one ActivitySource and one Meter, both named "Chat.Messaging".</summary>
+/// <summary>The domain's telemetry name, for its ActivitySource here and the meter <see cref="Messages.MessageSender"/> creates.</summary>
 public static class MessagingTelemetry
 {
     public const string Name = "Chat.Messaging";

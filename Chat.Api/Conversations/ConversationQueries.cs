@@ -20,7 +20,7 @@ public sealed class ConversationQueries(ChatDbContext db, UnreadCounts unreadCou
         var ids = rows.Select(r => r.Conversation.Id).ToArray();
         var members = (await db.ConversationMembers.AsNoTracking().Current().Where(m => ids.Contains(m.ConversationId)).ToListAsync(cancellationToken))
             .ToLookup(m => m.ConversationId);
-        var unread = await unreadCounts.ByConversationAsync(userId, cancellationToken);
+        var unread = await unreadCounts.ByConversationAsync(userId, ids, cancellationToken);
 
         // Each conversation's last text message, read backwards from the end of its seq index. EF translates the
         // same in a projection into a row number over every text message of every conversation, which makes this

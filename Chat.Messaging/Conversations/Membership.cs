@@ -21,6 +21,12 @@ public sealed class Membership(ChatDbContext db)
     public static string CurrentMembersSql(string conversationId) =>
         $"SELECT m.user_id FROM conversation_members m WHERE m.conversation_id = {conversationId} AND {CurrentSql("m")}";
 
+    /// <summary>
+    /// SQL: whether the member row <paramref name="member"/> may see the message row <paramref name="message"/>
+    /// (aliases): everything while a member, up to the point of leaving after.
+    /// </summary>
+    public static string SeesSql(string member, string message) => $"({CurrentSql(member)} OR {message}.seq <= {member}.left_seq)";
+
     /// <summary>SQL: the condition on a row of conversation_members (under <paramref name="alias"/>) that makes it a current member.</summary>
     public static string CurrentSql(string alias) => $"{alias}.left_seq IS NULL";
 
@@ -39,6 +45,9 @@ public static class MembershipQueries
 {
     private static readonly Expression<Func<ConversationMember, bool>> IsCurrentExpression = m => m.LeftSeq == null;
     private static readonly Func<ConversationMember, bool> IsCurrentRow = IsCurrentExpression.Compile();
+
+    /// <summary>The last seq a member may see: everything while a member, up to the point of leaving after.</summary>
+    public static long LastVisibleSeq(this ConversationMember member) => member.LeftSeq ?? long.MaxValue;
 
     /// <summary>Whether a loaded member row is a current member (<see cref="Membership"/>).</summary>
     public static bool IsCurrent(this ConversationMember member) => IsCurrentRow(member);

@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using Chat.Messaging.Messages;
 using Chat.Messaging.Redis;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;

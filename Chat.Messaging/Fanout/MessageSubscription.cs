@@ -80,37 +80,54 @@ public sealed partial class MessageSubscription(
     {
         await foreach (var item in work.ReadAllAsync(stoppingToken))
         {
-            try
+            var now = time.GetUtcNow();
+            if (item is Published published)
             {
-                foreach (var envelope in await ProcessAsync(sequencer, item, stoppingToken))
+                foreach (var envelope in published.Envelopes)
                 {
-                    await DeliverAsync(deliver, envelope);
+                    await DeliverAllAsync(deliver, sequencer.Accept(envelope, now));
                 }
+
+                continue;
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+
+            var (ready, gaps) = sequencer.Tick(now);
+            await DeliverAllAsync(deliver, ready);
+            foreach (var gap in gaps)
             {
-                LogProcessingFailed(e);
+                await DeliverAllAsync(deliver, await FillAsync(sequencer, gap, stoppingToken));
             }
         }
     }
 
-    private async Task<List<FanoutEnvelope>> ProcessAsync(ConversationSequencer sequencer, Work work, CancellationToken cancellationToken)
+    /// <summary>
+    /// The events of a gap, read from PostgreSQL. If they cannot be read the sequence moves past the gap anyway, as
+    /// <see cref="ConversationSequencer.Fill"/> does for events still missing: clients that see a gap in seq call
+    /// Sync, and a conversation held up here would hold up everything after it.
+    /// </summary>
+    private async Task<List<FanoutEnvelope>> FillAsync(ConversationSequencer sequencer, ConversationSequencer.Gap gap, CancellationToken stoppingToken)
     {
-        var now = time.GetUtcNow();
-        if (work is Published published)
+        LogGap(gap.ConversationId, gap.FromSeq, gap.ToSeq);
+        List<FanoutEnvelope> found;
+        try
         {
-            return published.Envelopes.SelectMany(envelope => sequencer.Accept(envelope, now)).ToList();
+            found = await committed.ReadRangeAsync(gap.ConversationId, gap.FromSeq, gap.ToSeq, stoppingToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogGapReadFailed(e, gap.ConversationId);
+            found = [];
         }
 
-        var (ready, gaps) = sequencer.Tick(now);
-        foreach (var gap in gaps)
-        {
-            LogGap(gap.ConversationId, gap.FromSeq, gap.ToSeq);
-            var found = await committed.ReadRangeAsync(gap.ConversationId, gap.FromSeq, gap.ToSeq, cancellationToken);
-            ready.AddRange(sequencer.Fill(gap, found, time.GetUtcNow()));
-        }
+        return sequencer.Fill(gap, found, time.GetUtcNow());
+    }
 
-        return ready;
+    private async Task DeliverAllAsync(Func<FanoutEnvelope, Task> deliver, List<FanoutEnvelope> ready)
+    {
+        foreach (var envelope in ready)
+        {
+            await DeliverAsync(deliver, envelope);
+        }
     }
 
     private async Task DeliverAsync(Func<FanoutEnvelope, Task> deliver, FanoutEnvelope envelope)
@@ -134,6 +151,6 @@ public sealed partial class MessageSubscription(
     [LoggerMessage(3, LogLevel.Error, "Dropped a malformed fan-out publication")]
     private partial void LogMalformed(Exception exception);
 
-    [LoggerMessage(4, LogLevel.Error, "Ordering fan-out events or reading a seq gap from PostgreSQL failed")]
-    private partial void LogProcessingFailed(Exception exception);
+    [LoggerMessage(4, LogLevel.Error, "Reading a seq gap of conversation {ConversationId} from PostgreSQL failed; moving past it (clients Sync)")]
+    private partial void LogGapReadFailed(Exception exception, Guid conversationId);
 }

@@ -57,6 +57,10 @@ public sealed partial class UserEventFanout(IConnectionMultiplexer redis, ILogge
             {
                 LogMalformed(e);
             }
+            catch (Exception e)
+            {
+                LogDeliveryFailed(e);
+            }
         });
         try
         {
@@ -73,4 +77,7 @@ public sealed partial class UserEventFanout(IConnectionMultiplexer redis, ILogge
 
     [LoggerMessage(1, LogLevel.Error, "Dropped a malformed user event")]
     private partial void LogMalformed(Exception exception);
+
+    [LoggerMessage(2, LogLevel.Error, "Delivering a user event failed")]
+    private partial void LogDeliveryFailed(Exception exception);
 }

@@ -26,11 +26,8 @@ public sealed class MessageHistory(ChatDbContext db)
             return ChatErrors.NotVisible;
         }
 
-        var visible = db.Messages.AsNoTracking().Where(m => m.ConversationId == conversationId);
-        if (member.LeftSeq is { } left)
-        {
-            visible = visible.Where(m => m.Seq <= left);
-        }
+        var lastVisible = member.LastVisibleSeq();
+        var visible = db.Messages.AsNoTracking().Where(m => m.ConversationId == conversationId && m.Seq <= lastVisible);
 
         if (afterSeq is { } after)
         {
@@ -73,7 +70,7 @@ public sealed class MessageHistory(ChatDbContext db)
         var memberships = await db.ConversationMembers.AsNoTracking().Where(m => m.UserId == userId).ToListAsync(cancellationToken);
         var ids = memberships.Select(m => m.ConversationId).ToArray();
         var afters = memberships.Select(m => cursors.GetValueOrDefault(m.ConversationId)).ToArray();
-        var uppers = memberships.Select(m => m.LeftSeq ?? long.MaxValue).ToArray();
+        var uppers = memberships.Select(m => m.LastVisibleSeq()).ToArray();
 
         // Each conversation reads at most a page from its seq index: joined plainly, PostgreSQL sorted every message
         // after the cursors (a user's whole history, for a device without cursors) to return one page.

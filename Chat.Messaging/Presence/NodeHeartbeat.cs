@@ -27,8 +27,9 @@ public sealed partial class NodeHeartbeat(IConnectionMultiplexer redis, Presence
                 await db.SetAddAsync(RedisNames.Nodes, node.Id);
                 await SweepDeadNodesAsync(db);
             }
-            catch (RedisException e)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
+                // Redis or PostgreSQL (the sweep announces presence) may be away for a while; the next beat retries.
                 LogHeartbeatFailed(e);
             }
         }

@@ -14,7 +14,7 @@ public sealed class PresenceReader(IConnectionMultiplexer redis)
         var lastSeen = db.StringGetAsync(RedisNames.LastSeen(userId));
         var online = await connections > 0;
         var seen = await lastSeen;
-        return new PresenceStatus(userId, online, seen.HasValue ? DateTimeOffset.FromUnixTimeMilliseconds((long)seen) : null);
+        return new PresenceStatus(userId, online, RedisWire.ReadLastSeen(seen));
     }
 
     /// <summary>The devices of these users that hold a connection to some realtime node now.</summary>

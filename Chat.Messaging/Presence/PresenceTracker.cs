@@ -67,7 +67,7 @@ public sealed class PresenceTracker(
             lastSeen = RedisNames.LastSeen(userId),
             connection = connectionId,
             member = RedisNames.NodeConnection(userId, connectionId),
-            now = now.ToUnixTimeMilliseconds(),
+            now = RedisWire.WriteLastSeen(now),
         });
         if (transition > 0)
         {

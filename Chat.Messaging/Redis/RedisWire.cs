@@ -28,20 +28,27 @@ public static class RedisWire
         JsonSerializer.SerializeToUtf8Bytes(
             new UserEventJson(eventName, JsonSerializer.SerializeToElement(payload, JsonSerializerOptions.Web), users), JsonSerializerOptions.Web);
 
-    /// <exception cref="JsonException">The publication is not a user event this version knows.</exception>
+    /// <exception cref="JsonException">The publication is not a user event.</exception>
     public static UserEvent ReadUserEvent(RedisValue value)
     {
         var envelope = JsonSerializer.Deserialize<UserEventJson>((byte[])value!, JsonSerializerOptions.Web)
             ?? throw new JsonException("Empty user event.");
-        object payload = envelope.Event switch
-        {
-            ChatEvents.Presence => envelope.Payload.Deserialize<PresenceStatus>(JsonSerializerOptions.Web)!,
-            ChatEvents.Typing => envelope.Payload.Deserialize<TypingEvent>(JsonSerializerOptions.Web)!,
-            ChatEvents.Receipt => envelope.Payload.Deserialize<ReceiptEvent>(JsonSerializerOptions.Web)!,
-            _ => throw new JsonException($"Unknown user event '{envelope.Event}'."),
-        };
-        return new UserEvent(envelope.Event, payload, envelope.Users);
+        return new UserEvent(envelope.Event, envelope.Users, envelope.Payload);
     }
+
+    /// <exception cref="JsonException">The payload is not one of this version's user events.</exception>
+    internal static object ReadUserEventPayload(string eventName, JsonElement payload) => eventName switch
+    {
+        ChatEvents.Presence => payload.Deserialize<PresenceStatus>(JsonSerializerOptions.Web)!,
+        ChatEvents.Typing => payload.Deserialize<TypingEvent>(JsonSerializerOptions.Web)!,
+        ChatEvents.Receipt => payload.Deserialize<ReceiptEvent>(JsonSerializerOptions.Web)!,
+        _ => throw new JsonException($"Unknown user event '{eventName}'."),
+    };
+
+    /// <summary>A user's last-seen time as stored at <see cref="RedisNames.LastSeen"/>: Unix milliseconds.</summary>
+    public static long WriteLastSeen(DateTimeOffset lastSeen) => lastSeen.ToUnixTimeMilliseconds();
+
+    public static DateTimeOffset? ReadLastSeen(RedisValue value) => value.HasValue ? DateTimeOffset.FromUnixTimeMilliseconds((long)value) : null;
 }
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]

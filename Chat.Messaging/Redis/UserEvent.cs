@@ -1,7 +1,18 @@
+using System.Text.Json;
+
 namespace Chat.Messaging.Redis;
 
 /// <summary>
 /// An event for users wherever they are connected: <see cref="Name"/> is the client event
-/// (<see cref="Fanout.ChatEvents"/>), <see cref="Payload"/> what the client receives.
+/// (<see cref="Fanout.ChatEvents"/>), its payload what the client receives. Every node reads every user event, so
+/// the payload is decoded (<see cref="ReadPayload"/>) only by a node that holds a connection of one of its users.
 /// </summary>
-public sealed record UserEvent(string Name, object Payload, IReadOnlyList<Guid> Users);
+public sealed class UserEvent(string name, IReadOnlyList<Guid> users, JsonElement payload)
+{
+    public string Name => name;
+
+    public IReadOnlyList<Guid> Users => users;
+
+    /// <exception cref="JsonException">The payload is not one of this version's user events.</exception>
+    public object ReadPayload() => RedisWire.ReadUserEventPayload(name, payload);
+}

@@ -13,6 +13,6 @@ public sealed class UserEventDelivery(UserEventFanout userEvents, IHubContext<Ch
     private Task DeliverAsync(UserEvent userEvent)
     {
         var local = connections.ConnectionsOf(userEvent.Users);
-        return local.Count == 0 ? Task.CompletedTask : hub.SendToLocalAsync(local, userEvent.Name, userEvent.Payload);
+        return local.Count == 0 ? Task.CompletedTask : hub.SendToLocalAsync(local, userEvent.Name, userEvent.ReadPayload());
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Chat.Messaging.Redis;
 using Chat.Tests.Infrastructure;
 using Npgsql;
 using StackExchange.Redis;
@@ -32,7 +33,7 @@ public sealed class BackingServicesTests(ChatApp chat) : DistributedTest(chat)
         Assert.Equal(HttpStatusCode.NoContent, (await api.PostAsync("/api/auth/logout")).StatusCode);
 
         await using var redis = await ConnectionMultiplexer.ConnectAsync(await Chat.ConnectionStringAsync("redis"));
-        Assert.True(await redis.GetDatabase().KeyExistsAsync($"chat:revoked-device:{user.Tokens.DeviceId:N}"));
+        Assert.True(await redis.GetDatabase().KeyExistsAsync(RedisNames.RevokedDevice(user.Tokens.DeviceId)));
         await ApiClient.ReadProblemAsync(await api.GetAsync("/api/users/me"), HttpStatusCode.Unauthorized);
     }
 }
