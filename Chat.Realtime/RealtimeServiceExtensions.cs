@@ -37,11 +37,13 @@ public static class RealtimeServiceExtensions
         services.AddSingleton<HubLifetimeManager<ChatHub>, LocalHubLifetimeManager<ChatHub>>();
 
         services.AddRealtimeNodeMessaging();
+        services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SendRateLimitOptions>().BindConfiguration(SendRateLimitOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<LocalConnections>();
         services.AddSingleton<RealtimeMetrics>();
         services.AddSingleton<SendRateLimiter>();
         services.AddSingleton<ConnectionRegistry>();
+        services.AddSingleton<OutboxBudget>();
         services.AddHostedService<DeliveryLoop>();
         services.AddHostedService<UserEventDelivery>();
         return builder;

@@ -1,52 +1,67 @@
 using System.Collections.Concurrent;
+using Chat.ServiceDefaults.Authentication;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
+using Microsoft.Extensions.Options;
 
 namespace Chat.Realtime.Connections;
 
 /// <summary>
-/// SignalR's in-process lifetime manager, except that a send to a list of connections looks each one up. The default
-/// one walks every connection of the node and searches the list for each, so every delivered event would cost the
-/// node work in proportion to all its connections, not to its recipients. The event is still serialised once per
-/// protocol for all the connections it goes to.
+/// SignalR's in-process lifetime manager, with two changes for sends to a list of connections. Each connection is
+/// looked up: the default walks every connection of the node and searches the list for each, so every delivered
+/// event would cost the node work in proportion to all its connections, not to its recipients. And each write goes
+/// through the connection's <see cref="ConnectionOutbox"/>, so a connection that stops reading holds up nobody:
+/// the default awaits every connection's write, and one full socket stalled the node's whole delivery. The event is
+/// still serialised once per protocol for all the connections it goes to.
 /// </summary>
-public sealed class LocalHubLifetimeManager<THub>(ILogger<DefaultHubLifetimeManager<THub>> logger) : DefaultHubLifetimeManager<THub>(logger)
+public sealed partial class LocalHubLifetimeManager<THub>(
+    ILogger<DefaultHubLifetimeManager<THub>> logger,
+    IOptions<OutboxOptions> options,
+    OutboxBudget budget,
+    RealtimeMetrics metrics,
+    ILogger<ConnectionOutbox> outboxLogger) : DefaultHubLifetimeManager<THub>(logger)
     where THub : Hub
 {
-    private readonly ConcurrentDictionary<string, HubConnectionContext> _connections = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConnectionOutbox> _outboxes = new(StringComparer.Ordinal);
 
     public override Task OnConnectedAsync(HubConnectionContext connection)
     {
-        _connections[connection.ConnectionId] = connection;
+        _outboxes[connection.ConnectionId] = new ConnectionOutbox(connection, options.Value, budget, CutOff);
         return base.OnConnectedAsync(connection);
     }
 
     public override Task OnDisconnectedAsync(HubConnectionContext connection)
     {
-        _connections.TryRemove(connection.ConnectionId, out _);
+        if (_outboxes.TryRemove(connection.ConnectionId, out var outbox))
+        {
+            outbox.Close();
+        }
+
         return base.OnDisconnectedAsync(connection);
     }
 
+    /// <summary>Hands the event to each connection's outbox and returns at once: nothing here waits for a socket.</summary>
     public override Task SendConnectionsAsync(IReadOnlyList<string> connectionIds, string methodName, object?[] args,
         CancellationToken cancellationToken = default)
     {
         SerializedHubMessage? message = null;
-        List<Task>? writes = null;
         foreach (var connectionId in connectionIds)
         {
-            if (!_connections.TryGetValue(connectionId, out var connection))
+            if (_outboxes.TryGetValue(connectionId, out var outbox))
             {
-                continue; // gone since the caller looked it up
-            }
-
-            message ??= new SerializedHubMessage(new InvocationMessage(methodName, args));
-            var write = connection.WriteAsync(message, cancellationToken);
-            if (!write.IsCompletedSuccessfully)
-            {
-                (writes ??= []).Add(write.AsTask());
+                outbox.Send(message ??= new SerializedHubMessage(new InvocationMessage(methodName, args)));
             }
         }
 
-        return writes is null ? Task.CompletedTask : Task.WhenAll(writes);
+        return Task.CompletedTask;
     }
+
+    private void CutOff(HubConnectionContext connection, string reason)
+    {
+        metrics.CutOff(reason);
+        LogCutOff(outboxLogger, connection.ConnectionId, connection.User.FindFirst(ChatClaims.UserId)?.Value, reason);
+    }
+
+    [LoggerMessage(1, LogLevel.Information, "Closed connection {ConnectionId} of user {UserId}, which fell behind ({Reason}); its device reconnects and syncs")]
+    private static partial void LogCutOff(ILogger logger, string connectionId, string? userId, string reason);
 }

@@ -1,0 +1,35 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Chat.Realtime.Connections;
+
+/// <summary>
+/// How far a connection may fall behind before this node closes it (<see cref="ConnectionOutbox"/>). Events wait
+/// here only once the connection's own buffers are full (SignalR's pipe and the socket's), so these bounds are room
+/// beyond what the transport holds, not a connection's whole backlog.
+/// </summary>
+public sealed class OutboxOptions
+{
+    public const string SectionName = "Outbox";
+
+    /// <summary>
+    /// Serialised events waiting for one connection: sixteen of the largest message events, so that a healthy
+    /// client taking a burst of large group messages keeps its connection.
+    /// </summary>
+    [Range(96 * 1024, 64 * 1024 * 1024)]
+    public int MaxQueuedBytes { get; set; } = 1024 * 1024;
+
+    [Range(1, 100_000)]
+    public int MaxQueuedEvents { get; set; } = 1000;
+
+    /// <summary>
+    /// What all of the node's connections may have waiting together: with it, 10,000 connections that all fall
+    /// behind at once hold 256 MiB of queued events, not 10,000 times <see cref="MaxQueuedBytes"/>; with about
+    /// 22 KiB of each idle connection (docs/benchmarks.md) that fits the realtime pod's 1 GiB.
+    /// </summary>
+    [Range(1024 * 1024, 64L * 1024 * 1024 * 1024)]
+    public long MaxNodeQueuedBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>How long one write to a connection may wait for its socket before the connection is closed.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan StallTimeout { get; set; } = TimeSpan.FromSeconds(10);
+}
