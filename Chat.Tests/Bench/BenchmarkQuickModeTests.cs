@@ -46,6 +46,11 @@ public sealed class BenchmarkQuickModeTests
 
         var fanouts = messageRows.Where(r => r[2].StartsWith("group fan-out", StringComparison.Ordinal)).ToList();
         Assert.Equal(3, fanouts.Count);
+        // Ours beside a flood, with every member reading and with one member's device stalled; the node cut it off.
+        var slow = messageRows.Where(r => r[2].StartsWith("slow consumer", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, slow.Count);
+        Assert.All(slow, r => Assert.True(double.Parse(r[3], CultureInfo.InvariantCulture) > 0, $"{r[2]} delivered nothing"));
+        Assert.Contains("the stalled device was cut off", slow.Single(r => r[2].EndsWith("stopped reading", StringComparison.Ordinal))[7]);
         var storm = Assert.Single(messageRows, r => r[2].StartsWith("reconnect storm", StringComparison.Ordinal));
         Assert.Equal("0", storm[7]);
         Assert.Contains(rows, r => r.Length > 2 && r[1] == "chat (ours)" && r[2] == "100");

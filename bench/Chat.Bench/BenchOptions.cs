@@ -67,13 +67,15 @@ public sealed record BenchSizes(
     int StormUsers,
     int StormDevicesPerUser,
     int StormMessages,
-    TimeSpan FloorDuration)
+    TimeSpan FloorDuration,
+    double SlowConsumerRate)
 {
     public static readonly BenchSizes Full = new([100, 1000], [1, 8], TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(10),
-        [100, 1000], 100, 10_000, 1000, 2, 3, TimeSpan.FromSeconds(10));
+        [100, 1000], 100, 10_000, 1000, 2, 3, TimeSpan.FromSeconds(10), 1000);
 
     public static readonly BenchSizes Quick = new([20], [1, 8], TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(1),
-        [20], 5, 100, 20, 2, 2, TimeSpan.FromSeconds(1));
+        [20], 5, 100, 20, 2, 2, TimeSpan.FromSeconds(1), 100);
 
-    public int Users => Math.Max(DirectClients.Max(), Math.Max(GroupSizes.Max(), StormUsers));
+    /// <summary>Enough for every workload; the slow-consumer workload needs five more than its pairs.</summary>
+    public int Users => Math.Max(Math.Max(DirectClients.Max(), DirectClients[0] + 5), Math.Max(GroupSizes.Max(), StormUsers));
 }

@@ -73,6 +73,14 @@ foreach (var target in targets)
         report.Add(await IdleConnections.RunAsync(target, users, sizes.IdleConnections, dotnetNode: target is not SocketIoTarget, options.GcDumps, ct));
     }
 
+    if (target is ChatTarget chatTarget && Runs("slow"))
+    {
+        foreach (var result in await SlowConsumer.RunAsync(chatTarget, users, sizes.DirectClients[0], sizes.SlowConsumerRate, sizes.WarmUp, sizes.Duration, ct))
+        {
+            report.Add(result);
+        }
+    }
+
     if (target.Stores && Runs("storm"))
     {
         // Users of their own: an app at start loads its conversation list, which for the users above includes

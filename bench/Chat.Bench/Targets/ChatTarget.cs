@@ -84,6 +84,20 @@ public sealed class ChatTarget(Uri api, IReadOnlyList<Uri> nodes, string signing
         return client;
     }
 
+    /// <summary>Whether <paramref name="user"/> has a device connected, as <paramref name="asker"/> (who shares a conversation) sees it.</summary>
+    public async Task<bool> IsOnlineAsync(BenchUser asker, BenchUser user)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/users/{user.Id}/presence");
+        request.Headers.Authorization = new("Bearer", Token(asker));
+        using var response = await _http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<PresenceResponse>())!.Online;
+    }
+
+    /// <summary>A device of the user on node <paramref name="node"/> that stops reading after the handshake.</summary>
+    public Task<StalledConnection> ConnectStalledAsync(BenchUser user, int node, CancellationToken cancellationToken) =>
+        StalledConnection.ConnectAsync(new Uri(nodes[node % nodes.Count], "/hubs/chat"), Token(user), cancellationToken);
+
     public async ValueTask DisposeAsync()
     {
         _http.Dispose();

@@ -12,4 +12,5 @@ public sealed record RegisterRequest(string Username, string Password, string Di
 public sealed record RegisterResponse(Guid UserId);
 public sealed record ConversationRequest(string Kind, Guid? UserId = null, string? Title = null, IReadOnlyList<Guid>? MemberIds = null);
 public sealed record ConversationResponse(Guid Id);
+public sealed record PresenceResponse(bool Online);
 public sealed record ConversationSummary(Guid Id, long LastSeq);
