@@ -32,7 +32,8 @@ public static class RealtimeServiceExtensions
             // backplane would add nothing but a Redis subscription per connection and per user: a round trip on
             // every connect and memory held by every idle connection.
             .AddJsonProtocol()
-            .AddMessagePackProtocol();
+            .AddMessagePackProtocol(o => o.SerializerOptions = MessagePackTimes.WithTimestamps(o.SerializerOptions))
+            .AddClientErrors();
         services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
         services.AddSingleton<HubLifetimeManager<ChatHub>, LocalHubLifetimeManager<ChatHub>>();
 

@@ -1,3 +1,4 @@
+using Chat.Realtime.Hubs;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,7 +18,8 @@ public static class HubClients
         });
         if (messagePack)
         {
-            builder.AddMessagePackProtocol();
+            // As docs/protocol.md tells .NET clients that read times into DateTimeOffset.
+            builder.AddMessagePackProtocol(o => o.SerializerOptions = MessagePackTimes.WithTimestamps(o.SerializerOptions));
         }
 
         return builder.Build();

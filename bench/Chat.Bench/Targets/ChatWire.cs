@@ -2,9 +2,9 @@ namespace Chat.Bench.Targets;
 
 // Our hub's wire records (docs/protocol.md), as any client writes them.
 public sealed record SendMessageRequest(Guid ConversationId, string ClientMessageId, string Content);
-public sealed record MessageAck(Guid MessageId, Guid ConversationId, long Seq, DateTimeOffset SentAt);
+public sealed record MessageAck(Guid MessageId, Guid ConversationId, long Seq, DateTime SentAt);
 public sealed record MessageEvent(Guid MessageId, Guid ConversationId, long Seq, string Kind, Guid SenderId, Guid SenderDeviceId,
-    string ClientMessageId, string? Content, Guid? TargetMessageId, DateTimeOffset SentAt);
+    string ClientMessageId, string? Content, Guid? TargetMessageId, DateTime SentAt);
 public sealed record SyncCursor(Guid ConversationId, long AfterSeq);
 public sealed record SyncRequest(IReadOnlyList<SyncCursor> Cursors, int Limit);
 public sealed record SyncResult(IReadOnlyList<MessageEvent> Messages, bool HasMore);
