@@ -42,7 +42,8 @@ public sealed class ArgumentBindingTests(ChatApp chat) : DistributedTest(chat)
         Assert.StartsWith("invalid_argument: SendMessage needs its argument", await Refusal("SendMessage", null), StringComparison.Ordinal);
 
         // The connection carried on, and none of the refused sends was stored.
-        var ack = await client.SendAsync(conversation, "after the refusals");
+        var ack = await client.Connection.InvokeAsync<MessageAck>("SendMessage",
+            Argument(("conversationId", conversation.ToString()), ("clientMessageId", "after"), ("content", "after the refusals")), ct);
         Assert.Equal(1, ack.Seq);
     }
 }
