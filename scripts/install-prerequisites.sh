@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs what the AppHost needs on a Debian machine that has only the .NET SDK: redis-server and the
-# PostgreSQL server binaries (used when no container runtime answers), then restores NuGet packages and tools.
+# PostgreSQL server binaries (used when no container runtime answers), Node.js for the JavaScript client interop
+# test, then restores NuGet packages, tools and that test's npm packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
 command -v redis-server >/dev/null || missing+=(redis-server)
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
+command -v npm >/dev/null || missing+=(nodejs npm)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=(); [ "$(id -u)" = 0 ] || sudo=(sudo)
   echo "Installing ${missing[*]} with apt-get..."
@@ -23,3 +25,4 @@ done
 
 dotnet tool restore >/dev/null
 dotnet restore Chat.sln --verbosity quiet
+(cd Chat.Tests/Interop && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
