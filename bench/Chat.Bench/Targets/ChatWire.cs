@@ -2,6 +2,7 @@ namespace Chat.Bench.Targets;
 
 // Our hub's wire records (docs/protocol.md), as any client writes them.
 public sealed record SendMessageRequest(Guid ConversationId, string ClientMessageId, string Content);
+// Times as DateTime: over MessagePack they are timestamps, which DateTime reads as it is (docs/protocol.md).
 public sealed record MessageAck(Guid MessageId, Guid ConversationId, long Seq, DateTime SentAt);
 public sealed record MessageEvent(Guid MessageId, Guid ConversationId, long Seq, string Kind, Guid SenderId, Guid SenderDeviceId,
     string ClientMessageId, string? Content, Guid? TargetMessageId, DateTime SentAt);
