@@ -27,7 +27,8 @@ function connect(node, token, messagePack) {
   if (messagePack) builder.withHubProtocol(new MessagePackHubProtocol());
   const connection = builder.build();
   const events = { message: [], receipt: [], typing: [], presence: [] };
-  for (const name of Object.keys(events)) connection.on(name, e => events[name].push(e));
+  // A handler that returns a value would answer a client-result call, which these events are not.
+  for (const name of Object.keys(events)) connection.on(name, e => { events[name].push(e); });
   return { connection, events };
 }
 
