@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using MessagePack;
 using Microsoft.AspNetCore.Connections;
@@ -48,13 +49,33 @@ public sealed class ClientErrorProtocol(IHubProtocol inner, MessagePackSerialize
 
         if (message is InvocationBindingFailureMessage { InvocationId: { } invocationId } failure)
         {
-            var parameters = binder.GetParameterTypes(failure.Target);
-            var frame = before.Slice(0, before.Length - input.Length);
-            var unbound = Diagnose(frame, parameters, failure.BindingFailure.SourceException);
-            message = new InvocationMessage(invocationId, failure.Target, parameters.Select(_ => (object?)unbound).ToArray());
+            if (ParametersOf(binder, failure.Target) is { } parameters)
+            {
+                var frame = before.Slice(0, before.Length - input.Length);
+                var unbound = Diagnose(frame, parameters, failure.BindingFailure.SourceException);
+                message = new InvocationMessage(invocationId, failure.Target, parameters.Select(_ => (object?)unbound).ToArray());
+            }
+            else
+            {
+                // A method the hub does not have: SignalR answers it, with these words.
+                message = new InvocationBindingFailureMessage(invocationId, failure.Target, ExceptionDispatchInfo.Capture(
+                    new HubException($"unknown_method: the hub has no method '{failure.Target}' (docs/protocol.md lists them).")));
+            }
         }
 
         return true;
+    }
+
+    private static IReadOnlyList<Type>? ParametersOf(IInvocationBinder binder, string target)
+    {
+        try
+        {
+            return binder.GetParameterTypes(target);
+        }
+        catch (HubException)
+        {
+            return null;
+        }
     }
 
     private UnboundArgument Diagnose(ReadOnlySequence<byte> frame, IReadOnlyList<Type> parameters, Exception failure) =>

@@ -41,6 +41,8 @@ public sealed class ArgumentBindingTests(ChatApp chat) : DistributedTest(chat)
         Assert.StartsWith("invalid_argument: the argument of SendMessage", await Refusal("SendMessage", "a string, not an object"), StringComparison.Ordinal);
         Assert.StartsWith("invalid_argument: SendMessage needs its argument", await Refusal("SendMessage", null), StringComparison.Ordinal);
 
+        Assert.StartsWith("unknown_method: the hub has no method 'NoSuchMethod'", await Refusal("NoSuchMethod", Argument(("conversationId", conversation.ToString()))), StringComparison.Ordinal);
+
         // The connection carried on, and none of the refused sends was stored.
         var ack = await client.Connection.InvokeAsync<MessageAck>("SendMessage",
             Argument(("conversationId", conversation.ToString()), ("clientMessageId", "after"), ("content", "after the refusals")), ct);
