@@ -15,6 +15,7 @@ public sealed class ConnectionOutbox(
 {
     public const string QueueFull = "queue_full";
     public const string Stalled = "stalled";
+    public const string WriteFailed = "write_failed";
 
     private readonly Lock _gate = new();
 
@@ -41,6 +42,8 @@ public sealed class ConnectionOutbox(
                 var write = connection.WriteAsync(message);
                 if (!write.IsCompletedSuccessfully)
                 {
+                    // The backlog must exist before the drain starts: a write that completes meanwhile runs the
+                    // drain inline, on this thread, under this lock, and the drain ends by clearing the backlog.
                     _backlog = new();
                     _ = DrainAsync(write);
                 }
@@ -48,7 +51,18 @@ public sealed class ConnectionOutbox(
                 return;
             }
 
-            var bytes = message.GetSerializedMessage(connection.Protocol).Length;
+            int bytes;
+            try
+            {
+                // Serialised once per protocol for every connection the event goes to; here it is a cache lookup.
+                bytes = message.GetSerializedMessage(connection.Protocol).Length;
+            }
+            catch (Exception)
+            {
+                CloseLocked(WriteFailed);
+                return;
+            }
+
             if (_backlog.Count >= options.MaxQueuedEvents || _backlogBytes + bytes > options.MaxQueuedBytes || !budget.TryTake(bytes))
             {
                 CloseLocked(QueueFull);
@@ -89,8 +103,13 @@ public sealed class ConnectionOutbox(
             }
             catch (Exception)
             {
-                // SignalR has aborted a connection whose write failed; its disconnect closes this outbox.
-                Close();
+                // SignalR's writes do not fault today (a failed write aborts the connection and completes); should
+                // one ever, the connection must still end, or it would stay open and receive nothing.
+                lock (_gate)
+                {
+                    CloseLocked(WriteFailed);
+                }
+
                 return;
             }
 
@@ -119,8 +138,15 @@ public sealed class ConnectionOutbox(
 
         _closed = true;
         DropBacklogLocked();
-        cutOff(connection, reason);
         connection.Abort();
+        try
+        {
+            cutOff(connection, reason);
+        }
+        catch (Exception)
+        {
+            // Counting and logging must not keep anything from going on; the connection is closed either way.
+        }
     }
 
     private void DropBacklogLocked()

@@ -23,10 +23,11 @@ public sealed partial class LocalHubLifetimeManager<THub>(
     where THub : Hub
 {
     private readonly ConcurrentDictionary<string, ConnectionOutbox> _outboxes = new(StringComparer.Ordinal);
+    private Action<HubConnectionContext, string>? _cutOff;
 
     public override Task OnConnectedAsync(HubConnectionContext connection)
     {
-        _outboxes[connection.ConnectionId] = new ConnectionOutbox(connection, options.Value, budget, CutOff);
+        _outboxes[connection.ConnectionId] = new ConnectionOutbox(connection, options.Value, budget, _cutOff ??= CutOff);
         return base.OnConnectedAsync(connection);
     }
 
@@ -55,6 +56,9 @@ public sealed partial class LocalHubLifetimeManager<THub>(
 
         return Task.CompletedTask;
     }
+
+    public override Task SendConnectionAsync(string connectionId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        SendConnectionsAsync([connectionId], methodName, args, cancellationToken);
 
     private void CutOff(HubConnectionContext connection, string reason)
     {

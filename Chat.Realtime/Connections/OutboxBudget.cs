@@ -12,14 +12,24 @@ public sealed class OutboxBudget(IOptions<OutboxOptions> options)
 
     public long Queued => Interlocked.Read(ref _queued);
 
+    /// <remarks>
+    /// A shared event queued for several connections counts once for each: the budget errs towards closing early,
+    /// never towards holding more than it says.
+    /// </remarks>
     public bool TryTake(long bytes)
     {
-        if (Interlocked.Add(ref _queued, bytes) <= options.Value.MaxNodeQueuedBytes)
+        var queued = Interlocked.Read(ref _queued);
+        while (queued + bytes <= options.Value.MaxNodeQueuedBytes)
         {
-            return true;
+            var seen = Interlocked.CompareExchange(ref _queued, queued + bytes, queued);
+            if (seen == queued)
+            {
+                return true;
+            }
+
+            queued = seen;
         }
 
-        Interlocked.Add(ref _queued, -bytes);
         return false;
     }
 

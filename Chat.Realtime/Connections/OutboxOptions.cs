@@ -13,9 +13,9 @@ public sealed class OutboxOptions
 
     /// <summary>
     /// Serialised events waiting for one connection: sixteen of the largest message events, so that a healthy
-    /// client taking a burst of large group messages keeps its connection.
+    /// client taking a burst of large group messages keeps its connection. At least room for two of them.
     /// </summary>
-    [Range(96 * 1024, 64 * 1024 * 1024)]
+    [Range(256 * 1024, 64 * 1024 * 1024)]
     public int MaxQueuedBytes { get; set; } = 1024 * 1024;
 
     [Range(1, 100_000)]
@@ -29,7 +29,11 @@ public sealed class OutboxOptions
     [Range(1024 * 1024, 64L * 1024 * 1024 * 1024)]
     public long MaxNodeQueuedBytes { get; set; } = 256L * 1024 * 1024;
 
-    /// <summary>How long one write to a connection may wait for its socket before the connection is closed.</summary>
+    /// <summary>
+    /// How long one event may wait to be written to a connection before the connection is closed. The wait includes
+    /// whatever the connection is taking at the time (a large Sync answer on a slow link), so it is as generous as
+    /// SignalR's own timeout for a client that sends nothing.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
-    public TimeSpan StallTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan StallTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

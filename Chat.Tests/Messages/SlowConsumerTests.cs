@@ -16,7 +16,7 @@ public sealed class SlowConsumerTests(ChatApp chat) : DistributedTest(chat)
     private static readonly TimeSpan FloodFor = TimeSpan.FromSeconds(5);
 
     /// <summary>The node's <c>Outbox:StallTimeout</c> (its default), the longest a stalled connection may stay open.</summary>
-    private static readonly TimeSpan StallTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan StallTimeout = TimeSpan.FromSeconds(30);
 
     [Fact]
     public async Task A_connection_that_stops_reading_is_cut_off_without_slowing_others_and_then_syncs_everything()
@@ -49,7 +49,7 @@ public sealed class SlowConsumerTests(ChatApp chat) : DistributedTest(chat)
                 + $"beside one: median {stalledRun.Median.TotalMilliseconds:F0} ms, max {stalledRun.Max.TotalMilliseconds:F0} ms");
             Assert.True(stalledRun.Median <= 2 * control.Median + TimeSpan.FromMilliseconds(100),
                 $"the pair's median latency was {stalledRun.Median.TotalMilliseconds:F0} ms beside a stalled connection, {control.Median.TotalMilliseconds:F0} ms without");
-            Assert.True(stalledRun.Max < StallTimeout / 2,
+            Assert.True(stalledRun.Max < TimeSpan.FromSeconds(3),
                 $"a message of the pair waited {stalledRun.Max.TotalMilliseconds:F0} ms: delivery waited for the stalled connection");
 
             // Cut off within the stall timeout of the flood (well before, once its queue overflows); then it reads

@@ -53,11 +53,12 @@ public static class DeploymentPolicy
         ["api"] = new() { Replicas = 2, Autoscale = (2, 10), DisruptionBudget = true },
 
         // WebSocket clients must move to another pod when one stops: the pod leaves the Service first (preStop),
-        // then closes its connections, and the clients' automatic reconnect lands on the other replicas.
+        // then closes its connections, and the clients' automatic reconnect lands on the other replicas. Its memory
+        // holds 10,000 connections even if all of them fall behind at once (docs/deploy.md has the arithmetic).
         ["realtime"] = new()
         {
             Replicas = 2, Autoscale = (2, 20), DisruptionBudget = true,
-            PreStopSeconds = 15, TerminationGracePeriodSeconds = 60, MemoryLimit = "1Gi",
+            PreStopSeconds = 15, TerminationGracePeriodSeconds = 60, MemoryLimit = "1536Mi",
         },
 
         // Several workers share the push outbox safely (FOR UPDATE SKIP LOCKED, one delivery record per device).

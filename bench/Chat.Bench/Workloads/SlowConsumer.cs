@@ -17,7 +17,7 @@ public static class SlowConsumer
     private static readonly TimeSpan FloodInterval = TimeSpan.FromMilliseconds(40);
 
     /// <summary>The node's default <c>Outbox:StallTimeout</c> and a margin: by then the stalled device must be gone.</summary>
-    private static readonly TimeSpan CutOffWithin = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan CutOffWithin = TimeSpan.FromSeconds(35);
 
     public static async Task<IReadOnlyList<WorkloadResult>> RunAsync(
         ChatTarget target, IReadOnlyList<BenchUser> users, int pairClients, double rate, TimeSpan warmUp, TimeSpan duration, CancellationToken cancellationToken)
