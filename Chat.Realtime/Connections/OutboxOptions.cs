@@ -24,7 +24,7 @@ public sealed class OutboxOptions
     /// <summary>
     /// What all of the node's connections may have waiting together: with it, 10,000 connections that all fall
     /// behind at once hold 256 MiB of queued events, not 10,000 times <see cref="MaxQueuedBytes"/>; with about
-    /// 22 KiB of each idle connection (docs/benchmarks.md) that fits the realtime pod's 1 GiB.
+    /// 22 KiB of each idle connection (docs/benchmarks.md) that fits the realtime pod's 1.5 GiB with SignalR's own buffers (docs/deploy.md).
     /// </summary>
     [Range(1024 * 1024, 64L * 1024 * 1024 * 1024)]
     public long MaxNodeQueuedBytes { get; set; } = 256L * 1024 * 1024;

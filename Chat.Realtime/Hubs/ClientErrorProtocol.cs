@@ -125,11 +125,10 @@ public sealed class ClientErrorProtocol(IHubProtocol inner, MessagePackSerialize
                 }
             }
         }
-        catch (MessagePackSerializationException)
+        catch (Exception)
         {
-        }
-        catch (EndOfStreamException)
-        {
+            // A frame malformed in ways the binder tolerated (a length past the end, a negative count) still gets
+            // its invalid_argument: the diagnosis must never throw out of the parser, which would close the connection.
         }
 
         return null;
@@ -153,7 +152,8 @@ public sealed class ClientErrorProtocol(IHubProtocol inner, MessagePackSerialize
         {
             var key = reader.NextMessagePackType == MessagePackType.String ? reader.ReadString() : null;
             var value = reader.ReadRaw();
-            var property = key is null ? null : PropertyOf(type, key);
+            // The binder matches map keys exactly and skips the rest, so only an exact match can be at fault.
+            var property = key is null ? null : type.GetProperty(key, System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance);
             if (property is not null && !Fits(value, property.PropertyType, options))
             {
                 return new UnboundArgument(key, Expectation(property.PropertyType));
