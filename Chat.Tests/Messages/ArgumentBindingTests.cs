@@ -1,4 +1,7 @@
+using System.Net.WebSockets;
+using System.Text;
 using Chat.Tests.Infrastructure;
+using MessagePack;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 
@@ -47,5 +50,33 @@ public sealed class ArgumentBindingTests(ChatApp chat) : DistributedTest(chat)
         var ack = await client.Connection.InvokeAsync<MessageAck>("SendMessage",
             Argument(("conversationId", conversation.ToString()), ("clientMessageId", "after"), ("content", "after the refusals")), ct);
         Assert.Equal(1, ack.Seq);
+    }
+
+    [Fact]
+    public async Task A_malformed_messagepack_argument_is_refused_and_the_connection_stays_open()
+    {
+        var alice = await TestUser.RegisterAsync(Chat);
+        var ct = TestContext.Current.CancellationToken;
+        using var socket = new ClientWebSocket();
+        var hub = new UriBuilder(new Uri(Chat.RealtimeNodes[0].Address, "/hubs/chat")) { Scheme = "ws", Query = $"access_token={alice.Tokens.AccessToken}" }.Uri;
+        await socket.ConnectAsync(hub, ct);
+        await socket.SendAsync(Encoding.UTF8.GetBytes("{\"protocol\":\"messagepack\",\"version\":1}\u001e"), WebSocketMessageType.Text, true, ct);
+        var buffer = new byte[4096];
+        await socket.ReceiveAsync(buffer, ct);
+
+        // [1, {}, "0", "SendMessage", [a str32 that claims 2 GiB and has no bytes], []]
+        byte[] payload = [0x96, 0x01, 0x80, 0xa1, (byte)'0', 0xab, .. Encoding.ASCII.GetBytes("SendMessage"), 0x91, 0xdb, 0x80, 0x00, 0x00, 0x00, 0x90];
+        await socket.SendAsync((byte[])[(byte)payload.Length, .. payload], WebSocketMessageType.Binary, true, ct);
+
+        // The answer: [3 (completion), {}, "0", 1 (error), "invalid_argument: ..."], after its length prefix.
+        var received = await socket.ReceiveAsync(buffer, ct);
+        var reader = new MessagePackReader(buffer.AsMemory(1, received.Count - 1));
+        Assert.Equal(5, reader.ReadArrayHeader());
+        Assert.Equal(3, reader.ReadInt32());
+        reader.Skip();
+        Assert.Equal("0", reader.ReadString());
+        Assert.Equal(1, reader.ReadInt32());
+        Assert.StartsWith("invalid_argument: ", reader.ReadString(), StringComparison.Ordinal);
+        Assert.Equal(WebSocketState.Open, socket.State);
     }
 }
