@@ -1,16 +1,17 @@
 using System.ComponentModel.DataAnnotations;
+using Chat.Api.Validation;
 
 namespace Chat.Api.Auth;
 
 public sealed record RegisterRequest(
     [property: Required, RegularExpression(UsernameRule.Pattern, ErrorMessage = UsernameRule.Message)] string Username,
     [property: Required, MinLength(8), MaxLength(128)] string Password,
-    [property: Required, MinLength(1), MaxLength(64)] string DisplayName);
+    [property: Required, MinLength(1), MaxLength(64), PlainText] string DisplayName);
 
 public sealed record LoginRequest(
     [property: Required, MaxLength(32)] string Username,
     [property: Required, MaxLength(128)] string Password,
-    [property: MaxLength(64)] string? DeviceName);
+    [property: MaxLength(64), PlainText] string? DeviceName);
 
 public sealed record RefreshRequest([property: Required, MaxLength(128)] string RefreshToken);
 

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Chat.Api.Validation;
 using Chat.Messaging.Messages;
 
 namespace Chat.Api.Conversations;
@@ -7,12 +8,12 @@ namespace Chat.Api.Conversations;
 public sealed record CreateConversationRequest(
     [property: Required, AllowedValues("direct", "group")] string Kind,
     Guid? UserId,
-    [property: MaxLength(128)] string? Title,
+    [property: MaxLength(128), PlainText] string? Title,
     IReadOnlyList<Guid>? MemberIds);
 
 public sealed record AddMemberRequest([property: Required] Guid UserId);
 
-public sealed record RenameConversationRequest([property: Required, MinLength(1), MaxLength(128)] string Title);
+public sealed record RenameConversationRequest([property: Required, MinLength(1), MaxLength(128), PlainText] string Title);
 
 public sealed record MemberResponse(Guid UserId, string Role, long DeliveredSeq, long ReadSeq);
 

@@ -32,7 +32,9 @@ public static class ChatErrors
         Invalid("clientMessageId", "This clientMessageId was already used for a message in another conversation.");
 
     public static readonly ChatError ClientMessageIdInvalid =
-        Invalid("clientMessageId", $"clientMessageId is required, at most {MessageRules.MaxClientMessageIdLength} characters.");
+        Invalid("clientMessageId", $"clientMessageId is required, at most {MessageRules.MaxClientMessageIdLength} characters, none of them control characters.");
+
+    public static readonly ChatError ContentHasNul = Invalid("content", "content may not contain the NUL character (U+0000).");
 
     public static readonly ChatError ContentRequired = Invalid("content", "content is required.");
 

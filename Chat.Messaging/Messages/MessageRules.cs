@@ -14,9 +14,16 @@ public static class MessageRules
 
     public static ChatError? Check(NewMessage message)
     {
-        if (string.IsNullOrWhiteSpace(message.ClientMessageId) || message.ClientMessageId.Length > MaxClientMessageIdLength)
+        if (string.IsNullOrWhiteSpace(message.ClientMessageId) || message.ClientMessageId.Length > MaxClientMessageIdLength
+            || message.ClientMessageId.Any(char.IsControl))
         {
             return ChatErrors.ClientMessageIdInvalid;
+        }
+
+        // Content is opaque and may hold any other character (line breaks, tabs); PostgreSQL's text cannot hold NUL.
+        if (message.Content is not null && message.Content.Contains('\0'))
+        {
+            return ChatErrors.ContentHasNul;
         }
 
         if (message.Kind != MessageKind.Delete && string.IsNullOrEmpty(message.Content))

@@ -28,7 +28,8 @@ public sealed partial class MessageStore : IAsyncDisposable
         "SELECT id, last_activity_at FROM conversations WHERE id = ANY(@conversation_ids) ORDER BY id FOR UPDATE";
 
     /// <summary>
-    /// The whole batch in one statement: keeps the messages whose sender is a member and which are not resends,
+    /// The whole batch in one statement: keeps the messages whose sender is a member and which are not resends (of a
+    /// stored message, or of one earlier in the batch: two would break the unique index and fail everyone's batch),
     /// numbers them per conversation in arrival order after the conversation's last seq, advances each
     /// conversation once, stores them and the push-outbox rows of those that may need a push, and returns the seq of each stored one.
     /// </summary>
@@ -36,9 +37,11 @@ public sealed partial class MessageStore : IAsyncDisposable
         WITH batch AS (
             SELECT * FROM unnest(@ids, @conversation_ids, @sender_ids, @sender_device_ids, @client_message_ids, @contents, @sent_ats)
                 WITH ORDINALITY AS b(id, conversation_id, sender_id, sender_device_id, client_message_id, content, sent_at, position)),
+        first_sends AS (
+            SELECT DISTINCT ON (sender_id, client_message_id) * FROM batch ORDER BY sender_id, client_message_id, position),
         accepted AS (
             SELECT b.*, row_number() OVER (PARTITION BY b.conversation_id ORDER BY b.position) AS offset_in_conversation
-            FROM batch b
+            FROM first_sends b
             WHERE {Membership.IsCurrentMemberSql("b.conversation_id", "b.sender_id")}
               AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.sender_id = b.sender_id AND m.client_message_id = b.client_message_id)),
         advanced AS (

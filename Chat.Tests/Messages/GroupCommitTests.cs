@@ -43,10 +43,12 @@ public sealed class GroupCommitTests(ChatApp chat) : DistributedTest(chat)
 
         var first = await store.AppendAsync(From(alice, "first"), ct);
 
-        // All at once, so that they queue while a batch commits and share the next ones.
+        // All at once, so that they queue while a batch commits and share the next ones; a send repeated inside the
+        // burst must not fail the batch it shares with the others (which would retry them one by one, out of order).
         var sends = Enumerable.Range(1, 40).Select(i => From(i % 2 == 0 ? alice : bob, $"burst-{i}"))
             .Append(From(alice, "first"))
             .Append(From(carol, "outsider"))
+            .Append(From(bob, "burst-1"))
             .Select(message => store.AppendAsync(message, ct))
             .ToList();
         var results = await Task.WhenAll(sends);
@@ -63,6 +65,9 @@ public sealed class GroupCommitTests(ChatApp chat) : DistributedTest(chat)
         Assert.Equal(first.Event!.MessageId, resend.Event!.MessageId);
         Assert.Equal(1, resend.Event.Seq);
         Assert.Equal("not_member", results[41].Error?.Code);
+        var repeated = results[42];
+        Assert.True(repeated.Duplicate);
+        Assert.Equal(results[0].Event!.MessageId, repeated.Event!.MessageId);
 
         // Published once each, in seq order, the resend not again.
         await Eventually.HoldsAsync(() => published.Count >= 41, TimeSpan.FromSeconds(10), () => $"{published.Count} of 41 published");
