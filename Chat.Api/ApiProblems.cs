@@ -11,10 +11,7 @@ public static class ApiProblems
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [error] });
 
     public static ProblemHttpResult Forbidden(string detail) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: detail);
-
-    public static ProblemHttpResult NotFound(string detail) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: detail);
+        TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: TitleOf(StatusCodes.Status403Forbidden), detail: detail);
 
     /// <summary>
     /// A refusal of the messaging domain as a problem: the same words the hub sends, the code in <c>code</c>, and a
@@ -32,7 +29,7 @@ public static class ApiProblems
         return TypedResults.Problem(problem);
     }
 
-    /// <summary>The titles the API's other problems use, so a status reads the same whichever feature answers.</summary>
+    /// <summary>One title per status, so a status reads the same whichever feature answers.</summary>
     private static string? TitleOf(int status) => status switch
     {
         StatusCodes.Status403Forbidden => "Forbidden",

@@ -25,8 +25,6 @@ public sealed class ConnectionOutbox(
     private long _backlogBytes;
     private bool _closed;
 
-    public HubConnectionContext Connection => connection;
-
     /// <summary>Hands an event to the connection without waiting for it; events keep the order of these calls.</summary>
     public void Send(SerializedHubMessage message)
     {
