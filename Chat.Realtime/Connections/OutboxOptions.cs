@@ -12,11 +12,12 @@ public sealed class OutboxOptions
     public const string SectionName = "Outbox";
 
     /// <summary>
-    /// Serialised events waiting for one connection: sixteen of the largest message events, so that a healthy
-    /// client taking a burst of large group messages keeps its connection. At least room for two of them.
+    /// Serialised events waiting for one connection: sixty-four of the largest message events, so that a healthy
+    /// client taking a burst of large group messages on a busy machine keeps its connection; the node's budget,
+    /// not this, bounds the memory of many connections. At least room for two of them.
     /// </summary>
     [Range(256 * 1024, 64 * 1024 * 1024)]
-    public int MaxQueuedBytes { get; set; } = 1024 * 1024;
+    public int MaxQueuedBytes { get; set; } = 4 * 1024 * 1024;
 
     [Range(1, 100_000)]
     public int MaxQueuedEvents { get; set; } = 1000;
