@@ -29,6 +29,13 @@ public static class ApiProblems
         return TypedResults.Problem(problem);
     }
 
+    /// <summary>A 429 with Retry-After, in the words the hub uses.</summary>
+    public static ProblemHttpResult RateLimited(HttpContext context, TimeSpan retryAfter, string what)
+    {
+        context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return ChatErrors.RateLimited(retryAfter, what).ToProblem();
+    }
+
     /// <summary>One title per status, so a status reads the same whichever feature answers.</summary>
     private static string? TitleOf(int status) => status switch
     {

@@ -8,6 +8,7 @@ using Chat.Messaging;
 using Chat.ServiceDefaults.Authentication;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 
 namespace Chat.Api;
 
@@ -25,12 +26,16 @@ public static class ApiServiceExtensions
         services.AddChatRateLimits();
         services.AddOptions<ConversationOptions>().BindConfiguration(ConversationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
-        // Behind an ingress the client's address arrives in X-Forwarded-For; trusted only from the configured
-        // proxies (loopback, and the networks in ForwardedHeaders:KnownNetworks, such as the cluster's pod network), so a client cannot pick its own rate-limit partition.
+        // Behind an ingress the client's address arrives in X-Forwarded-For. It is trusted only from the networks
+        // in ForwardedHeaders:KnownNetworks (comma-separated), not even from loopback by default: otherwise a client
+        // picks its own rate-limit partition. Only the last address is read, the one the trusted proxy appended.
         services.AddOptions<ForwardedHeadersOptions>().Configure<IConfiguration>((o, configuration) =>
         {
             o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-            foreach (var network in configuration.GetSection("ForwardedHeaders:KnownNetworks").Get<string[]>() ?? [])
+            o.KnownProxies.Clear();
+            o.KnownIPNetworks.Clear();
+            var networks = configuration["ForwardedHeaders:KnownNetworks"] ?? "";
+            foreach (var network in networks.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
                 o.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
             }
@@ -39,10 +44,13 @@ public static class ApiServiceExtensions
 
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
+        services.AddOptions<PasswordHasherOptions>().Configure<IOptions<AuthOptions>>((hasher, auth) => hasher.IterationCount = auth.Value.PasswordHashIterations);
+        services.AddSingleton<LoginThrottle>();
         services.AddSingleton<AccessTokenIssuer>();
         services.AddScoped<RefreshTokenStore>();
         services.AddScoped<DeviceSessions>();
         services.AddScoped<ConversationQueries>();
+        services.AddSingleton<InvitationBudget>();
         return builder;
     }
 }

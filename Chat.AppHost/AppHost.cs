@@ -51,14 +51,19 @@ var api = builder.AddProject<Projects.Chat_Api>("api")
 // One region here; a deployment lists its regions' public hub addresses (see docs/deploy.md).
 api.WithEnvironment("RealtimeRegions__DefaultRegion", "default")
     .WithEnvironment("RealtimeRegions__Regions__0__Name", "default");
+
+// The proxies whose X-Forwarded-For names the client (rate limits are per client address): none in a local run,
+// where every client is this machine; the ingress's network in a cluster (docs/deploy.md).
+var trustedProxyNetwork = builder.AddParameter("trusted-proxy-network",
+        () => builder.Configuration["Parameters:trusted-proxy-network"] ?? (builder.ExecutionContext.IsPublishMode ? "10.0.0.0/8" : ""),
+        publishValueAsDefault: true)
+    .WithDescription("Comma-separated networks (CIDR) of the proxies in front of the API; X-Forwarded-For is trusted from them only.");
+api.WithEnvironment("ForwardedHeaders__KnownNetworks", trustedProxyNetwork);
 if (builder.ExecutionContext.IsPublishMode)
 {
     var realtimePublicUrl = builder.AddParameter("realtime-public-url", "https://chat.example.com/hubs/chat", publishValueAsDefault: true)
         .WithDescription("The realtime hub's public address, behind the ingress.");
-    var trustedProxyNetwork = builder.AddParameter("trusted-proxy-network", "10.0.0.0/8", publishValueAsDefault: true)
-        .WithDescription("The network the ingress's requests come from; X-Forwarded-For is trusted from it only.");
-    api.WithEnvironment("RealtimeRegions__Regions__0__Url", realtimePublicUrl)
-        .WithEnvironment("ForwardedHeaders__KnownNetworks__0", trustedProxyNetwork);
+    api.WithEnvironment("RealtimeRegions__Regions__0__Url", realtimePublicUrl);
 }
 else
 {

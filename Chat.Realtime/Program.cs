@@ -10,8 +10,9 @@ var app = builder.Build();
 
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 
 app.MapDefaultEndpoints();
-app.MapHub<ChatHub>(ChatHub.Path);
+app.MapChatHub();
 
 app.Run();

@@ -33,20 +33,24 @@ public static class RealtimeServiceExtensions
             // every connect and memory held by every idle connection.
             .AddJsonProtocol()
             .AddMessagePackProtocol(o => o.SerializerOptions = MessagePackTimes.WithTimestamps(o.SerializerOptions))
-            .AddClientErrors();
+            .AddClientErrors()
+            .AddHubOptions<ChatHub>(options => options.AddFilter<BudgetFilter>());
         services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
-        services.AddSingleton<HubLifetimeManager<ChatHub>, LocalHubLifetimeManager<ChatHub>>();
+        services.AddSingleton<LocalHubLifetimeManager<ChatHub>>();
+        services.AddSingleton<HubLifetimeManager<ChatHub>>(provider => provider.GetRequiredService<LocalHubLifetimeManager<ChatHub>>());
 
         services.AddRealtimeNodeMessaging();
         services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<SendRateLimitOptions>().BindConfiguration(SendRateLimitOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<HubBudgetOptions>().BindConfiguration(HubBudgetOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddConnectRateLimit();
         services.AddSingleton<LocalConnections>();
         services.AddSingleton<RealtimeMetrics>();
-        services.AddSingleton<SendRateLimiter>();
+        services.AddSingleton<HubBudgets>();
         services.AddSingleton<ConnectionRegistry>();
         services.AddSingleton<OutboxBudget>();
         services.AddHostedService<DeliveryLoop>();
         services.AddHostedService<UserEventDelivery>();
+        services.AddHostedService<SignedOutDevices>();
         return builder;
     }
 }

@@ -119,7 +119,9 @@ export ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production Logging__
 # The load generator plays thousands of users from one address and sends far above a person's rate: the abuse
 # limits (per address, per user) are raised; nothing else differs from production settings.
 export RateLimits__ClientAddressPermits=100000 RateLimits__UserBurst=100000 RateLimits__UserPermitsPerSecond=100000
-export SendRateLimit__PermitsPerSecond=100000 SendRateLimit__Burst=100000
+for budget in Writes Typing Receipts Sync Connects; do
+  export "HubBudgets__${budget}__PerSecond=100000" "HubBudgets__${budget}__Burst=100000"
+done
 
 for _ in $(seq 1 30); do
   (cd "$(dirname "$(bin Chat.Worker Chat.Worker)")" && dotnet Chat.Worker.dll migrate) >"$run_dir/logs/migrations.log" 2>&1 && break

@@ -2,6 +2,7 @@ using Chat.Api.Devices;
 using Chat.Api.RateLimiting;
 using Chat.Data;
 using Chat.Data.Accounts;
+using System.Globalization;
 using Chat.ServiceDefaults.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
@@ -36,7 +37,7 @@ public static class AuthApi
         var user = new User
         {
             Id = Guid.CreateVersion7(),
-            Username = request.Username,
+            Username = UsernameRule.Compose(request.Username),
             NormalizedUsername = UsernameRule.Normalize(request.Username),
             DisplayName = request.DisplayName.Trim(),
             PasswordHash = "",
@@ -57,16 +58,29 @@ public static class AuthApi
     }
 
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> Login(
-        LoginRequest request, ChatDbContext db, IPasswordHasher<User> hasher, DeviceSessions sessions, CancellationToken cancellationToken)
+        LoginRequest request, ChatDbContext db, IPasswordHasher<User> hasher, DeviceSessions sessions, LoginThrottle throttle,
+        HttpContext http, CancellationToken cancellationToken)
     {
         var normalized = UsernameRule.Normalize(request.Username);
+        if (await throttle.PausedForAsync(normalized) is { } pause)
+        {
+            var seconds = Math.Max(1, (int)Math.Ceiling(pause.TotalSeconds));
+            http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many failed sign-ins",
+                detail: $"Too many failed sign-ins for this account; retry after {seconds} second(s).");
+        }
+
         var user = await db.Users.SingleOrDefaultAsync(u => u.NormalizedUsername == normalized, cancellationToken);
-        var verdict = user is null ? PasswordVerificationResult.Failed : hasher.VerifyHashedPassword(user, user.PasswordHash, request.Password);
+
+        // An unknown username costs the same hash as a wrong password, so the time taken does not tell them apart.
+        var verdict = hasher.VerifyHashedPassword(user ?? UnknownUser, user?.PasswordHash ?? UnknownUserHash(hasher), request.Password);
         if (user is null || verdict == PasswordVerificationResult.Failed)
         {
+            await throttle.FailedAsync(normalized);
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed", detail: InvalidCredentials);
         }
 
+        await throttle.SucceededAsync(normalized);
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
         {
             user.PasswordHash = hasher.HashPassword(user, request.Password);
@@ -75,10 +89,23 @@ public static class AuthApi
         return TypedResults.Ok(await sessions.StartAsync(user, request.DeviceName, cancellationToken));
     }
 
+    private static readonly User UnknownUser = new() { Username = "", NormalizedUsername = "", DisplayName = "", PasswordHash = "" };
+    private static string? _unknownUserHash;
+
+    private static string UnknownUserHash(IPasswordHasher<User> hasher) =>
+        _unknownUserHash ??= hasher.HashPassword(UnknownUser, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)));
+
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> Refresh(
         RefreshRequest request, RefreshTokenStore refreshTokens, ChatDbContext db, DeviceSessions sessions, CancellationToken cancellationToken)
     {
-        if (await refreshTokens.RotateAsync(request.RefreshToken, cancellationToken) is not RefreshTokenStore.Rotated rotated)
+        var rotation = await refreshTokens.RotateAsync(request.RefreshToken, cancellationToken);
+        if (rotation is RefreshTokenStore.Reused reused)
+        {
+            // The thief and the owner each hold a token of the sign-in; neither may keep its connections or access tokens.
+            await sessions.EndAsync(reused.UserId, reused.DeviceId, cancellationToken);
+        }
+
+        if (rotation is not RefreshTokenStore.Rotated rotated)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Refresh refused",
                 detail: "The refresh token is unknown, expired, revoked or already used. Sign in again.");

@@ -4,7 +4,7 @@ using Chat.Api.Validation;
 namespace Chat.Api.Auth;
 
 public sealed record RegisterRequest(
-    [property: Required, RegularExpression(UsernameRule.Pattern, ErrorMessage = UsernameRule.Message)] string Username,
+    [property: Required, Username] string Username,
     [property: Required, MinLength(8), MaxLength(128)] string Password,
     [property: Required, MinLength(1), MaxLength(64), PlainText] string DisplayName);
 
@@ -23,6 +23,23 @@ public static class UsernameRule
     public const string Pattern = @"^[\p{L}\p{Nd}_.\-]{3,32}$";
     public const string Message = "Usernames are 3 to 32 letters, digits, '_', '.' or '-'.";
 
-    /// <summary>Uniqueness ignores case: the normalized form is what the unique index holds.</summary>
-    public static string Normalize(string username) => username.Normalize().ToUpperInvariant();
+    /// <summary>
+    /// Uniqueness ignores case and Unicode composition: the normalized form is what the unique index holds. A
+    /// username is stored composed (NFC), and the rule applies to that form: composing lengthens a few letters.
+    /// </summary>
+    public static string Normalize(string username) =>
+        (username.IsNormalized() ? username : Compose(username)).ToUpperInvariant();
+
+    /// <summary>NFC, or the text as it is when it cannot be composed (a lone surrogate): no username matches it then.</summary>
+    public static string Compose(string username)
+    {
+        try
+        {
+            return username.Normalize();
+        }
+        catch (ArgumentException)
+        {
+            return username;
+        }
+    }
 }

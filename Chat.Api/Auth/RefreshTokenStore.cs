@@ -18,6 +18,9 @@ public sealed class RefreshTokenStore(ChatDbContext db, IOptions<AuthOptions> op
     public sealed record Rotated(RefreshToken Previous, string Token) : RotationResult;
     public sealed record Rejected : RotationResult;
 
+    /// <summary>A token spent before was presented again: its whole sign-in is revoked, and the device must be signed out.</summary>
+    public sealed record Reused(Guid UserId, Guid DeviceId) : RotationResult;
+
     /// <summary>Adds a token to a family (a new one at login); saved with the caller's next SaveChanges.</summary>
     public string Issue(Guid userId, Guid deviceId, Guid familyId)
     {
@@ -45,13 +48,14 @@ public sealed class RefreshTokenStore(ChatDbContext db, IOptions<AuthOptions> op
         var hash = Hash(presented);
         var current = await db.RefreshTokens.AsNoTracking().SingleOrDefaultAsync(t => t.TokenHash == hash, cancellationToken);
         var now = time.GetUtcNow();
-        if (current is null || current.ExpiresAt <= now)
+        if (current is null || current.ExpiresAt <= now || current.RevokedAt is not null
+            || await db.Devices.AnyAsync(d => d.Id == current.DeviceId && d.RevokedAt != null, cancellationToken))
         {
             return new Rejected();
         }
 
         // Spending is a conditional update, so two concurrent refreshes with one token cannot both succeed.
-        var spent = current.UsedAt is null && current.RevokedAt is null
+        var spent = current.UsedAt is null
             && await db.RefreshTokens
                 .Where(t => t.Id == current.Id && t.UsedAt == null && t.RevokedAt == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(t => t.UsedAt, now), cancellationToken) == 1;
@@ -60,7 +64,7 @@ public sealed class RefreshTokenStore(ChatDbContext db, IOptions<AuthOptions> op
             var revoked = await RevokeFamilyAsync(current.FamilyId, cancellationToken);
             logger.LogWarning("Refresh token reuse on device {DeviceId}: revoked {Count} token(s) of family {FamilyId}",
                 current.DeviceId, revoked, current.FamilyId);
-            return new Rejected();
+            return new Reused(current.UserId, current.DeviceId);
         }
 
         var next = Issue(current.UserId, current.DeviceId, current.FamilyId);

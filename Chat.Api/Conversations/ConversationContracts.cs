@@ -28,3 +28,6 @@ public sealed record ConversationResponse(
     MessageEvent? LastMessage,
     DateTimeOffset CreatedAt,
     DateTimeOffset LastActivityAt);
+
+/// <summary>A page of the conversation list; <c>next</c> asks for the following page, null on the last.</summary>
+public sealed record ConversationPage(IReadOnlyList<ConversationResponse> Conversations, string? Next);

@@ -9,4 +9,13 @@ public sealed class ConversationOptions
     /// <summary>The largest group, its owner included. Fan-out cost grows with it; see docs/benchmarks.md.</summary>
     [Range(2, 100_000)]
     public int MaxGroupMembers { get; set; } = 1000;
+
+    /// <summary>People one user may bring into conversations per hour (<see cref="InvitationBudget"/>).</summary>
+    [Range(1, 1_000_000)]
+    public int MaxInvitationsPerHour { get; set; } = 2000;
+
+    /// <summary>The most conversations one page of the list holds.</summary>
+    public const int MaxPageSize = 200;
+
+    public const int DefaultPageSize = 50;
 }

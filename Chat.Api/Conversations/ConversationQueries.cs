@@ -10,12 +10,25 @@ namespace Chat.Api.Conversations;
 /// <summary>Builds the conversation view a member sees: members, positions, unread count and last message.</summary>
 public sealed class ConversationQueries(ChatDbContext db, UnreadCounts unreadCounts)
 {
-    public async Task<List<ConversationResponse>> ForUserAsync(Guid userId, Guid? conversationId, CancellationToken cancellationToken)
+    public Task<List<ConversationResponse>> ForUserAsync(Guid userId, Guid conversationId, CancellationToken cancellationToken) =>
+        PageAsync(userId, conversationId, after: null, limit: 1, cancellationToken);
+
+    /// <summary>The user's conversations, newest activity first, from just after <paramref name="after"/>.</summary>
+    public async Task<List<ConversationResponse>> PageAsync(
+        Guid userId, Guid? conversationId, ConversationCursor? after, int limit, CancellationToken cancellationToken)
     {
-        var rows = await db.ConversationMembers.AsNoTracking().Current()
+        var query = db.ConversationMembers.AsNoTracking().Current()
             .Where(me => me.UserId == userId && (conversationId == null || me.ConversationId == conversationId))
-            .Join(db.Conversations, me => me.ConversationId, c => c.Id, (me, c) => new { Conversation = c, me.ReadSeq })
-            .OrderByDescending(r => r.Conversation.LastActivityAt)
+            .Join(db.Conversations, me => me.ConversationId, c => c.Id, (me, c) => new { Conversation = c, me.ReadSeq });
+        if (after is { } cursor)
+        {
+            query = query.Where(r => EF.Functions.LessThan(
+                ValueTuple.Create(r.Conversation.LastActivityAt, r.Conversation.Id), ValueTuple.Create(cursor.LastActivityAt, cursor.Id)));
+        }
+
+        var rows = await query
+            .OrderByDescending(r => r.Conversation.LastActivityAt).ThenByDescending(r => r.Conversation.Id)
+            .Take(limit)
             .ToListAsync(cancellationToken);
         var ids = rows.Select(r => r.Conversation.Id).ToArray();
         var members = (await db.ConversationMembers.AsNoTracking().Current().Where(m => ids.Contains(m.ConversationId)).ToListAsync(cancellationToken))

@@ -17,16 +17,16 @@ public static class ConversationsApi
     {
         var conversations = routes.MapGroup("/api/conversations").WithTags("Conversations").RequireAuthorization().RequireUserRateLimit();
         conversations.MapPost("/", Create).WithSummary("The direct conversation with a user (created if needed), or a new group.");
-        conversations.MapGet("/", List).WithSummary("The caller's conversations, newest activity first.");
+        conversations.MapGet("/", List).WithSummary("The caller's conversations, newest activity first, a page at a time (?after=next&limit=).");
         conversations.MapPatch("/{id:guid}", Rename).WithSummary("Rename a group (owners and admins).");
         conversations.MapPost("/{id:guid}/members", AddMember).WithSummary("Add a member to a group (owners and admins).");
         conversations.MapDelete("/{id:guid}/members/{userId:guid}", RemoveMember).WithSummary("Remove a member (owners and admins), or leave.");
         return routes;
     }
 
-    private static async Task<Results<Created<ConversationResponse>, Ok<ConversationResponse>, ValidationProblem>> Create(
+    private static async Task<Results<Created<ConversationResponse>, Ok<ConversationResponse>, ValidationProblem, ProblemHttpResult>> Create(
         CreateConversationRequest request, HttpContext context, ChatDbContext db, ConversationQueries queries,
-        IOptions<ConversationOptions> options, TimeProvider time, CancellationToken cancellationToken)
+        IOptions<ConversationOptions> options, InvitationBudget invitations, TimeProvider time, CancellationToken cancellationToken)
     {
         var me = context.User.GetUserId();
         var now = time.GetUtcNow();
@@ -47,6 +47,11 @@ public static class ConversationsApi
             if (await db.Conversations.AsNoTracking().SingleOrDefaultAsync(c => c.DirectKey == key, cancellationToken) is { } existing)
             {
                 return TypedResults.Ok((await queries.ForUserAsync(me, existing.Id, cancellationToken)).Single());
+            }
+
+            if (invitations.TryTake(me, 1) is { } wait)
+            {
+                return RateLimited(context, wait, "new conversations");
             }
 
             conversation = NewConversation(ConversationKind.Direct, null, key, me, now, [(me, MemberRole.Member), (other, MemberRole.Member)]);
@@ -70,6 +75,11 @@ public static class ConversationsApi
                 return Invalid("memberIds", "Some member ids name no user.");
             }
 
+            if (invitations.TryTake(me, others.Count) is { } wait)
+            {
+                return RateLimited(context, wait, "people added to conversations");
+            }
+
             conversation = NewConversation(ConversationKind.Group, request.Title.Trim(), null, me, now,
                 [(me, MemberRole.Owner), .. others.Select(id => (id, MemberRole.Member))]);
         }
@@ -90,8 +100,30 @@ public static class ConversationsApi
         return TypedResults.Created($"/api/conversations/{conversation.Id}", created);
     }
 
-    private static async Task<Ok<List<ConversationResponse>>> List(HttpContext context, ConversationQueries queries, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await queries.ForUserAsync(context.User.GetUserId(), null, cancellationToken));
+    private static async Task<Results<Ok<ConversationPage>, ValidationProblem>> List(
+        HttpContext context, ConversationQueries queries, CancellationToken cancellationToken, string? after = null, int? limit = null)
+    {
+        ConversationCursor? cursor = null;
+        if (after is not null)
+        {
+            if (!ConversationCursor.TryParse(after, out var parsed))
+            {
+                return Invalid("after", "after must be the next cursor of an earlier page.");
+            }
+
+            cursor = parsed;
+        }
+
+        if (limit is < 1 or > ConversationOptions.MaxPageSize)
+        {
+            return Invalid("limit", $"limit must be from 1 to {ConversationOptions.MaxPageSize}.");
+        }
+
+        var size = limit ?? ConversationOptions.DefaultPageSize;
+        var page = await queries.PageAsync(context.User.GetUserId(), conversationId: null, cursor, size, cancellationToken);
+        var next = page.Count == size ? new ConversationCursor(page[^1].LastActivityAt, page[^1].Id).ToString() : null;
+        return TypedResults.Ok(new ConversationPage(page, next));
+    }
 
     private static async Task<Results<Ok<ConversationResponse>, NotFound, ProblemHttpResult>> Rename(
         Guid id, RenameConversationRequest request, HttpContext context, ChatDbContext db, ConversationQueries queries, CancellationToken cancellationToken)
@@ -115,7 +147,7 @@ public static class ConversationsApi
 
     private static async Task<Results<Ok<ConversationResponse>, NotFound, ProblemHttpResult, ValidationProblem>> AddMember(
         Guid id, AddMemberRequest request, HttpContext context, ChatDbContext db, ConversationQueries queries,
-        IOptions<ConversationOptions> options, TimeProvider time, CancellationToken cancellationToken)
+        IOptions<ConversationOptions> options, InvitationBudget invitations, TimeProvider time, CancellationToken cancellationToken)
     {
         var me = context.User.GetUserId();
         var (conversation, role) = await LoadAsync(db, id, me, cancellationToken);
@@ -143,6 +175,11 @@ public static class ConversationsApi
         if (await db.ConversationMembers.Current().CountAsync(m => m.ConversationId == id, cancellationToken) >= options.Value.MaxGroupMembers)
         {
             return Invalid("userId", $"The group already has {options.Value.MaxGroupMembers} members, the most it may hold.");
+        }
+
+        if (invitations.TryTake(me, 1) is { } wait)
+        {
+            return RateLimited(context, wait, "people added to conversations");
         }
 
         if (member is null)

@@ -33,20 +33,24 @@ public sealed class DeviceSessions(
 
     /// <summary>
     /// Ends a device's session everywhere at once: refresh tokens revoked, push token dropped (a signed-out phone
-    /// must not show notifications), and its unexpired access tokens refused by every service.
+    /// must not show notifications), its unexpired access tokens refused by every service and its open connections
+    /// closed. False when the user has no such device.
     /// </summary>
     public async Task<bool> EndAsync(Guid userId, Guid deviceId, CancellationToken cancellationToken)
     {
-        var ended = await db.Devices
+        await db.Devices
             .Where(d => d.Id == deviceId && d.UserId == userId && d.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(d => d.RevokedAt, time.GetUtcNow()).SetProperty(d => d.PushToken, (string?)null), cancellationToken);
-        if (ended == 0)
+
+        // A session already ended is ended again in Redis: an earlier attempt may have failed after the database
+        // write, and its retry must not leave the access tokens working.
+        if (!await db.Devices.AnyAsync(d => d.Id == deviceId && d.UserId == userId, cancellationToken))
         {
             return false;
         }
 
         await refreshTokens.RevokeDeviceAsync(deviceId, cancellationToken);
-        await revokedDevices.RevokeAsync(deviceId, accessTokens.Lifetime);
+        await revokedDevices.RevokeAsync(userId, deviceId, accessTokens.Lifetime);
         return true;
     }
 }

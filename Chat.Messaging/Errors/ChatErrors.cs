@@ -41,8 +41,12 @@ public static class ChatErrors
     public static readonly ChatError ContentTooLarge =
         new("content_too_large", StatusCodes.Status400BadRequest, $"content may take at most {MessageRules.MaxContentBytes} bytes as UTF-8.", "content");
 
+    /// <summary>Closes a signed-out device's connections; the client must sign in again rather than reconnect.</summary>
+    public static readonly ChatError DeviceSignedOut =
+        new("device_signed_out", StatusCodes.Status401Unauthorized, "This device has been signed out; sign in again.");
+
     public static ChatError Invalid(string field, string message) => new("invalid_argument", StatusCodes.Status400BadRequest, message, field);
 
-    public static ChatError RateLimited(TimeSpan retryAfter) => new("rate_limited", StatusCodes.Status429TooManyRequests,
-        $"Too many messages; retry after {Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))} second(s).");
+    public static ChatError RateLimited(TimeSpan retryAfter, string what = "calls") => new("rate_limited", StatusCodes.Status429TooManyRequests,
+        $"Too many {what}; retry after {Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))} second(s).");
 }

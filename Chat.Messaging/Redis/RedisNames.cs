@@ -51,6 +51,12 @@ public static class RedisNames
     /// <summary>Taken by the one surviving node that clears a dead node's connections.</summary>
     public static RedisKey NodeSweepLock(string nodeId) => $"chat:presence:sweep:{nodeId}";
 
+    /// <summary>A device signed out (<see cref="RedisWire.WriteDeviceRevocation"/>): every realtime node closes its connections.</summary>
+    public static readonly RedisChannel DeviceRevocations = RedisChannel.Literal("chat:device-revocations");
+
     /// <summary>Exists while a signed-out device's access tokens could still be presented.</summary>
     public static RedisKey RevokedDevice(Guid deviceId) => $"chat:revoked-device:{deviceId:N}";
+
+    /// <summary>Failed sign-ins of one account (by normalized username), counted over the API's window.</summary>
+    public static RedisKey FailedLogins(string normalizedUsername) => $"chat:failed-logins:{normalizedUsername}";
 }

@@ -45,6 +45,16 @@ public static class RedisWire
         _ => throw new JsonException($"Unknown user event '{eventName}'."),
     };
 
+    /// <summary>A device revocation: the user's id and the device's, 16 bytes each.</summary>
+    public static byte[] WriteDeviceRevocation(Guid userId, Guid deviceId) => [.. userId.ToByteArray(), .. deviceId.ToByteArray()];
+
+    /// <returns>Null when the publication is not a device revocation.</returns>
+    public static (Guid UserId, Guid DeviceId)? ReadDeviceRevocation(RedisValue value)
+    {
+        var bytes = (byte[]?)value;
+        return bytes is { Length: 32 } ? (new Guid(bytes.AsSpan(0, 16)), new Guid(bytes.AsSpan(16))) : null;
+    }
+
     /// <summary>A user's last-seen time as stored at <see cref="RedisNames.LastSeen"/>: Unix milliseconds.</summary>
     public static long WriteLastSeen(DateTimeOffset lastSeen) => lastSeen.ToUnixTimeMilliseconds();
 

@@ -26,6 +26,8 @@ public sealed class ConnectionOutbox(
     private bool _closed;
 
     /// <summary>Hands an event to the connection without waiting for it; events keep the order of these calls.</summary>
+    public HubConnectionContext Connection => connection;
+
     public void Send(SerializedHubMessage message)
     {
         lock (_gate)

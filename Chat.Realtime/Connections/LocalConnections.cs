@@ -41,4 +41,9 @@ public sealed class LocalConnections
 
         return found;
     }
+
+    public List<string> ConnectionsOfDevice(Guid userId, Guid deviceId) =>
+        _byUser.TryGetValue(userId, out var connections)
+            ? connections.Where(c => c.Value == deviceId).Select(c => c.Key).ToList()
+            : [];
 }

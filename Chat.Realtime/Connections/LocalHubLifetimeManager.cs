@@ -23,6 +23,8 @@ public sealed partial class LocalHubLifetimeManager<THub>(
     where THub : Hub
 {
     private readonly ConcurrentDictionary<string, ConnectionOutbox> _outboxes = new(StringComparer.Ordinal);
+    private static readonly TimeSpan CloseMessageTimeout = TimeSpan.FromSeconds(1);
+
     private Action<HubConnectionContext, string>? _cutOff;
 
     public override Task OnConnectedAsync(HubConnectionContext connection)
@@ -59,6 +61,41 @@ public sealed partial class LocalHubLifetimeManager<THub>(
 
     public override Task SendConnectionAsync(string connectionId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
         SendConnectionsAsync([connectionId], methodName, args, cancellationToken);
+
+    /// <summary>
+    /// Ends connections for a reason the client must not retry with the same credentials: a close message with
+    /// <paramref name="error"/> and no reconnect, then the transport is aborted whether or not the message got out.
+    /// </summary>
+    public async Task CloseAsync(IReadOnlyList<string> connectionIds, string error)
+    {
+        var closing = new List<Task>();
+        foreach (var connectionId in connectionIds)
+        {
+            if (_outboxes.TryGetValue(connectionId, out var outbox))
+            {
+                outbox.Close();
+                closing.Add(CloseAsync(outbox.Connection, error));
+            }
+        }
+
+        await Task.WhenAll(closing);
+    }
+
+    private static async Task CloseAsync(HubConnectionContext connection, string error)
+    {
+        try
+        {
+            await connection.WriteAsync(new CloseMessage(error, allowReconnect: false)).AsTask().WaitAsync(CloseMessageTimeout);
+        }
+        catch (Exception)
+        {
+            // A connection that cannot take the close message is aborted all the same.
+        }
+        finally
+        {
+            connection.Abort();
+        }
+    }
 
     private void CutOff(HubConnectionContext connection, string reason)
     {

@@ -22,8 +22,7 @@ public sealed class ChatHub(
     MessageHistory history,
     ReceiptTracker receipts,
     TypingNotifier typing,
-    ConnectionRegistry registry,
-    SendRateLimiter rateLimiter) : Hub
+    ConnectionRegistry registry) : Hub
 {
     public const string Path = OpenTelemetryExtensions.RealtimeConnectionsPath + "/chat";
 
@@ -84,11 +83,6 @@ public sealed class ChatHub(
 
     private async Task<MessageAck> AppendAsync(NewMessage message)
     {
-        if (rateLimiter.TryAcquire(UserId) is { } retryAfter)
-        {
-            throw ChatErrors.RateLimited(retryAfter).ToHubException();
-        }
-
         var result = await sender.SendAsync(message, Context.ConnectionAborted);
         return result.Event?.ToAck() ?? throw result.Error!.ToHubException();
     }

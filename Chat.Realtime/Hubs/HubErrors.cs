@@ -9,7 +9,10 @@ namespace Chat.Realtime.Hubs;
 /// </summary>
 public static class HubErrors
 {
-    public static HubException ToHubException(this ChatError error) => new($"{error.Code}: {error.Message}");
+    public static HubException ToHubException(this ChatError error) => new(error.ToHubError());
+
+    /// <summary>The text of an invocation's error or of a close message.</summary>
+    public static string ToHubError(this ChatError error) => $"{error.Code}: {error.Message}";
 
     /// <summary>The value of a domain call, or its refusal thrown as the call's error.</summary>
     public static T OrThrow<T>(this Outcome<T> outcome) => outcome.Error is { } error ? throw error.ToHubException() : outcome.Value;

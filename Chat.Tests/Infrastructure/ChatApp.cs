@@ -46,6 +46,8 @@ public sealed class ChatApp : IAsyncLifetime
             $"--Chat:DataDirectory={RepositoryPaths.TestDataDirectory}",
             $"--Parameters:fcm-service-account={_fcm.ServiceAccountJson()}",
             $"--Parameters:fcm-base-address={_fcm.Address}",
+            // The tests play an ingress: each ApiClient names its own client address in X-Forwarded-For.
+            "--Parameters:trusted-proxy-network=127.0.0.0/8,::1/128",
         ], cts.Token);
         // The tests run without the dashboard, so nothing receives OTLP; a service that exports anyway spends
         // about 15 s flushing to nobody when it stops, which is what the worker-restart test does.

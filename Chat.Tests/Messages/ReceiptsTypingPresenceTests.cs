@@ -38,7 +38,7 @@ public sealed class ReceiptsTypingPresenceTests(ChatApp chat) : DistributedTest(
 
         using var bobApi = bob.Api(Chat);
         var list = await ApiClient.ReadAsync<System.Text.Json.JsonElement>(await bobApi.GetAsync("/api/conversations"));
-        var mine = list.EnumerateArray().Single(c => c.GetProperty("id").GetGuid() == conversation);
+        var mine = list.GetProperty("conversations").EnumerateArray().Single(c => c.GetProperty("id").GetGuid() == conversation);
         Assert.Equal((3, 2, 1), (mine.GetProperty("lastSeq").GetInt64(), mine.GetProperty("readSeq").GetInt64(), mine.GetProperty("unreadCount").GetInt64()));
         Assert.Equal("m2", mine.GetProperty("lastMessage").GetProperty("content").GetString());
     }

@@ -78,7 +78,7 @@ public sealed class SlowConsumerTests(ChatApp chat) : DistributedTest(chat)
 
         using var api = stalled.Api(Chat);
         var lastSeq = (await ApiClient.ReadAsync<System.Text.Json.JsonElement>(await api.GetAsync("/api/conversations")))
-            .EnumerateArray().Single(c => c.GetProperty("id").GetGuid() == group).GetProperty("lastSeq").GetInt64();
+            .GetProperty("conversations").EnumerateArray().Single(c => c.GetProperty("id").GetGuid() == group).GetProperty("lastSeq").GetInt64();
         Assert.True(lastSeq > 100, $"the flood stored only {lastSeq} messages");
         Assert.Equal(Enumerable.Range(1, (int)lastSeq).Select(i => (long)i), seqs);
     }

@@ -1,0 +1,55 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Chat.Realtime.Hubs;
+
+/// <summary>
+/// Per-user token buckets for hub calls and connection attempts on one node; docs/protocol.md lists them. A user's
+/// devices on two nodes draw from two buckets: the limits exist to stop floods, not to meter exactly.
+/// </summary>
+public sealed class HubBudgetOptions : IValidatableObject
+{
+    public const string SectionName = "HubBudgets";
+
+    /// <summary>SendMessage, EditMessage and DeleteMessage: each is a commit and a fan-out.</summary>
+    [Required]
+    public Budget Writes { get; set; } = new() { PerSecond = 20, Burst = 50 };
+
+    /// <summary>Typing: a membership check and a fan-out to up to every member.</summary>
+    [Required]
+    public Budget Typing { get; set; } = new() { PerSecond = 2, Burst = 10 };
+
+    /// <summary>MarkDelivered and MarkRead.</summary>
+    [Required]
+    public Budget Receipts { get; set; } = new() { PerSecond = 20, Burst = 100 };
+
+    /// <summary>Sync: a query per page.</summary>
+    [Required]
+    public Budget Sync { get; set; } = new() { PerSecond = 10, Burst = 50 };
+
+    /// <summary>Connection attempts (negotiate and connect): each writes presence and may announce it to every contact.</summary>
+    [Required]
+    public Budget Connects { get; set; } = new() { PerSecond = 1, Burst = 20 };
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        var results = new List<ValidationResult>();
+        foreach (var (name, budget) in new[] { (nameof(Writes), Writes), (nameof(Typing), Typing), (nameof(Receipts), Receipts), (nameof(Sync), Sync), (nameof(Connects), Connects) })
+        {
+            if (!Validator.TryValidateObject(budget, new ValidationContext(budget), results, validateAllProperties: true))
+            {
+                results.Add(new ValidationResult($"{SectionName}:{name} needs PerSecond and Burst from 1 to 100000.", [name]));
+            }
+        }
+
+        return results;
+    }
+
+    public sealed class Budget
+    {
+        [Range(1, 100_000)]
+        public int PerSecond { get; set; }
+
+        [Range(1, 100_000)]
+        public int Burst { get; set; }
+    }
+}
