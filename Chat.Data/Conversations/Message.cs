@@ -19,6 +19,13 @@ public sealed class Message
     /// <summary>Null once the message is deleted: deletion erases, not hides.</summary>
     public string? Content { get; set; }
 
+    /// <summary>
+    /// A text message's content as first sent, kept once it is edited (<see cref="Content"/> then holds the latest
+    /// edit): a member who left before an edit still sees the message as it was when they left. Null until edited,
+    /// and once deleted.
+    /// </summary>
+    public string? OriginalContent { get; set; }
+
     public Guid? TargetMessageId { get; init; }
     public DateTimeOffset SentAt { get; init; }
 }

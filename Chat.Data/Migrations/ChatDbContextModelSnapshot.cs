@@ -288,6 +288,10 @@ namespace Chat.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("kind");
 
+                    b.Property<string>("OriginalContent")
+                        .HasColumnType("text")
+                        .HasColumnName("original_content");
+
                     b.Property<Guid>("SenderDeviceId")
                         .HasColumnType("uuid")
                         .HasColumnName("sender_device_id");

@@ -1,4 +1,5 @@
 using Chat.Data;
+using Chat.Data.Conversations;
 using Chat.Messaging.Conversations;
 using Chat.Messaging.Errors;
 using Chat.Messaging.Receipts;
@@ -42,6 +43,7 @@ public sealed class MessageHistory(ChatDbContext db)
         var newestFirst = beforeSeq is not null && afterSeq is null;
         var ordered = newestFirst ? visible.OrderByDescending(m => m.Seq) : visible.OrderBy(m => m.Seq);
         var rows = await ordered.Take(limit + 1).ToListAsync(cancellationToken);
+        await RewindLaterEditsAsync(rows, _ => lastVisible, cancellationToken);
         var page = rows.Take(limit).Select(MessageEventReader.ToEvent).OrderBy(m => m.Seq).ToList();
         return new MessagePage(page, rows.Count > limit);
     }
@@ -86,13 +88,45 @@ public sealed class MessageHistory(ChatDbContext db)
                 """)
             .AsNoTracking()
             .ToListAsync(cancellationToken);
+        var bounds = memberships.ToDictionary(m => m.ConversationId, m => m.LastVisibleSeq());
+        await RewindLaterEditsAsync(rows, conversationId => bounds[conversationId], cancellationToken);
         var messages = rows.Take(limit).Select(MessageEventReader.ToEvent).ToList();
 
-        var covered = messages.Select(m => m.ConversationId).Concat(cursors.Keys).Intersect(ids).Distinct().ToList();
+        // Receipt positions are news of the members; one who left gets none, of them or of anyone added since.
+        var current = memberships.Where(m => m.IsCurrent()).Select(m => m.ConversationId);
+        var covered = messages.Select(m => m.ConversationId).Concat(cursors.Keys).Intersect(current).Distinct().ToList();
         var positions = await db.ConversationMembers.AsNoTracking()
             .Where(m => covered.Contains(m.ConversationId) && m.UserId != userId)
             .Select(m => new ReceiptPosition(m.ConversationId, m.UserId, m.DeliveredSeq, m.ReadSeq))
             .ToListAsync(cancellationToken);
         return new SyncResult(messages, rows.Count > limit, positions);
+    }
+
+    /// <summary>
+    /// Shows a member who left each message as it was when they left: a text message edited after that point gets
+    /// back the content of its last earlier edit, or its first. Content deleted since stays erased. Only rows read
+    /// for a member who left can need this, and only edited ones, so current members pay nothing.
+    /// </summary>
+    private async Task RewindLaterEditsAsync(List<Message> rows, Func<Guid, long> lastVisibleSeqOf, CancellationToken cancellationToken)
+    {
+        var edited = rows.Where(m => m.Kind == MessageKind.Text && m.OriginalContent is not null && lastVisibleSeqOf(m.ConversationId) != long.MaxValue)
+            .ToList();
+        if (edited.Count == 0)
+        {
+            return;
+        }
+
+        var ids = edited.Select(m => m.Id).ToList();
+        var edits = (await db.Messages.AsNoTracking()
+                .Where(e => e.Kind == MessageKind.Edit && e.TargetMessageId != null && ids.Contains(e.TargetMessageId.Value))
+                .Select(e => new { Target = e.TargetMessageId!.Value, e.Seq, e.Content })
+                .ToListAsync(cancellationToken))
+            .ToLookup(e => e.Target);
+        foreach (var message in edited)
+        {
+            var bound = lastVisibleSeqOf(message.ConversationId);
+            var lastSeen = edits[message.Id].Where(e => e.Seq <= bound).MaxBy(e => e.Seq);
+            message.Content = lastSeen is null ? message.OriginalContent : lastSeen.Content;
+        }
     }
 }

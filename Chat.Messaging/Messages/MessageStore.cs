@@ -155,12 +155,15 @@ public sealed partial class MessageStore(NpgsqlDataSource dataSource, MessageFan
             : null;
     }
 
-    /// <summary>An edit replaces the stored content; a delete erases it from the message and from its edits.</summary>
+    /// <summary>
+    /// An edit replaces the stored content, keeping the first for those who left before it; a delete erases every
+    /// version, from the message and from its edits.
+    /// </summary>
     private static async Task ApplyToTargetAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, NewMessage message, Guid targetId, CancellationToken cancellationToken)
     {
         var sql = message.Kind == MessageKind.Edit
-            ? "UPDATE messages SET content = @content WHERE id = @target"
-            : "UPDATE messages SET content = NULL WHERE id = @target OR (target_message_id = @target AND kind = @edit)";
+            ? "UPDATE messages SET original_content = COALESCE(original_content, content), content = @content WHERE id = @target"
+            : "UPDATE messages SET content = NULL, original_content = NULL WHERE id = @target OR (target_message_id = @target AND kind = @edit)";
         await using var command = new NpgsqlCommand(sql, connection, transaction);
         command.Parameters.AddWithValue("target", targetId);
         command.Parameters.AddWithValue("content", (object?)message.Content ?? DBNull.Value);
