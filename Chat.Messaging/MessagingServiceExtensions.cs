@@ -4,6 +4,7 @@ using Chat.Messaging.Devices;
 using Chat.Messaging.Fanout;
 using Chat.Messaging.Messages;
 using Chat.Messaging.Presence;
+using Chat.Messaging.Redis;
 using Chat.Messaging.Receipts;
 using Chat.ServiceDefaults.Authentication;
 using Microsoft.Extensions.DependencyInjection;
@@ -39,6 +40,7 @@ public static class MessagingServiceExtensions
         services.AddSingleton<UnreadCounts>();
         services.AddScoped<TypingNotifier>();
         services.AddSingleton<PresenceReader>();
+        services.AddSingleton<SubscriptionProbes>();
         services.AddSingleton<RevokedDevices>();
         services.AddSingleton<IRevokedDeviceCheck>(provider => provider.GetRequiredService<RevokedDevices>());
         return builder;

@@ -51,6 +51,7 @@ public static class RealtimeServiceExtensions
         services.AddHostedService<DeliveryLoop>();
         services.AddHostedService<UserEventDelivery>();
         services.AddHostedService<SignedOutDevices>();
+        services.AddHealthChecks().AddCheck<SubscriptionHealthCheck>(SubscriptionHealthCheck.Name);
         return builder;
     }
 }

@@ -10,7 +10,7 @@ namespace Chat.Messaging.Devices;
 /// token that could name the device. A revocation is also published, so the realtime nodes close the device's
 /// open connections, which were authenticated before it.
 /// </summary>
-public sealed class RevokedDevices(IConnectionMultiplexer redis) : IRevokedDeviceCheck
+public sealed class RevokedDevices(IConnectionMultiplexer redis, SubscriptionProbes probes) : IRevokedDeviceCheck
 {
     public async Task RevokeAsync(Guid userId, Guid deviceId, TimeSpan accessTokenLifetime)
     {
@@ -28,7 +28,7 @@ public sealed class RevokedDevices(IConnectionMultiplexer redis) : IRevokedDevic
         var queue = await subscriber.SubscribeAsync(RedisNames.DeviceRevocations);
         queue.OnMessage(message =>
         {
-            if (RedisWire.ReadDeviceRevocation(message.Message) is var (userId, deviceId))
+            if (!probes.Received(message.Message) && RedisWire.ReadDeviceRevocation(message.Message) is var (userId, deviceId))
             {
                 revoked(userId, deviceId);
             }

@@ -15,6 +15,7 @@ namespace Chat.Messaging.Fanout;
 public sealed partial class MessageSubscription(
     IConnectionMultiplexer redis,
     CommittedEvents committed,
+    SubscriptionProbes probes,
     IOptions<DeliveryOptions> options,
     TimeProvider time,
     ILogger<MessageSubscription> logger)
@@ -57,6 +58,11 @@ public sealed partial class MessageSubscription(
     /// <summary>A malformed publication is dropped with a log line; it must not stop the subscription.</summary>
     private void Enqueue(ChannelWriter<Work> work, RedisValue message)
     {
+        if (probes.Received(message))
+        {
+            return;
+        }
+
         try
         {
             work.TryWrite(new Published(RedisWire.ReadMessages(message)));

@@ -11,7 +11,7 @@ namespace Chat.Messaging.Fanout;
 /// The SignalR backplane's <c>Clients.Users</c> publishes once per user instead: one publication per member of a
 /// group for every event, so a burst of connections in large groups piles up in Redis.
 /// </summary>
-public sealed partial class UserEventFanout(IConnectionMultiplexer redis, ILogger<UserEventFanout> logger)
+public sealed partial class UserEventFanout(IConnectionMultiplexer redis, SubscriptionProbes probes, ILogger<UserEventFanout> logger)
 {
     /// <summary>Publishes only if the counter still holds the value: checked and published in one step inside Redis.</summary>
     private static readonly LuaScript PublishIfCurrentScript = LuaScript.Prepare("""
@@ -49,6 +49,11 @@ public sealed partial class UserEventFanout(IConnectionMultiplexer redis, ILogge
         var queue = await redis.GetSubscriber().SubscribeAsync(RedisNames.UserEvents);
         queue.OnMessage(async message =>
         {
+            if (probes.Received(message.Message))
+            {
+                return;
+            }
+
             try
             {
                 await deliver(RedisWire.ReadUserEvent(message.Message));
