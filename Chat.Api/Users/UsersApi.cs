@@ -1,3 +1,4 @@
+using Chat.Api.Validation;
 using System.ComponentModel.DataAnnotations;
 using Chat.Api.Auth;
 using Chat.Api.RateLimiting;
@@ -47,7 +48,7 @@ public static class UsersApi
     }
 
     private static async Task<Ok<UserPage>> Search(
-        [Required, MinLength(1), MaxLength(64)] string query,
+        [Required, MinLength(1), MaxLength(64), PlainText] string query,
         ChatDbContext db,
         CancellationToken cancellationToken,
         [Range(1, 10_000)] int page = 1,

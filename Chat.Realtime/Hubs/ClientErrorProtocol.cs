@@ -42,9 +42,17 @@ public sealed class ClientErrorProtocol(IHubProtocol inner, MessagePackSerialize
     public bool TryParseMessage(ref ReadOnlySequence<byte> input, IInvocationBinder binder, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out HubMessage? message)
     {
         var before = input;
-        if (!inner.TryParseMessage(ref input, binder, out message))
+        while (!inner.TryParseMessage(ref input, binder, out message))
         {
-            return false;
+            // A whole frame of a message type this version does not know is skipped, as the protocol says, but
+            // SignalR's readers then answer as for an incomplete frame: the frames behind it in the same read
+            // stayed unread until the client sent more. Read on past it.
+            if (input.Length == before.Length || input.IsEmpty)
+            {
+                return false;
+            }
+
+            before = input;
         }
 
         if (message is InvocationBindingFailureMessage { InvocationId: { } invocationId } failure)
