@@ -136,9 +136,22 @@ public sealed partial class MessageStore(NpgsqlDataSource dataSource, MessageFan
                 message.Kind == MessageKind.Delete ? null : message.Content, message.TargetMessageId, sentAt),
             recipients, Duplicate: false, Error: null);
 
-    /// <summary>Only the sender may edit or delete, only a text message of the same conversation, and not once deleted.</summary>
+    /// <summary>
+    /// Only a current member may edit or delete (asked first, so an outsider learns nothing of the message), only
+    /// the sender, only a text message of the same conversation, and not once deleted.
+    /// </summary>
     private static async Task<ChatError?> LockTargetAsync(NpgsqlConnection connection, NewMessage message, Guid targetId, CancellationToken cancellationToken)
     {
+        await using (var membership = new NpgsqlCommand($"SELECT {Membership.IsCurrentMemberSql("@conversation_id", "@sender_id")}", connection))
+        {
+            membership.Parameters.AddWithValue("conversation_id", message.ConversationId);
+            membership.Parameters.AddWithValue("sender_id", message.SenderId);
+            if (await membership.ExecuteScalarAsync(cancellationToken) is not true)
+            {
+                return ChatErrors.NotMember;
+            }
+        }
+
         await using var command = new NpgsqlCommand(
             "SELECT sender_id, content IS NULL FROM messages WHERE id = @id AND conversation_id = @conversation_id AND kind = @text FOR UPDATE", connection);
         command.Parameters.AddWithValue("id", targetId);
