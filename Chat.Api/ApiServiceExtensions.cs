@@ -6,6 +6,7 @@ using Chat.Api.Realtime;
 using Chat.Data.Accounts;
 using Chat.Messaging;
 using Chat.ServiceDefaults.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
@@ -46,7 +47,13 @@ public static class ApiServiceExtensions
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         services.AddOptions<PasswordHasherOptions>().Configure<IOptions<AuthOptions>>((hasher, auth) => hasher.IterationCount = auth.Value.PasswordHashIterations);
         services.AddSingleton<LoginThrottle>();
+        services.AddOptions<AccessTokenSigningOptions>().BindConfiguration(AccessTokenSigningOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<AccessTokenSigningKey>();
         services.AddSingleton<AccessTokenIssuer>();
+
+        // The issuer verifies with its own public key; the realtime nodes read it from the key set.
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<AccessTokenSigningKey>((bearer, key) => bearer.TokenValidationParameters.IssuerSigningKey = key.PublicKey);
         services.AddScoped<RefreshTokenStore>();
         services.AddScoped<DeviceSessions>();
         services.AddScoped<ConversationQueries>();

@@ -26,6 +26,7 @@ if (app.Environment.IsDevelopment())
 
 app.MapDefaultEndpoints();
 app.MapAuthApi();
+app.MapKeySetApi();
 app.MapUsersApi();
 app.MapDevicesApi();
 app.MapConversationsApi();

@@ -1,3 +1,4 @@
+using Chat.AppHost;
 using Chat.AppHost.Servers;
 
 var builder = DistributedApplication.CreateBuilder(args);
@@ -9,10 +10,9 @@ var redis = builder.AddChatRedis("redis", servers);
 // The durable store: accounts, conversations and every message.
 var chatdb = builder.AddChatPostgres("postgres", "chatdb", servers);
 
-// Signs access tokens in the API; verified by every service without calling back.
-var jwtSigningKey = builder.AddParameter("jwt-signing-key",
-    new GenerateParameterDefault { MinLength = 64, Special = false }, secret: true, persist: true)
-    .WithDescription("HMAC-SHA256 key that signs access tokens (at least 32 bytes).");
+// Signs access tokens (ES256): only the API holds it; the realtime nodes read its public half from the API.
+var jwtSigningKey = builder.AddParameter("jwt-private-key", new EcdsaKeyParameterDefault(), secret: true, persist: true)
+    .WithDescription("ECDSA P-256 private key (PEM) that signs access tokens.");
 
 // Firebase Cloud Messaging for offline devices: optional (push is off without a key); the address is for tests.
 var fcmServiceAccount = builder.AddParameter("fcm-service-account",
@@ -36,7 +36,6 @@ var realtime = builder.AddProject<Projects.Chat_Realtime>("realtime")
     .WithReferenceEnvironment(connectionStringsOnly)
     .WithReference(chatdb).WaitForCompletion(migrations)
     .WithReference(redis).WaitFor(redis)
-    .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
     .WithHttpHealthCheck("/health");
 
 // REST: accounts, conversations, history, and which realtime address a client should use.
@@ -47,6 +46,10 @@ var api = builder.AddProject<Projects.Chat_Api>("api")
     .WithReference(redis).WaitFor(redis)
     .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
     .WithHttpHealthCheck("/health");
+
+// Not WaitFor(api): with the API's environment naming the realtime endpoint, that wait stalled Aspire's start. A
+// node reports ready once it has fetched the keys instead.
+realtime.WithEnvironment("Jwt__MetadataAddress", ReferenceExpression.Create($"{api.GetEndpoint("http")}/.well-known/openid-configuration"));
 
 // One region here; a deployment lists its regions' public hub addresses (see docs/deploy.md).
 api.WithEnvironment("RealtimeRegions__DefaultRegion", "default")

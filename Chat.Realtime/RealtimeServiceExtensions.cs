@@ -16,6 +16,8 @@ public static class RealtimeServiceExtensions
     {
         builder.AddChatMessaging();
         builder.AddChatAuthentication();
+        builder.Services.AddOptions<JwtOptions>()
+            .Validate(jwt => !string.IsNullOrEmpty(jwt.MetadataAddress), "Jwt:MetadataAddress must name the API's discovery document: a realtime node holds no signing key.");
 
         var services = builder.Services;
         services.AddSignalR(options =>
@@ -51,7 +53,9 @@ public static class RealtimeServiceExtensions
         services.AddHostedService<DeliveryLoop>();
         services.AddHostedService<UserEventDelivery>();
         services.AddHostedService<SignedOutDevices>();
-        services.AddHealthChecks().AddCheck<SubscriptionHealthCheck>(SubscriptionHealthCheck.Name);
+        services.AddHealthChecks()
+            .AddCheck<SubscriptionHealthCheck>(SubscriptionHealthCheck.Name)
+            .AddCheck<SigningKeysHealthCheck>(SigningKeysHealthCheck.Name);
         return builder;
     }
 }

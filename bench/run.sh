@@ -91,7 +91,7 @@ wait_http() {
 secret() { head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 export REDIS_PASSWORD POSTGRES_PASSWORD
 REDIS_PASSWORD=$(secret) POSTGRES_PASSWORD=$(secret)
-jwt_key=$(secret)$(secret)
+jwt_key=$(openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 2>/dev/null)
 
 # The PostgreSQL server's directory, picked once: postgres.sh starts the server from it and psql below comes from
 # it too, so both are the same version.
@@ -114,7 +114,6 @@ bin() { echo "$root/$1/bin/$configuration/net10.0/$2.dll"; }
 dotnet_app() { cd "$(dirname "$1")" && exec env "${@:2}" dotnet "$1"; }
 export ConnectionStrings__chatdb="Host=127.0.0.1;Port=$postgres_port;Username=postgres;Password=$POSTGRES_PASSWORD;Database=chatdb"
 export ConnectionStrings__redis="127.0.0.1:$redis_port,password=$REDIS_PASSWORD"
-export Jwt__SigningKey=$jwt_key
 export ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production Logging__LogLevel__Default=Warning
 # The load generator plays thousands of users from one address and sends far above a person's rate: the abuse
 # limits (per address, per user) are raised; nothing else differs from production settings.
@@ -129,9 +128,11 @@ for _ in $(seq 1 30); do
 done
 
 free_port api_port node1_port node2_port worker_port
-start realtime1 dotnet_app "$(bin Chat.Realtime Chat.Realtime)" ASPNETCORE_URLS="http://127.0.0.1:$node1_port"
-start realtime2 dotnet_app "$(bin Chat.Realtime Chat.Realtime)" ASPNETCORE_URLS="http://127.0.0.1:$node2_port"
-start api dotnet_app "$(bin Chat.Api Chat.Api)" ASPNETCORE_URLS="http://127.0.0.1:$api_port" RealtimeRegions__DefaultRegion=default \
+# Only the API holds the signing key; the nodes read its public half from the API, as in the AppHost.
+keys="http://127.0.0.1:$api_port/.well-known/openid-configuration"
+start realtime1 dotnet_app "$(bin Chat.Realtime Chat.Realtime)" ASPNETCORE_URLS="http://127.0.0.1:$node1_port" Jwt__MetadataAddress="$keys"
+start realtime2 dotnet_app "$(bin Chat.Realtime Chat.Realtime)" ASPNETCORE_URLS="http://127.0.0.1:$node2_port" Jwt__MetadataAddress="$keys"
+start api dotnet_app "$(bin Chat.Api Chat.Api)" ASPNETCORE_URLS="http://127.0.0.1:$api_port" Jwt__SigningKey="$jwt_key" RealtimeRegions__DefaultRegion=default \
   RealtimeRegions__Regions__0__Name=default RealtimeRegions__Regions__0__Url="http://127.0.0.1:$node1_port/hubs/chat"
 start worker dotnet_app "$(bin Chat.Worker Chat.Worker)" ASPNETCORE_URLS="http://127.0.0.1:$worker_port"
 

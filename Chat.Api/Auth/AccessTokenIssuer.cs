@@ -6,12 +6,11 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Chat.Api.Auth;
 
-/// <summary>Signs access tokens; only the API issues them, every service validates them.</summary>
-public sealed class AccessTokenIssuer(IOptions<JwtOptions> options, TimeProvider time)
+/// <summary>Signs access tokens (ES256); only the API issues them, and only the API holds the private key.</summary>
+public sealed class AccessTokenIssuer(IOptions<JwtOptions> options, AccessTokenSigningKey key, TimeProvider time)
 {
     private readonly JsonWebTokenHandler _handler = new();
-    private readonly SigningCredentials _credentials =
-        new(AuthenticationExtensions.CreateSigningKey(options.Value), SecurityAlgorithms.HmacSha256);
+    private readonly SigningCredentials _credentials = new(key.PrivateKey, SecurityAlgorithms.EcdsaSha256);
 
     public TimeSpan Lifetime => options.Value.AccessTokenLifetime;
 

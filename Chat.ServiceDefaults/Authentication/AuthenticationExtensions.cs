@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,7 +11,9 @@ namespace Chat.ServiceDefaults.Authentication;
 public static class AuthenticationExtensions
 {
     /// <summary>
-    /// JWT bearer validation with the shared signing key. Needs an <see cref="IRevokedDeviceCheck"/> registered.
+    /// JWT bearer validation of ES256 access tokens, with the keys the issuer publishes at
+    /// <see cref="JwtOptions.MetadataAddress"/> (the issuer itself sets its key on <see cref="JwtBearerOptions"/>).
+    /// Needs an <see cref="IRevokedDeviceCheck"/> registered.
     /// </summary>
     public static IHostApplicationBuilder AddChatAuthentication(this IHostApplicationBuilder builder)
     {
@@ -28,9 +29,6 @@ public static class AuthenticationExtensions
         return builder;
     }
 
-    public static SymmetricSecurityKey CreateSigningKey(JwtOptions options) =>
-        new(Encoding.UTF8.GetBytes(options.SigningKey));
-
     private static void Configure(JwtBearerOptions bearer, JwtOptions jwt)
     {
         bearer.MapInboundClaims = false;
@@ -38,12 +36,20 @@ public static class AuthenticationExtensions
         // A WebSocket connection keeps its authentication result for as long as it lives: neither the raw token
         // nor the parsed token object behind the principal is needed after validation.
         bearer.SaveToken = false;
+        if (!string.IsNullOrEmpty(jwt.MetadataAddress))
+        {
+            // Fetched once and cached; fetched again when a token names a key the cache lacks, so a new signing
+            // key is picked up without a restart. Plain HTTP inside the cluster, where the API is reached by its
+            // Service name; the key set is public and its integrity is what matters, not its secrecy.
+            bearer.MetadataAddress = jwt.MetadataAddress;
+            bearer.RequireHttpsMetadata = false;
+        }
+
         bearer.TokenValidationParameters = new TokenValidationParameters
         {
             ValidIssuer = jwt.Issuer,
             ValidAudience = jwt.Audience,
-            IssuerSigningKey = CreateSigningKey(jwt),
-            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+            ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
             NameClaimType = ChatClaims.Username,
             ClockSkew = TimeSpan.FromSeconds(30),
         };

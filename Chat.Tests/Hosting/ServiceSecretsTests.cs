@@ -2,8 +2,8 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Chat.Api;
+using Chat.Api.Auth;
 using Chat.Realtime;
-using Chat.ServiceDefaults.Authentication;
 using Chat.Worker;
 using Chat.Worker.Push;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,7 +25,7 @@ public sealed class ServiceSecretsTests
     /// <summary>A secret setting, and the service registration whose presence shows that a service reads it.</summary>
     private static readonly Dictionary<string, Type> ReaderOf = new()
     {
-        ["Jwt__SigningKey"] = typeof(IConfigureOptions<JwtOptions>),
+        ["Jwt__SigningKey"] = typeof(IConfigureOptions<AccessTokenSigningOptions>),
         ["Push__ServiceAccountJson"] = typeof(IConfigureOptions<PushOptions>),
         ["ConnectionStrings__chatdb"] = typeof(NpgsqlDataSource),
         ["ConnectionStrings__redis"] = typeof(IConnectionMultiplexer),
@@ -68,7 +68,7 @@ public sealed class ServiceSecretsTests
 
             // The secrets the system cannot run without do reach a reader: the check above is not vacuous.
             Assert.Contains("api:Jwt__SigningKey", given);
-            Assert.Contains("realtime:Jwt__SigningKey", given);
+            Assert.DoesNotContain("realtime:Jwt__SigningKey", given);
             Assert.Contains("worker:Push__ServiceAccountJson", given);
             Assert.Contains("migrations:ConnectionStrings__chatdb", given);
         }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text;
 using Aspire.Hosting.ApplicationModel;
+using Chat.Api.Auth;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -13,7 +14,7 @@ public static class TokenMint
     public static async Task<string> SignAsync(ChatApp chat, Guid userId, Guid deviceId, DateTime notBefore, DateTime expires)
     {
         var model = chat.App.Services.GetRequiredService<DistributedApplicationModel>();
-        var key = await model.Resources.OfType<ParameterResource>().Single(p => p.Name == "jwt-signing-key")
+        var key = await model.Resources.OfType<ParameterResource>().Single(p => p.Name == "jwt-private-key")
             .GetValueAsync(TestContext.Current.CancellationToken);
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
@@ -22,7 +23,7 @@ public static class TokenMint
             IssuedAt = notBefore,
             NotBefore = notBefore,
             Expires = expires,
-            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(key!)), SecurityAlgorithms.HmacSha256),
+            SigningCredentials = new SigningCredentials(AccessTokenSigningKey.FromPem(key!).PrivateKey, SecurityAlgorithms.EcdsaSha256),
             Subject = new ClaimsIdentity([new Claim("sub", userId.ToString()), new Claim("did", deviceId.ToString()), new Claim("name", "minted")]),
         });
     }

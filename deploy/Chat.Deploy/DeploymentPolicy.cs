@@ -40,6 +40,9 @@ public static class DeploymentPolicy
     /// <summary>The parameter whose default is the public hub address; the ingress serves its host.</summary>
     public const string PublicUrlParameter = "realtime-public-url";
 
+    /// <summary>Secret parameters that hold an ECDSA P-256 private key (PEM), which the AppHost generates in code.</summary>
+    public static readonly IReadOnlySet<string> EcdsaKeyParameters = new HashSet<string> { "jwt-private-key" };
+
     /// <summary>The ingress: path prefix → the resource that serves it.</summary>
     public static readonly IReadOnlyList<(string Path, string Resource)> Routes = [("/api", "api"), ("/hubs", "realtime")];
 

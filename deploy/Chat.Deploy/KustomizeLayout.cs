@@ -48,8 +48,9 @@ public sealed class KustomizeLayout(AspireManifest manifest)
     }
 
     /// <summary>
-    /// Creates each missing secret file: a random value where the AppHost would generate one, else empty (the
-    /// FCM key: push stays off until the operator puts the key there). Existing files are left as they are.
+    /// Creates each missing secret file: a random value where the AppHost would generate one (a new ECDSA key for
+    /// <see cref="DeploymentPolicy.EcdsaKeyParameters"/>), else empty (the FCM key: push stays off until the operator
+    /// puts the key there). Existing files are left as they are.
     /// </summary>
     public IEnumerable<string> CreateMissingSecrets(string outputFolder)
     {
@@ -60,10 +61,18 @@ public sealed class KustomizeLayout(AspireManifest manifest)
             if (!File.Exists(path))
             {
                 var length = manifest.GeneratedLength(parameter);
-                File.WriteAllText(path, length is { } n ? RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", n) : "");
+                File.WriteAllText(path, DeploymentPolicy.EcdsaKeyParameters.Contains(parameter) ? NewEcdsaKey()
+                    : length is { } n ? RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", n)
+                    : "");
                 yield return path;
             }
         }
+    }
+
+    private static string NewEcdsaKey()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        return key.ExportPkcs8PrivateKeyPem();
     }
 
     private IEnumerable<string> SecretParameters() =>

@@ -4,7 +4,7 @@ namespace Chat.Deploy;
 
 /// <summary>
 /// Resolves the manifest's placeholders (<c>{redis.connectionString}</c>, <c>{api.bindings.http.targetPort}</c>,
-/// <c>{jwt-signing-key.value}</c>) for a cluster: bindings become Service names and ports; parameters become
+/// <c>{jwt-private-key.value}</c>) for a cluster: bindings become Service names and ports; parameters become
 /// <c>$(VAR)</c> references to environment variables that Kubernetes fills from a Secret or ConfigMap, so no value
 /// is known, or written, at generation time.
 /// </summary>

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Security.Claims;
+using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -21,7 +22,7 @@ public sealed class ChatTarget(Uri api, IReadOnlyList<Uri> nodes, string signing
     private int _userSets;
     private readonly HttpClient _http = new() { BaseAddress = api, Timeout = TimeSpan.FromMinutes(2) };
     private readonly JsonWebTokenHandler _tokens = new();
-    private readonly SigningCredentials _credentials = new(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(signingKey)), SecurityAlgorithms.HmacSha256);
+    private readonly SigningCredentials _credentials = new(SigningKey(signingKey), SecurityAlgorithms.EcdsaSha256);
     private readonly string _runId = Guid.NewGuid().ToString("N")[..8];
 
     public string Name => "chat (ours)";
@@ -122,15 +123,28 @@ public sealed class ChatTarget(Uri api, IReadOnlyList<Uri> nodes, string signing
         Subject = new ClaimsIdentity([new Claim("sub", user.Id), new Claim("did", Guid.NewGuid().ToString()), new Claim("name", user.Name)]),
     });
 
-    /// <summary>Where each of a user's conversations stands now, as an app loads it at start (GET /api/conversations).</summary>
+    /// <summary>Where each of a user's conversations stands now, as an app loads it at start (GET /api/conversations, every page).</summary>
     private async Task<Dictionary<Guid, long>> PositionsAsync(BenchUser user)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/conversations");
-        request.Headers.Authorization = new("Bearer", Token(user));
-        using var response = await _http.SendAsync(request);
-        response.EnsureSuccessStatusCode();
-        var conversations = (await response.Content.ReadFromJsonAsync<List<ConversationSummary>>())!;
-        return conversations.ToDictionary(c => c.Id, c => c.LastSeq);
+        var positions = new Dictionary<Guid, long>();
+        string? after = null;
+        do
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/conversations?limit=200{(after is null ? "" : $"&after={after}")}");
+            request.Headers.Authorization = new("Bearer", Token(user));
+            using var response = await _http.SendAsync(request);
+            response.EnsureSuccessStatusCode();
+            var page = (await response.Content.ReadFromJsonAsync<ConversationPage>())!;
+            foreach (var conversation in page.Conversations)
+            {
+                positions[conversation.Id] = conversation.LastSeq;
+            }
+
+            after = page.Next;
+        }
+        while (after is not null);
+
+        return positions;
     }
 
     private sealed class ChatBenchClient : IBenchClient
@@ -217,5 +231,17 @@ public sealed class ChatTarget(Uri api, IReadOnlyList<Uri> nodes, string signing
             _onMessage(message.Content);
             return true;
         }
+    }
+
+    /// <summary>
+    /// The deployment's ES256 key from its PEM, with the id the API publishes for it (the public key's JWK
+    /// thumbprint), so the realtime nodes find it in the API's key set.
+    /// </summary>
+    private static ECDsaSecurityKey SigningKey(string pem)
+    {
+        var ecdsa = ECDsa.Create();
+        ecdsa.ImportFromPem(pem);
+        var publicJwk = JsonWebKeyConverter.ConvertFromECDsaSecurityKey(new ECDsaSecurityKey(ECDsa.Create(ecdsa.ExportParameters(false))));
+        return new ECDsaSecurityKey(ecdsa) { KeyId = Base64UrlEncoder.Encode(publicJwk.ComputeJwkThumbprint()) };
     }
 }

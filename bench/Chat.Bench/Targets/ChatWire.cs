@@ -15,3 +15,5 @@ public sealed record ConversationRequest(string Kind, Guid? UserId = null, strin
 public sealed record ConversationResponse(Guid Id);
 public sealed record PresenceResponse(bool Online);
 public sealed record ConversationSummary(Guid Id, long LastSeq);
+
+public sealed record ConversationPage(List<ConversationSummary> Conversations, string? Next);

@@ -1,0 +1,22 @@
+using System.Security.Cryptography;
+using Aspire.Hosting.Publishing;
+
+namespace Chat.AppHost;
+
+/// <summary>
+/// A new ECDSA P-256 private key (PKCS#8 PEM) as a parameter's default. Persisted in the AppHost's user secrets
+/// like any generated parameter, so tokens outlive a restart. A manifest carries no value: the deployment's
+/// generator or the operator creates the key (docs/deploy.md).
+/// </summary>
+public sealed class EcdsaKeyParameterDefault : ParameterDefault
+{
+    public override string GetDefaultValue()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        return key.ExportPkcs8PrivateKeyPem();
+    }
+
+    public override void WriteToManifest(ManifestPublishingContext context)
+    {
+    }
+}
