@@ -1,4 +1,5 @@
 using Chat.Messaging;
+using Chat.Messaging.Presence;
 using Chat.Realtime.Connections;
 using Chat.Realtime.Delivery;
 using Chat.Realtime.Hubs;
@@ -46,6 +47,7 @@ public static class RealtimeServiceExtensions
         services.AddOptions<HubBudgetOptions>().BindConfiguration(HubBudgetOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddConnectRateLimit();
         services.AddSingleton<LocalConnections>();
+        services.AddSingleton<INodeConnections>(provider => provider.GetRequiredService<LocalConnections>());
         services.AddSingleton<RealtimeMetrics>();
         services.AddSingleton<HubBudgets>();
         services.AddSingleton<ConnectionRegistry>();

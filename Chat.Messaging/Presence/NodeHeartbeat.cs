@@ -8,12 +8,17 @@ namespace Chat.Messaging.Presence;
 /// <summary>
 /// Keeps this node's alive key fresh and clears the connections of nodes whose key expired, so that users of a
 /// node that died without saying goodbye go offline within <see cref="AliveFor"/> plus one <see cref="Interval"/>.
+/// A node that was only frozen (paused, starved, cut off from Redis) past that time and comes back finds itself
+/// swept: it registers its connections again, so its users, still connected, are shown online again.
 /// </summary>
-public sealed partial class NodeHeartbeat(IConnectionMultiplexer redis, PresenceTracker presence, NodeIdentity node, ILogger<NodeHeartbeat> logger)
+public sealed partial class NodeHeartbeat(
+    IConnectionMultiplexer redis, PresenceTracker presence, NodeIdentity node, INodeConnections connections, ILogger<NodeHeartbeat> logger)
     : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan AliveFor = TimeSpan.FromSeconds(15);
+
+    private bool _rejoinedOnce;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -25,6 +30,11 @@ public sealed partial class NodeHeartbeat(IConnectionMultiplexer redis, Presence
                 var db = redis.GetDatabase();
                 await db.StringSetAsync(RedisNames.NodeAlive(node.Id), "1", AliveFor);
                 await db.SetAddAsync(RedisNames.Nodes, node.Id);
+                if (await db.KeyExistsAsync(RedisNames.NodeSweepLock(node.Id)))
+                {
+                    await RejoinAsync(db);
+                }
+
                 await SweepDeadNodesAsync(db);
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -66,6 +76,31 @@ public sealed partial class NodeHeartbeat(IConnectionMultiplexer redis, Presence
             await db.SetRemoveAsync(RedisNames.Nodes, otherId);
         }
     }
+
+    /// <summary>
+    /// Registers every local connection again. The sweep lock is removed only after, and a sweep that read the
+    /// connections before this node's alive key came back may still remove some: the next beat, finding no lock,
+    /// would miss them, so the lock is left for one more beat to see (it expires by itself).
+    /// </summary>
+    private async Task RejoinAsync(IDatabase db)
+    {
+        var local = connections.All();
+        LogRejoining(local.Count);
+        foreach (var (userId, deviceId, connectionId) in local)
+        {
+            await presence.ConnectedAsync(userId, deviceId, connectionId);
+        }
+
+        if (_rejoinedOnce)
+        {
+            await db.KeyDeleteAsync(RedisNames.NodeSweepLock(node.Id));
+        }
+
+        _rejoinedOnce = !_rejoinedOnce;
+    }
+
+    [LoggerMessage(3, LogLevel.Warning, "This node was taken for dead and swept; registering its {Count} connection(s) again")]
+    private partial void LogRejoining(int count);
 
     [LoggerMessage(1, LogLevel.Warning, "Realtime node {NodeId} stopped answering; clearing its {Count} connection(s)")]
     private partial void LogSweeping(string nodeId, int count);

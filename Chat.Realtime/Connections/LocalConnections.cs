@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
+using Chat.Messaging.Presence;
 
 namespace Chat.Realtime.Connections;
 
 /// <summary>This node's open hub connections, by user, so fan-out delivers only to users connected here.</summary>
-public sealed class LocalConnections
+public sealed class LocalConnections : INodeConnections
 {
     private readonly ConcurrentDictionary<Guid, ConcurrentDictionary<string, Guid>> _byUser = new();
 
@@ -41,6 +42,9 @@ public sealed class LocalConnections
 
         return found;
     }
+
+    public IReadOnlyList<(Guid UserId, Guid DeviceId, string ConnectionId)> All() =>
+        _byUser.SelectMany(user => user.Value.Select(c => (user.Key, c.Value, c.Key))).ToList();
 
     public List<string> ConnectionsOfDevice(Guid userId, Guid deviceId) =>
         _byUser.TryGetValue(userId, out var connections)

@@ -77,10 +77,7 @@ public sealed class ChatApp : IAsyncLifetime
     /// </summary>
     public void KillRealtimeNode(RealtimeNode node)
     {
-        var notifications = App.Services.GetRequiredService<ResourceNotificationService>();
-        Assert.True(notifications.TryGetCurrentState(node.ResourceId, out var current), $"no state for {node.ResourceId}");
-        var pid = Convert.ToInt32(current.Snapshot.Properties.Single(p => p.Name == "executable.pid").Value);
-        System.Diagnostics.Process.GetProcessById(pid).Kill(entireProcessTree: true);
+        System.Diagnostics.Process.GetProcessById(ProcessIdOf(node.ResourceId)).Kill(entireProcessTree: true);
     }
 
     /// <summary>Starts a killed replica again and waits until both replicas are healthy; their addresses may change.</summary>
@@ -180,6 +177,34 @@ public sealed class ChatApp : IAsyncLifetime
         var result = await App.Services.GetRequiredService<ResourceCommandService>()
             .ExecuteCommandAsync(Resource(resourceName), KnownResourceCommands.StartCommand, TestContext.Current.CancellationToken);
         Assert.True(result.Success, result.Message);
+    }
+
+    /// <summary>Restarts a single-instance resource (stop, then start) and waits until it is healthy again.</summary>
+    public async Task RestartResourceAsync(string resourceName)
+    {
+        var result = await App.Services.GetRequiredService<ResourceCommandService>()
+            .ExecuteCommandAsync(Resource(resourceName), KnownResourceCommands.RestartCommand, TestContext.Current.CancellationToken);
+        Assert.True(result.Success, $"{resourceName}: {result.Message}");
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(StartTimeout);
+        await App.Services.GetRequiredService<ResourceNotificationService>().WaitForResourceHealthyAsync(resourceName, timeout.Token);
+    }
+
+    /// <summary>The process id of a resource's running executable (by resource id, for one replica of several).</summary>
+    public int ProcessIdOf(string resourceId)
+    {
+        var notifications = App.Services.GetRequiredService<ResourceNotificationService>();
+        Assert.True(notifications.TryGetCurrentState(resourceId, out var current), $"no state for {resourceId}");
+        return Convert.ToInt32(current.Snapshot.Properties.Single(p => p.Name == "executable.pid").Value);
+    }
+
+    /// <summary>The process id of a single-instance resource's running executable.</summary>
+    public async Task<int> ProcessIdOfResourceAsync(string resourceName)
+    {
+        var running = await App.Services.GetRequiredService<ResourceNotificationService>().WaitForResourceAsync(resourceName,
+            e => e.Snapshot.State?.Text == KnownResourceStates.Running && e.Snapshot.Properties.Any(p => p.Name == "executable.pid"),
+            TestContext.Current.CancellationToken);
+        return Convert.ToInt32(running.Snapshot.Properties.Single(p => p.Name == "executable.pid").Value);
     }
 
     private IResource Resource(string name) =>

@@ -1,0 +1,157 @@
+using System.Collections.Concurrent;
+using Chat.Tests.Messages;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace Chat.Tests.Infrastructure;
+
+/// <summary>
+/// A device that keeps sending while faults happen, as a well-behaved app does: a call that fails is sent again
+/// with the same clientMessageId (over a new connection, to whichever node answers) until it is acknowledged, and
+/// after each reconnect the device syncs what it missed. It records what it was acknowledged and what it received.
+/// </summary>
+public sealed class LoadClient(ChatApp chat, TestUser user, Guid conversation, int preferredNode) : IAsyncDisposable
+{
+    private readonly SemaphoreSlim _connecting = new(1, 1);
+    private readonly CancellationTokenSource _stop = new();
+    private ChatClient? _client;
+    private Task _sending = Task.CompletedTask;
+
+    public TestUser User => user;
+    public Guid Conversation => conversation;
+
+    /// <summary>Messages acknowledged to this device: id → seq.</summary>
+    public ConcurrentDictionary<Guid, long> Acknowledged { get; } = new();
+
+    /// <summary>What reached this device: the live events of each connection it had, in order, and what its syncs returned.</summary>
+    public ConcurrentQueue<IReadOnlyList<MessageEvent>> LivePerConnection { get; } = new();
+
+    public ConcurrentQueue<MessageEvent> Synced { get; } = new();
+
+    public int Reconnects { get; private set; }
+
+    public async Task StartAsync(TimeSpan interval)
+    {
+        await ConnectAsync();
+        _sending = SendLoopAsync(interval);
+    }
+
+    public async Task StopAsync()
+    {
+        await _stop.CancelAsync();
+        await _sending;
+    }
+
+    /// <summary>Syncs the whole conversation from the start; what comes back is the stored truth.</summary>
+    public async Task<List<MessageEvent>> StoredAsync()
+    {
+        var all = new List<MessageEvent>();
+        long after = 0;
+        while (true)
+        {
+            var page = await (await CurrentAsync()).SyncAsync([(conversation, after)], limit: 200);
+            all.AddRange(page.Messages);
+            if (!page.HasMore || page.Messages.Count == 0)
+            {
+                return all;
+            }
+
+            after = page.Messages[^1].Seq;
+        }
+    }
+
+    private async Task SendLoopAsync(TimeSpan interval)
+    {
+        var n = 0;
+        while (!_stop.IsCancellationRequested)
+        {
+            var clientMessageId = $"{user.Username}-{n++}";
+            while (true)
+            {
+                try
+                {
+                    var client = await CurrentAsync();
+                    var ack = await client.Connection.InvokeAsync<MessageAck>("SendMessage",
+                        new { conversationId = conversation, clientMessageId, content = clientMessageId }, TestContext.Current.CancellationToken);
+                    Acknowledged[ack.MessageId] = ack.Seq;
+                    break;
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !TestContext.Current.CancellationToken.IsCancellationRequested)
+                {
+                    // Not acknowledged: not sent, as far as this device knows. Same id again, after a pause.
+                    await Task.Delay(TimeSpan.FromMilliseconds(300), TestContext.Current.CancellationToken);
+                }
+            }
+
+            await Task.Delay(interval, TestContext.Current.CancellationToken);
+        }
+    }
+
+    private async Task<ChatClient> CurrentAsync()
+    {
+        if (_client is { Connection.State: HubConnectionState.Connected } connected)
+        {
+            return connected;
+        }
+
+        await ConnectAsync();
+        return _client!;
+    }
+
+    private async Task ConnectAsync()
+    {
+        await _connecting.WaitAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            if (_client is { Connection.State: HubConnectionState.Connected })
+            {
+                return;
+            }
+
+            if (_client is not null)
+            {
+                LivePerConnection.Enqueue(_client.MessagesIn(conversation));
+                await _client.DisposeAsync();
+                Reconnects++;
+            }
+
+            for (var attempt = 0; ; attempt++)
+            {
+                var nodes = chat.RealtimeNodes;
+                var node = nodes[(preferredNode + attempt) % nodes.Count];
+                try
+                {
+                    var client = await ChatClient.ConnectAsync(node, user.Tokens.AccessToken)
+                        .WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+                    _client = client;
+                    break;
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !TestContext.Current.CancellationToken.IsCancellationRequested)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(500), TestContext.Current.CancellationToken);
+                }
+            }
+        }
+        finally
+        {
+            _connecting.Release();
+        }
+
+        // What happened while this device was away.
+        foreach (var message in await StoredAsync())
+        {
+            Synced.Enqueue(message);
+        }
+    }
+
+    /// <summary>Ends the device's session: its last connection's live events join the record.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        if (_client is not null)
+        {
+            LivePerConnection.Enqueue(_client.MessagesIn(conversation));
+            await _client.DisposeAsync();
+            _client = null;
+        }
+    }
+}
