@@ -29,6 +29,11 @@ public sealed class LoadClient(ChatApp chat, TestUser user, Guid conversation, i
 
     public int Reconnects { get; private set; }
 
+    private RealtimeNode? _node;
+
+    /// <summary>Whether the device's current connection is to that node.</summary>
+    public bool IsOn(RealtimeNode node) => _client is { Connection.State: HubConnectionState.Connected } && _node == node;
+
     public async Task StartAsync(TimeSpan interval)
     {
         await ConnectAsync();
@@ -122,7 +127,7 @@ public sealed class LoadClient(ChatApp chat, TestUser user, Guid conversation, i
                 {
                     var client = await ChatClient.ConnectAsync(node, user.Tokens.AccessToken)
                         .WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
-                    _client = client;
+                    (_client, _node) = (client, node);
                     break;
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !TestContext.Current.CancellationToken.IsCancellationRequested)

@@ -80,11 +80,13 @@ public sealed class FaultSuiteTests(ChatApp chat) : DistributedTest(chat)
 
             var frozen = Chat.RealtimeNodes[1];
             var frozenPid = Chat.ProcessIdOf(frozen.ResourceId);
+            var reconnectsBeforeFreeze = devices.Sum(d => d.Reconnects);
             Signal("STOP", frozenPid);
             log.Add($"SIGSTOP realtime node {frozen.ResourceId} for 25 s, then SIGCONT");
             await Task.Delay(TimeSpan.FromSeconds(25), TestContext.Current.CancellationToken);
             Signal("CONT", frozenPid);
             await Task.Delay(Settle, TestContext.Current.CancellationToken);
+            log.Add($"{devices.Sum(d => d.Reconnects) - reconnectsBeforeFreeze} reconnects after the freeze, {devices.Count(d => d.IsOn(frozen))} devices on the frozen node");
         }
         finally
         {
@@ -179,10 +181,28 @@ public sealed class FaultSuiteTests(ChatApp chat) : DistributedTest(chat)
         return presence.GetProperty("online").GetBoolean();
     }
 
+    /// <summary>Signals a process and every process under it (a resource's pid can be a launcher of the service).</summary>
     private static void Signal(string signal, int pid)
     {
-        using var kill = Process.Start("kill", [$"-{signal}", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        kill.WaitForExit();
-        Assert.Equal(0, kill.ExitCode);
+        foreach (var target in Tree(pid))
+        {
+            using var kill = Process.Start("kill", [$"-{signal}", target.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            kill.WaitForExit();
+        }
+    }
+
+    private static IEnumerable<int> Tree(int pid)
+    {
+        yield return pid;
+        var children = Directory.GetDirectories($"/proc/{pid}/task")
+            .SelectMany(task => File.ReadAllText(Path.Combine(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Select(int.Parse);
+        foreach (var child in children.ToList())
+        {
+            foreach (var descendant in Tree(child))
+            {
+                yield return descendant;
+            }
+        }
     }
 }
