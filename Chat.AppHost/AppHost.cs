@@ -7,8 +7,12 @@ var servers = ServerModeSelector.Select(builder);
 // Presence, revoked devices, and the channels that carry messages and events between realtime nodes.
 var redis = builder.AddChatRedis("redis", servers);
 
-// The durable store: accounts, conversations and every message.
+// The durable store: accounts, conversations and every message. The migrations connect as the owner; the services
+// as a role that reads and writes rows and owns nothing.
 var chatdb = builder.AddChatPostgres("postgres", "chatdb", servers);
+var appRolePassword = builder.AddParameter("postgres-app-password", new GenerateParameterDefault { MinLength = 32, Special = false },
+    secret: true, persist: true);
+var chatdbAsApp = chatdb.AppRoleConnectionString("chatdb", appRolePassword);
 
 // Signs access tokens (ES256): only the API holds it; the realtime nodes read its public half from the API.
 var jwtSigningKey = builder.AddParameter("jwt-private-key", new EcdsaKeyParameterDefault(), secret: true, persist: true)
@@ -28,13 +32,14 @@ const ReferenceEnvironmentInjectionFlags connectionStringsOnly = ReferenceEnviro
 var migrations = builder.AddProject<Projects.Chat_Worker>("migrations", launchProfileName: null)
     .WithArgs("migrate")
     .WithReferenceEnvironment(connectionStringsOnly)
-    .WithReference(chatdb).WaitFor(chatdb);
+    .WithReference(chatdb).WaitFor(chatdb)
+    .WithEnvironment("Database__AppRolePassword", appRolePassword);
 
 // WebSocket nodes; two replicas so that cross-node routing through Redis is always exercised.
 var realtime = builder.AddProject<Projects.Chat_Realtime>("realtime")
     .WithReplicas(2)
     .WithReferenceEnvironment(connectionStringsOnly)
-    .WithReference(chatdb).WaitForCompletion(migrations)
+    .WithEnvironment("ConnectionStrings__chatdb", chatdbAsApp).WaitForCompletion(migrations)
     .WithReference(redis).WaitFor(redis)
     .WithHttpHealthCheck("/health");
 
@@ -42,7 +47,7 @@ var realtime = builder.AddProject<Projects.Chat_Realtime>("realtime")
 var api = builder.AddProject<Projects.Chat_Api>("api")
     .DisableForwardedHeaders()
     .WithReferenceEnvironment(connectionStringsOnly)
-    .WithReference(chatdb).WaitForCompletion(migrations)
+    .WithEnvironment("ConnectionStrings__chatdb", chatdbAsApp).WaitForCompletion(migrations)
     .WithReference(redis).WaitFor(redis)
     .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
     .WithHttpHealthCheck("/health");
@@ -76,7 +81,7 @@ else
 // Work that must not block a sender: push notifications, retries, clean-up.
 builder.AddProject<Projects.Chat_Worker>("worker")
     .WithReferenceEnvironment(connectionStringsOnly)
-    .WithReference(chatdb).WaitForCompletion(migrations)
+    .WithEnvironment("ConnectionStrings__chatdb", chatdbAsApp).WaitForCompletion(migrations)
     .WithReference(redis).WaitFor(redis)
     .WithEnvironment("Push__ServiceAccountJson", fcmServiceAccount)
     .WithEnvironment("Push__FcmBaseAddress", fcmBaseAddress)

@@ -1,3 +1,4 @@
+using Chat.Worker.Migrations;
 using Chat.Data;
 using Chat.Messaging;
 using Chat.Worker.Push;
@@ -19,6 +20,8 @@ public static class WorkerServiceExtensions
     public static IHostApplicationBuilder AddMigrationServices(this IHostApplicationBuilder builder)
     {
         builder.AddChatDatabase();
+        builder.Services.AddOptions<AppRoleOptions>().BindConfiguration(AppRoleOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddScoped<AppRole>();
         return builder;
     }
 }

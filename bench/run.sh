@@ -112,7 +112,10 @@ bin() { echo "$root/$1/bin/$configuration/net10.0/$2.dll"; }
 # recursive on the content root, no longer watches the PostgreSQL data under .data: it did, and every WAL write
 # woke every .NET process of the benchmark.
 dotnet_app() { cd "$(dirname "$1")" && exec env "${@:2}" dotnet "$1"; }
-export ConnectionStrings__chatdb="Host=127.0.0.1;Port=$postgres_port;Username=postgres;Password=$POSTGRES_PASSWORD;Database=chatdb"
+# The migrations connect as the owner and create the services' role; the services connect as that role, as in the AppHost.
+app_role_password=$(secret)
+owner_connection="Host=127.0.0.1;Port=$postgres_port;Username=postgres;Password=$POSTGRES_PASSWORD;Database=chatdb"
+export ConnectionStrings__chatdb="Host=127.0.0.1;Port=$postgres_port;Username=chat_app;Password=$app_role_password;Database=chatdb"
 export ConnectionStrings__redis="127.0.0.1:$redis_port,password=$REDIS_PASSWORD"
 export ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production Logging__LogLevel__Default=Warning
 # The load generator plays thousands of users from one address and sends far above a person's rate: the abuse
@@ -123,7 +126,8 @@ for budget in Writes Typing Receipts Sync Connects; do
 done
 
 for _ in $(seq 1 30); do
-  (cd "$(dirname "$(bin Chat.Worker Chat.Worker)")" && dotnet Chat.Worker.dll migrate) >"$run_dir/logs/migrations.log" 2>&1 && break
+  (cd "$(dirname "$(bin Chat.Worker Chat.Worker)")" && ConnectionStrings__chatdb="$owner_connection" Database__AppRolePassword="$app_role_password" \
+    dotnet Chat.Worker.dll migrate) >"$run_dir/logs/migrations.log" 2>&1 && break
   sleep 1
 done
 
@@ -157,7 +161,7 @@ dotnet "$(bin bench/Chat.Bench Chat.Bench)" \
   --Quick "$quick" --Output "$output" --Command "$command_line" --Analysis bench/analysis.md --GcDumps "$run_dir/gcdumps" \
   --ChatApi "http://127.0.0.1:$api_port" --ChatNodes "http://127.0.0.1:$node1_port,http://127.0.0.1:$node2_port" \
   --ChatPids "$pid_realtime1,$pid_realtime2" --JwtSigningKey "$jwt_key" \
-  --PostgresConnection "$ConnectionStrings__chatdb" --PostgresPid "$pid_postgres" \
+  --PostgresConnection "$owner_connection" --PostgresPid "$pid_postgres" \
   --SignalRNodes "http://127.0.0.1:$peer1_port,http://127.0.0.1:$peer2_port" --SignalRPids "$pid_signalr1,$pid_signalr2" \
   --SocketIoNodes "http://127.0.0.1:$sio1_port,http://127.0.0.1:$sio2_port" --SocketIoPids "$pid_socketio1,$pid_socketio2" \
   --Echo "http://127.0.0.1:$echo_port" --EchoPid "$pid_echo" "${extra[@]}"

@@ -52,4 +52,20 @@ public static class PostgresServerExtensions
                 Properties = [],
             });
     }
+
+    /// <summary>
+    /// The connection string of the services' own role on the database: it reads and writes rows and owns nothing
+    /// (<c>Chat.Worker migrate</c> creates it with <paramref name="password"/> and grants it what it needs).
+    /// </summary>
+    public static ReferenceExpression AppRoleConnectionString(
+        this IResourceBuilder<IResourceWithConnectionString> database, string databaseName, IResourceBuilder<ParameterResource> password)
+    {
+        var server = (IResourceWithEndpoints)((IResourceWithParent)database.Resource).Parent;
+        var endpoint = server.GetEndpoint(LocalPostgresResource.EndpointName);
+        return ReferenceExpression.Create(
+            $"Host={endpoint.Property(EndpointProperty.Host)};Port={endpoint.Property(EndpointProperty.Port)};Username={AppRole};Password={password.Resource};Database={databaseName}");
+    }
+
+    /// <summary>The services' role; the name is the migrations' default too (Database:AppRole).</summary>
+    public const string AppRole = "chat_app";
 }

@@ -5,6 +5,7 @@ using Chat.Api;
 using Chat.Api.Auth;
 using Chat.Realtime;
 using Chat.Worker;
+using Chat.Worker.Migrations;
 using Chat.Worker.Push;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -28,6 +29,7 @@ public sealed class ServiceSecretsTests
         ["Jwt__SigningKey"] = typeof(IConfigureOptions<AccessTokenSigningOptions>),
         ["Push__ServiceAccountJson"] = typeof(IConfigureOptions<PushOptions>),
         ["ConnectionStrings__chatdb"] = typeof(NpgsqlDataSource),
+        ["Database__AppRolePassword"] = typeof(IConfigureOptions<AppRoleOptions>),
         ["ConnectionStrings__redis"] = typeof(IConnectionMultiplexer),
     };
 

@@ -32,6 +32,7 @@ internal static class MigrationCommand
             await db.Database.CreateExecutionStrategy().ExecuteAsync(() => db.Database.MigrateAsync());
             activity?.SetTag("chat.migrations.applied", pending.Count);
             logger.LogInformation("Database is up to date; applied {Count} migration(s): {Migrations}", pending.Count, string.Join(", ", pending));
+            await scope.ServiceProvider.GetRequiredService<AppRole>().EnsureAsync(CancellationToken.None);
         }
 
         await host.StopAsync();
