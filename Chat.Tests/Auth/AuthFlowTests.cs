@@ -34,6 +34,8 @@ public sealed class AuthFlowTests(ChatApp chat) : DistributedTest(chat)
     [InlineData("has space", "long enough password", "Name", "username")]
     [InlineData("bad/char", "long enough password", "Name", "username")]
     [InlineData("thirty-three-characters-long-name", "long enough password", "Name", "username")]
+    [InlineData("\u0958\u0958\u0958\u0958\u0958\u0958\u0958\u0958\u0958\u0958\u0958\u0958\u0958\u0958\u0958\u0958\u0958\u0958\u0958\u0958", "long enough password", "Name", "username")] // composing doubles its length
+    [InlineData("lone\ud800surrogate", "long enough password", "Name", "username")]
     [InlineData("valid_name", "short", "Name", "password")]
     [InlineData("valid_name", "long enough password", "", "displayName")]
     public async Task Register_rejects_invalid_fields_with_their_errors(string username, string password, string displayName, string field)

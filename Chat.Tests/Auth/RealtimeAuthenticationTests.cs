@@ -17,6 +17,21 @@ public sealed class RealtimeAuthenticationTests(ChatApp chat) : DistributedTest(
     }
 
     [Fact]
+    public async Task Every_realtime_node_offers_websockets_only_so_tokens_stay_out_of_request_urls()
+    {
+        var user = await TestUser.RegisterAsync(Chat);
+        foreach (var node in Chat.RealtimeNodes)
+        {
+            using var http = new HttpClient { BaseAddress = node.Address };
+            http.DefaultRequestHeaders.Authorization = new("Bearer", user.Tokens.AccessToken);
+            var negotiation = await http.PostAsync("/hubs/chat/negotiate?negotiateVersion=1", null, TestContext.Current.CancellationToken);
+            var body = await ApiClient.ReadAsync<System.Text.Json.JsonElement>(negotiation);
+            var transports = body.GetProperty("availableTransports").EnumerateArray().Select(t => t.GetProperty("transport").GetString()).ToList();
+            Assert.Equal(["WebSockets"], transports);
+        }
+    }
+
+    [Fact]
     public async Task Every_realtime_node_refuses_expired_tampered_and_revoked_tokens()
     {
         var user = await TestUser.RegisterAsync(Chat);
