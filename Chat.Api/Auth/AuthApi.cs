@@ -62,7 +62,7 @@ public static class AuthApi
         HttpContext http, CancellationToken cancellationToken)
     {
         var normalized = UsernameRule.Normalize(request.Username);
-        if (await throttle.PausedForAsync(normalized) is { } pause)
+        if (await throttle.AttemptAsync(normalized) is { } pause)
         {
             var seconds = Math.Max(1, (int)Math.Ceiling(pause.TotalSeconds));
             http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
@@ -76,7 +76,6 @@ public static class AuthApi
         var verdict = hasher.VerifyHashedPassword(user ?? UnknownUser, user?.PasswordHash ?? UnknownUserHash(hasher), request.Password);
         if (user is null || verdict == PasswordVerificationResult.Failed)
         {
-            await throttle.FailedAsync(normalized);
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed", detail: InvalidCredentials);
         }
 

@@ -45,6 +45,9 @@ public static class ChatErrors
     public static readonly ChatError DeviceSignedOut =
         new("device_signed_out", StatusCodes.Status401Unauthorized, "This device has been signed out; sign in again.");
 
+    public static ChatError TooManyConnections(int limit) =>
+        new("too_many_connections", StatusCodes.Status429TooManyRequests, $"At most {limit} connections per user on one node; close one first.");
+
     public static ChatError Invalid(string field, string message) => new("invalid_argument", StatusCodes.Status400BadRequest, message, field);
 
     public static ChatError RateLimited(TimeSpan retryAfter, string what = "calls") => new("rate_limited", StatusCodes.Status429TooManyRequests,

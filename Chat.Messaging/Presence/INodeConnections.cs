@@ -4,4 +4,7 @@ namespace Chat.Messaging.Presence;
 public interface INodeConnections
 {
     IReadOnlyList<(Guid UserId, Guid DeviceId, string ConnectionId)> All();
+
+    /// <summary>Whether the connection is still open here.</summary>
+    bool Holds(Guid userId, string connectionId);
 }

@@ -9,7 +9,8 @@ namespace Chat.Messaging.Presence;
 /// Keeps this node's alive key fresh and clears the connections of nodes whose key expired, so that users of a
 /// node that died without saying goodbye go offline within <see cref="AliveFor"/> plus one <see cref="Interval"/>.
 /// A node that was only frozen (paused, starved, cut off from Redis) past that time and comes back finds itself
-/// swept: it registers its connections again, so its users, still connected, are shown online again.
+/// swept (no longer in the set of nodes, which a sweep leaves last): it registers its connections again, so its
+/// users, still connected, are shown online again, however long it was away.
 /// </summary>
 public sealed partial class NodeHeartbeat(
     IConnectionMultiplexer redis, PresenceTracker presence, NodeIdentity node, INodeConnections connections, ILogger<NodeHeartbeat> logger)
@@ -18,7 +19,7 @@ public sealed partial class NodeHeartbeat(
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan AliveFor = TimeSpan.FromSeconds(15);
 
-    private bool _rejoinedOnce;
+    private bool _joined;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -29,11 +30,15 @@ public sealed partial class NodeHeartbeat(
             {
                 var db = redis.GetDatabase();
                 await db.StringSetAsync(RedisNames.NodeAlive(node.Id), "1", AliveFor);
-                await db.SetAddAsync(RedisNames.Nodes, node.Id);
-                if (await db.KeyExistsAsync(RedisNames.NodeSweepLock(node.Id)))
+
+                // Absent from the set of nodes after the first beat: a sweep took this node for dead and, as its
+                // last step, removed it, so its connections are gone from presence and it may register them again.
+                if (await db.SetAddAsync(RedisNames.Nodes, node.Id) && _joined)
                 {
-                    await RejoinAsync(db);
+                    await RejoinAsync();
                 }
+
+                _joined = true;
 
                 await SweepDeadNodesAsync(db);
             }
@@ -56,8 +61,10 @@ public sealed partial class NodeHeartbeat(
                 continue;
             }
 
-            // One surviving node sweeps; the lock outlives a sweep so the others skip it.
-            if (!await db.StringSetAsync(RedisNames.NodeSweepLock(otherId), node.Id, TimeSpan.FromMinutes(1), When.NotExists))
+            // One surviving node sweeps; the lock outlives a sweep so the others skip it. The node may have come
+            // back between the look and the lock: then it is not swept.
+            if (!await db.StringSetAsync(RedisNames.NodeSweepLock(otherId), node.Id, TimeSpan.FromMinutes(1), When.NotExists)
+                || await db.KeyExistsAsync(RedisNames.NodeAlive(otherId)))
             {
                 continue;
             }
@@ -78,25 +85,21 @@ public sealed partial class NodeHeartbeat(
     }
 
     /// <summary>
-    /// Registers every local connection again. The sweep lock is removed only after, and a sweep that read the
-    /// connections before this node's alive key came back may still remove some: the next beat, finding no lock,
-    /// would miss them, so the lock is left for one more beat to see (it expires by itself).
+    /// Registers every local connection again; one that closed meanwhile is removed again, so none is left online
+    /// without a connection.
     /// </summary>
-    private async Task RejoinAsync(IDatabase db)
+    private async Task RejoinAsync()
     {
         var local = connections.All();
         LogRejoining(local.Count);
         foreach (var (userId, deviceId, connectionId) in local)
         {
             await presence.ConnectedAsync(userId, deviceId, connectionId);
+            if (!connections.Holds(userId, connectionId))
+            {
+                await presence.DisconnectedAsync(userId, connectionId);
+            }
         }
-
-        if (_rejoinedOnce)
-        {
-            await db.KeyDeleteAsync(RedisNames.NodeSweepLock(node.Id));
-        }
-
-        _rejoinedOnce = !_rejoinedOnce;
     }
 
     [LoggerMessage(3, LogLevel.Warning, "This node was taken for dead and swept; registering its {Count} connection(s) again")]

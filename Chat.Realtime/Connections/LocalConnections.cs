@@ -43,6 +43,10 @@ public sealed class LocalConnections : INodeConnections
         return found;
     }
 
+    public int CountOf(Guid userId) => _byUser.TryGetValue(userId, out var connections) ? connections.Count : 0;
+
+    public bool Holds(Guid userId, string connectionId) => _byUser.TryGetValue(userId, out var connections) && connections.ContainsKey(connectionId);
+
     public IReadOnlyList<(Guid UserId, Guid DeviceId, string ConnectionId)> All() =>
         _byUser.SelectMany(user => user.Value.Select(c => (user.Key, c.Value, c.Key))).ToList();
 

@@ -8,6 +8,7 @@ using Chat.Realtime.Connections;
 using Chat.ServiceDefaults.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 
 namespace Chat.Realtime.Hubs;
 
@@ -22,7 +23,10 @@ public sealed class ChatHub(
     MessageHistory history,
     ReceiptTracker receipts,
     TypingNotifier typing,
-    ConnectionRegistry registry) : Hub
+    ConnectionRegistry registry,
+    IRevokedDeviceCheck revokedDevices,
+    LocalConnections connections,
+    IOptions<HubBudgetOptions> budgets) : Hub
 {
     public const string Path = OpenTelemetryExtensions.RealtimeConnectionsPath + "/chat";
 
@@ -32,7 +36,23 @@ public sealed class ChatHub(
     public override async Task OnConnectedAsync()
     {
         using var activity = StartConnectionSpan("connect device");
+        if (connections.CountOf(UserId) >= budgets.Value.MaxConnectionsPerUser)
+        {
+            // Each connection may queue up to its outbox's limit in the node's shared budget: one account holding
+            // many that never read would crowd out everyone else's.
+            throw ChatErrors.TooManyConnections(budgets.Value.MaxConnectionsPerUser).ToHubException();
+        }
+
         await registry.ConnectedAsync(UserId, DeviceId, Context.ConnectionId);
+
+        // A revocation published while this connection was between its authentication and its registration
+        // found nothing to close here; the revocation key, written before the publication, is seen now.
+        if (await revokedDevices.IsRevokedAsync(DeviceId))
+        {
+            // SignalR does not call OnDisconnectedAsync for a connection whose OnConnectedAsync failed.
+            await registry.DisconnectedAsync(UserId, Context.ConnectionId);
+            throw ChatErrors.DeviceSignedOut.ToHubException();
+        }
     }
 
     public override async Task OnDisconnectedAsync(Exception? exception)

@@ -30,6 +30,10 @@ public sealed class HubBudgetOptions : IValidatableObject
     [Required]
     public Budget Connects { get; set; } = new() { PerSecond = 1, Burst = 20 };
 
+    /// <summary>Open connections of one user on one node: a phone, a laptop, a few tabs.</summary>
+    [Range(1, 1000)]
+    public int MaxConnectionsPerUser { get; set; } = 10;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         var results = new List<ValidationResult>();

@@ -82,37 +82,61 @@ public sealed class AbuseLimitTests(ChatApp chat) : DistributedTest(chat)
     {
         var alice = await TestUser.RegisterAsync(Chat);
         var node = Chat.RealtimeNodes[1];
-        var clients = new List<ChatClient>();
+        var connected = 0;
         WebSocketException? refused = null;
-        try
+        for (var i = 0; i < 40 && refused is null; i++)
         {
-            for (var i = 0; i < 40 && refused is null; i++)
+            try
             {
-                try
-                {
-                    clients.Add(await ChatClient.ConnectAsync(node, alice.Tokens.AccessToken));
-                }
-                catch (WebSocketException e)
-                {
-                    refused = e;
-                }
+                await using var client = await ChatClient.ConnectAsync(node, alice.Tokens.AccessToken);
+                connected++;
             }
-        }
-        finally
-        {
-            foreach (var client in clients)
+            catch (WebSocketException e)
             {
-                await client.DisposeAsync();
+                refused = e;
             }
         }
 
         Assert.NotNull(refused);
         Assert.Contains("'429'", refused.Message);
-        Assert.InRange(clients.Count, 15, 39);
+        Assert.InRange(connected, 15, 39);
 
         // Another user connects to the same node at once.
         var bob = await TestUser.RegisterAsync(Chat);
         await using var bobClient = await ChatClient.ConnectAsync(node, bob.Tokens.AccessToken);
+    }
+
+    [Fact]
+    public async Task One_user_holds_at_most_ten_connections_on_a_node()
+    {
+        var alice = await TestUser.RegisterAsync(Chat);
+        var node = Chat.RealtimeNodes[0];
+        var held = new List<ChatClient>();
+        try
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                held.Add(await ChatClient.ConnectAsync(node, alice.Tokens.AccessToken));
+            }
+
+            var closed = new TaskCompletionSource<Exception?>();
+            await using var eleventh = HubClients.Create(node, alice.Tokens.AccessToken);
+            eleventh.Closed += e => { closed.TrySetResult(e); return Task.CompletedTask; };
+            await eleventh.StartAsync(TestContext.Current.CancellationToken);
+            var error = await closed.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+            Assert.Contains("too_many_connections", error?.Message);
+
+            // The ten are untouched, and another node takes the user.
+            Assert.All(held, c => Assert.Equal(HubConnectionState.Connected, c.Connection.State));
+            await using var elsewhere = await ChatClient.ConnectAsync(Chat.RealtimeNodes[1], alice.Tokens.AccessToken);
+        }
+        finally
+        {
+            foreach (var client in held)
+            {
+                await client.DisposeAsync();
+            }
+        }
     }
 
     [Fact]

@@ -20,7 +20,9 @@ public sealed class AppRole(ChatDbContext db, IOptions<AppRoleOptions> options, 
         }
 
         // Role statements take no bound parameters. The role name is validated by its options; the database name
-        // is PostgreSQL's own, quoted by format(%I); the password is a standard string literal, its quotes doubled.
+        // is PostgreSQL's own, quoted by format(%I); the password goes as its SCRAM verifier (base64 and '$:'), not
+        // as itself. PUBLIC loses CREATE on the schema too (PostgreSQL 15 and later start so; older ones do not),
+        // and the migration history is the owner's to write.
         var role = options.Value.AppRole;
         var database = db.Database.GetDbConnection().Database;
         var sql = string.Join('\n',
@@ -28,14 +30,13 @@ public sealed class AppRole(ChatDbContext db, IOptions<AppRoleOptions> options, 
             $"  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') THEN CREATE ROLE {role} LOGIN; END IF;",
             $"  EXECUTE format('GRANT CONNECT ON DATABASE %I TO {role}', current_database());",
             "END $$;",
-            $"ALTER ROLE {role} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD {Literal(options.Value.AppRolePassword)};",
-            $"REVOKE CREATE ON SCHEMA public FROM {role};",
+            $"ALTER ROLE {role} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD '{ScramVerifier.For(options.Value.AppRolePassword)}';",
+            $"REVOKE CREATE ON SCHEMA public FROM PUBLIC, {role};",
             $"GRANT USAGE ON SCHEMA public TO {role};",
             $"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role};",
-            $"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {role};");
+            $"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {role};",
+            $"REVOKE INSERT, UPDATE, DELETE ON \"__EFMigrationsHistory\" FROM {role};");
         await db.Database.ExecuteSqlRawAsync(sql, cancellationToken);
         logger.LogInformation("The services' role {Role} can read and write the tables of {Database}, and nothing more", role, database);
     }
-
-    private static string Literal(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
 }
