@@ -1,6 +1,7 @@
 using Chat.Api.Auth;
 using Chat.Api.Conversations;
 using Chat.Api.Devices;
+using Chat.Api.Keys;
 using Chat.Api.RateLimiting;
 using Chat.Api.Realtime;
 using Chat.Data.Accounts;
@@ -58,6 +59,7 @@ public static class ApiServiceExtensions
         services.AddScoped<DeviceSessions>();
         services.AddScoped<ConversationQueries>();
         services.AddSingleton<InvitationBudget>();
+        services.AddScoped<KeyDirectory>();
         return builder;
     }
 }

@@ -3,6 +3,7 @@ using Chat.Api.Auth;
 using Chat.Api.Conversations;
 using Chat.Api.Messages;
 using Chat.Api.Devices;
+using Chat.Api.Keys;
 using Chat.Api.Realtime;
 using Chat.Api.Users;
 
@@ -29,6 +30,7 @@ app.MapAuthApi();
 app.MapKeySetApi();
 app.MapUsersApi();
 app.MapDevicesApi();
+app.MapKeysApi();
 app.MapConversationsApi();
 app.MapMessagesApi();
 app.MapRealtimeEndpointApi();

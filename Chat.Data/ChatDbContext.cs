@@ -1,5 +1,6 @@
 using Chat.Data.Accounts;
 using Chat.Data.Conversations;
+using Chat.Data.Keys;
 using Chat.Data.Push;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,6 +16,8 @@ public sealed class ChatDbContext(DbContextOptions<ChatDbContext> options) : DbC
     public DbSet<Message> Messages => Set<Message>();
     public DbSet<PushOutboxEntry> PushOutbox => Set<PushOutboxEntry>();
     public DbSet<PushDelivery> PushDeliveries => Set<PushDelivery>();
+    public DbSet<DeviceKeys> DeviceKeys => Set<DeviceKeys>();
+    public DbSet<OneTimePrekey> OneTimePrekeys => Set<OneTimePrekey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ChatDbContext).Assembly);

@@ -10,6 +10,7 @@ public static class RateLimitExtensions
 {
     private const string ClientAddressPolicy = "per-client-address";
     private const string UserPolicy = "per-user";
+    private const string KeyFetchPolicy = "key-fetches-per-user";
 
     public static IServiceCollection AddChatRateLimits(this IServiceCollection services)
     {
@@ -35,6 +36,16 @@ public static class RateLimitExtensions
                     ReplenishmentPeriod = TimeSpan.FromSeconds(1),
                 });
             });
+            limiter.AddPolicy(KeyFetchPolicy, context =>
+            {
+                var options = context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
+                return RateLimitPartition.GetTokenBucketLimiter(context.User.FindFirst(ChatClaims.UserId)?.Value ?? "anonymous", _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = options.KeyFetchBurst,
+                    TokensPerPeriod = options.KeyFetchesPerSecond,
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                });
+            });
             limiter.OnRejected = WriteProblemAsync;
         });
         return services;
@@ -45,6 +56,9 @@ public static class RateLimitExtensions
 
     public static TBuilder RequireUserRateLimit<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.RequireRateLimiting(UserPolicy);
+
+    public static TBuilder RequireKeyFetchRateLimit<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.RequireRateLimiting(KeyFetchPolicy);
 
     private static async ValueTask WriteProblemAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
     {

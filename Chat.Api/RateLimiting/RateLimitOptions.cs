@@ -19,4 +19,11 @@ public sealed class RateLimitOptions
 
     [Range(1, 100_000)]
     public int UserPermitsPerSecond { get; set; } = 20;
+
+    /// <summary>Key bundles fetched per user (each takes one-time prekeys): a burst for starting a large group, then a trickle.</summary>
+    [Range(1, 100_000)]
+    public int KeyFetchBurst { get; set; } = 200;
+
+    [Range(1, 100_000)]
+    public int KeyFetchesPerSecond { get; set; } = 2;
 }

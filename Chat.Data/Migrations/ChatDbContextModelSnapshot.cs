@@ -330,6 +330,74 @@ namespace Chat.Data.Migrations
                     b.ToTable("messages", (string)null);
                 });
 
+            modelBuilder.Entity("Chat.Data.Keys.DeviceKeys", b =>
+                {
+                    b.Property<Guid>("DeviceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("device_id");
+
+                    b.Property<byte[]>("IdentityKey")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("identity_key");
+
+                    b.Property<byte[]>("SignedPrekey")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("signed_prekey");
+
+                    b.Property<int>("SignedPrekeyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("signed_prekey_id");
+
+                    b.Property<byte[]>("SignedPrekeySignature")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("signed_prekey_signature");
+
+                    b.Property<byte[]>("SigningKey")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("signing_key");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("DeviceId")
+                        .HasName("pk_device_keys");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_device_keys_user_id");
+
+                    b.ToTable("device_keys", (string)null);
+                });
+
+            modelBuilder.Entity("Chat.Data.Keys.OneTimePrekey", b =>
+                {
+                    b.Property<Guid>("DeviceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("device_id");
+
+                    b.Property<int>("KeyId")
+                        .HasColumnType("integer")
+                        .HasColumnName("key_id");
+
+                    b.Property<byte[]>("PublicKey")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("public_key");
+
+                    b.HasKey("DeviceId", "KeyId")
+                        .HasName("pk_one_time_prekeys");
+
+                    b.ToTable("one_time_prekeys", (string)null);
+                });
+
             modelBuilder.Entity("Chat.Data.Push.PushDelivery", b =>
                 {
                     b.Property<long>("OutboxId")
@@ -445,6 +513,26 @@ namespace Chat.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_messages_conversations_conversation_id");
+                });
+
+            modelBuilder.Entity("Chat.Data.Keys.DeviceKeys", b =>
+                {
+                    b.HasOne("Chat.Data.Accounts.Device", null)
+                        .WithOne()
+                        .HasForeignKey("Chat.Data.Keys.DeviceKeys", "DeviceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_device_keys_devices_device_id");
+                });
+
+            modelBuilder.Entity("Chat.Data.Keys.OneTimePrekey", b =>
+                {
+                    b.HasOne("Chat.Data.Accounts.Device", null)
+                        .WithMany()
+                        .HasForeignKey("DeviceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_one_time_prekeys_devices_device_id");
                 });
 
             modelBuilder.Entity("Chat.Data.Conversations.Conversation", b =>

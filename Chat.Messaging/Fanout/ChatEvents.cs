@@ -7,4 +7,5 @@ public static class ChatEvents
     public const string Receipt = "receipt";
     public const string Typing = "typing";
     public const string Presence = "presence";
+    public const string PrekeysLow = "prekeysLow";
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Chat.Messaging.Devices;
 using Chat.Messaging.Fanout;
 using Chat.Messaging.Presence;
 using Chat.Messaging.Receipts;
@@ -42,6 +43,7 @@ public static class RedisWire
         ChatEvents.Presence => payload.Deserialize<PresenceStatus>(JsonSerializerOptions.Web)!,
         ChatEvents.Typing => payload.Deserialize<TypingEvent>(JsonSerializerOptions.Web)!,
         ChatEvents.Receipt => payload.Deserialize<ReceiptEvent>(JsonSerializerOptions.Web)!,
+        ChatEvents.PrekeysLow => payload.Deserialize<PrekeysLow>(JsonSerializerOptions.Web)!,
         _ => throw new JsonException($"Unknown user event '{eventName}'."),
     };
 
