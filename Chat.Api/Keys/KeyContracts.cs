@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Chat.Api.Keys;
 
 // Keys travel as base64url (no padding): a P-256 public key is its uncompressed point (65 bytes), a signature is
@@ -8,9 +10,13 @@ public sealed record SignedPrekeyDto(int KeyId, string PublicKey, string Signatu
 public sealed record PrekeyDto(int KeyId, string PublicKey);
 
 /// <summary>Replaces the calling device's identity and signed prekey; one-time prekeys given here are added.</summary>
-public sealed record PublishKeysRequest(string IdentityKey, string SigningKey, SignedPrekeyDto SignedPrekey, IReadOnlyList<PrekeyDto>? OneTimePrekeys);
+public sealed record PublishKeysRequest(
+    [property: Required] string IdentityKey,
+    [property: Required] string SigningKey,
+    [property: Required] SignedPrekeyDto SignedPrekey,
+    IReadOnlyList<PrekeyDto>? OneTimePrekeys);
 
-public sealed record AddPrekeysRequest(IReadOnlyList<PrekeyDto> OneTimePrekeys);
+public sealed record AddPrekeysRequest([property: Required, MinLength(1)] IReadOnlyList<PrekeyDto> OneTimePrekeys);
 
 /// <summary>How many one-time prekeys the calling device has left on the server.</summary>
 public sealed record PrekeyCount(int Remaining);

@@ -73,7 +73,8 @@ public static class KeysApi
         AddPrekeysRequest request, HttpContext context, KeyDirectory directory, CancellationToken cancellationToken)
     {
         var deviceId = context.User.GetDeviceId();
-        if (Prekeys(deviceId, request.OneTimePrekeys ?? []) is not { } prekeys || !await directory.AddPrekeysAsync(deviceId, prekeys, cancellationToken))
+        if (request.OneTimePrekeys is not { Count: > 0 } given || Prekeys(deviceId, given) is not { } prekeys
+            || !await directory.AddPrekeysAsync(deviceId, prekeys, cancellationToken))
         {
             return Invalid("oneTimePrekeys", PrekeysRule);
         }
