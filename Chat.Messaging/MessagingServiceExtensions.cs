@@ -41,6 +41,7 @@ public static class MessagingServiceExtensions
         services.AddScoped<TypingNotifier>();
         services.AddSingleton<PresenceReader>();
         services.AddSingleton<SubscriptionProbes>();
+        services.AddScoped<DeviceListNotifier>();
         services.AddSingleton<RevokedDevices>();
         services.AddSingleton<IRevokedDeviceCheck>(provider => provider.GetRequiredService<RevokedDevices>());
         return builder;

@@ -8,7 +8,8 @@ namespace Chat.Api.Devices;
 
 /// <summary>Starts and ends a device's session: its row, its refresh-token family and its access tokens.</summary>
 public sealed class DeviceSessions(
-    ChatDbContext db, RefreshTokenStore refreshTokens, AccessTokenIssuer accessTokens, RevokedDevices revokedDevices, TimeProvider time)
+    ChatDbContext db, RefreshTokenStore refreshTokens, AccessTokenIssuer accessTokens, RevokedDevices revokedDevices, DeviceListNotifier deviceList,
+    TimeProvider time)
 {
     public const string DefaultDeviceName = "Unnamed device";
 
@@ -38,7 +39,7 @@ public sealed class DeviceSessions(
     /// </summary>
     public async Task<bool> EndAsync(Guid userId, Guid deviceId, CancellationToken cancellationToken)
     {
-        await db.Devices
+        var ended = await db.Devices
             .Where(d => d.Id == deviceId && d.UserId == userId && d.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(d => d.RevokedAt, time.GetUtcNow()).SetProperty(d => d.PushToken, (string?)null), cancellationToken);
 
@@ -51,6 +52,11 @@ public sealed class DeviceSessions(
 
         await refreshTokens.RevokeDeviceAsync(deviceId, cancellationToken);
         await revokedDevices.RevokeAsync(userId, deviceId, accessTokens.Lifetime);
+        if (ended > 0)
+        {
+            await deviceList.ChangedAsync(userId, cancellationToken);
+        }
+
         return true;
     }
 }

@@ -11,7 +11,7 @@ namespace Chat.Api.Keys;
 /// The devices' published keys. A fetch hands each active device's bundle with one of its one-time prekeys, taken
 /// in the same statement that deletes it, so no prekey goes to two fetchers however many ask at once.
 /// </summary>
-public sealed class KeyDirectory(ChatDbContext db, NpgsqlDataSource dataSource, UserEventFanout userEvents)
+public sealed class KeyDirectory(ChatDbContext db, NpgsqlDataSource dataSource, UserEventFanout userEvents, DeviceListNotifier deviceList)
 {
     public const int MaxOneTimePrekeys = 100;
 
@@ -25,7 +25,7 @@ public sealed class KeyDirectory(ChatDbContext db, NpgsqlDataSource dataSource, 
         RETURNING key_id, public_key, (SELECT count(*) - 1 FROM one_time_prekeys WHERE device_id = @device_id)
         """;
 
-    /// <summary>Publishes or replaces a device's identity keys and signed prekey.</summary>
+    /// <summary>Publishes or replaces a device's identity keys and signed prekey; the user's contacts are told.</summary>
     public async Task PublishAsync(DeviceKeys keys, CancellationToken cancellationToken)
     {
         var existing = await db.DeviceKeys.SingleOrDefaultAsync(k => k.DeviceId == keys.DeviceId, cancellationToken);
@@ -44,6 +44,7 @@ public sealed class KeyDirectory(ChatDbContext db, NpgsqlDataSource dataSource, 
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        await deviceList.ChangedAsync(keys.UserId, cancellationToken);
     }
 
     /// <summary>Adds (or replaces, by key id) one-time prekeys; false when the device would hold more than the limit.</summary>

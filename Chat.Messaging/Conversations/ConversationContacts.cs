@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Chat.Messaging.Conversations;
 
-/// <summary>Who may see a user's presence, and who is told when it changes.</summary>
+/// <summary>Who may see a user's presence, and who is told when it (or the user's devices) change.</summary>
 public sealed class ConversationContacts(ChatDbContext db)
 {
     /// <summary>
@@ -18,6 +18,14 @@ public sealed class ConversationContacts(ChatDbContext db)
         (from mine in db.ConversationMembers.Current()
          where mine.UserId == userId
                && db.ConversationMembers.Current().Count(m => m.ConversationId == mine.ConversationId) <= MaxAnnouncingGroupSize
+         join theirs in db.ConversationMembers.Current() on mine.ConversationId equals theirs.ConversationId
+         where theirs.UserId != userId
+         select theirs.UserId).Distinct().ToListAsync(cancellationToken);
+
+    /// <summary>Everyone who shares a conversation of any size with the user, the user left out.</summary>
+    public Task<List<Guid>> AllAsync(Guid userId, CancellationToken cancellationToken) =>
+        (from mine in db.ConversationMembers.Current()
+         where mine.UserId == userId
          join theirs in db.ConversationMembers.Current() on mine.ConversationId equals theirs.ConversationId
          where theirs.UserId != userId
          select theirs.UserId).Distinct().ToListAsync(cancellationToken);

@@ -8,4 +8,5 @@ public static class ChatEvents
     public const string Typing = "typing";
     public const string Presence = "presence";
     public const string PrekeysLow = "prekeysLow";
+    public const string Devices = "devices";
 }

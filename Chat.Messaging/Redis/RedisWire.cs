@@ -44,6 +44,7 @@ public static class RedisWire
         ChatEvents.Typing => payload.Deserialize<TypingEvent>(JsonSerializerOptions.Web)!,
         ChatEvents.Receipt => payload.Deserialize<ReceiptEvent>(JsonSerializerOptions.Web)!,
         ChatEvents.PrekeysLow => payload.Deserialize<PrekeysLow>(JsonSerializerOptions.Web)!,
+        ChatEvents.Devices => payload.Deserialize<DevicesChanged>(JsonSerializerOptions.Web)!,
         _ => throw new JsonException($"Unknown user event '{eventName}'."),
     };
 
