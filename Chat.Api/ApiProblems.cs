@@ -32,7 +32,7 @@ public static class ApiProblems
     /// <summary>A 429 with Retry-After, in the words the hub uses.</summary>
     public static ProblemHttpResult RateLimited(HttpContext context, TimeSpan retryAfter, string what)
     {
-        context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        context.Response.Headers.RetryAfter = ChatErrors.RetryAfterSeconds(retryAfter).ToString(System.Globalization.CultureInfo.InvariantCulture);
         return ChatErrors.RateLimited(retryAfter, what).ToProblem();
     }
 

@@ -2,7 +2,6 @@ using Chat.Api.Devices;
 using Chat.Api.RateLimiting;
 using Chat.Data;
 using Chat.Data.Accounts;
-using System.Globalization;
 using Chat.ServiceDefaults.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
@@ -64,10 +63,7 @@ public static class AuthApi
         var normalized = UsernameRule.Normalize(request.Username);
         if (await throttle.AttemptAsync(normalized) is { } pause)
         {
-            var seconds = Math.Max(1, (int)Math.Ceiling(pause.TotalSeconds));
-            http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-            return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many failed sign-ins",
-                detail: $"Too many failed sign-ins for this account; retry after {seconds} second(s).");
+            return ApiProblems.RateLimited(http, pause, "sign-ins for this account");
         }
 
         var user = await db.Users.SingleOrDefaultAsync(u => u.NormalizedUsername == normalized, cancellationToken);

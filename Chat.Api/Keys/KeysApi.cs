@@ -65,8 +65,14 @@ public static class KeysApi
             SignedPrekeySignature = signature,
             UpdatedAt = time.GetUtcNow(),
         };
+        // Prekeys first: a batch over the limit refuses the whole request before anything else changes.
+        if (!await directory.AddPrekeysAsync(deviceId, prekeys, cancellationToken))
+        {
+            return Invalid("oneTimePrekeys", PrekeysRule);
+        }
+
         await directory.PublishAsync(keys, cancellationToken);
-        return await directory.AddPrekeysAsync(deviceId, prekeys, cancellationToken) ? TypedResults.NoContent() : Invalid("oneTimePrekeys", PrekeysRule);
+        return TypedResults.NoContent();
     }
 
     private static async Task<Results<Ok<PrekeyCount>, ValidationProblem>> AddPrekeys(

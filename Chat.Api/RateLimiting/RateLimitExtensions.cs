@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using Chat.Messaging.Errors;
 using Chat.ServiceDefaults.Authentication;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
@@ -26,26 +27,8 @@ public static class RateLimitExtensions
                     Window = options.ClientAddressWindow,
                 });
             });
-            limiter.AddPolicy(UserPolicy, context =>
-            {
-                var options = context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
-                return RateLimitPartition.GetTokenBucketLimiter(context.User.FindFirst(ChatClaims.UserId)?.Value ?? "anonymous", _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = options.UserBurst,
-                    TokensPerPeriod = options.UserPermitsPerSecond,
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                });
-            });
-            limiter.AddPolicy(KeyFetchPolicy, context =>
-            {
-                var options = context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
-                return RateLimitPartition.GetTokenBucketLimiter(context.User.FindFirst(ChatClaims.UserId)?.Value ?? "anonymous", _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = options.KeyFetchBurst,
-                    TokensPerPeriod = options.KeyFetchesPerSecond,
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                });
-            });
+            limiter.AddPolicy(UserPolicy, context => PerUserBucket(context, o => (o.UserBurst, o.UserPermitsPerSecond)));
+            limiter.AddPolicy(KeyFetchPolicy, context => PerUserBucket(context, o => (o.KeyFetchBurst, o.KeyFetchesPerSecond)));
             limiter.OnRejected = WriteProblemAsync;
         });
         return services;
@@ -60,11 +43,23 @@ public static class RateLimitExtensions
     public static TBuilder RequireKeyFetchRateLimit<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.RequireRateLimiting(KeyFetchPolicy);
 
+    /// <summary>A token bucket per signed-in user, its burst and refill per second read from the options.</summary>
+    private static RateLimitPartition<string> PerUserBucket(HttpContext context, Func<RateLimitOptions, (int Burst, int PerSecond)> budget)
+    {
+        var (burst, perSecond) = budget(context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value);
+        return RateLimitPartition.GetTokenBucketLimiter(context.User.FindFirst(ChatClaims.UserId)?.Value ?? "anonymous", _ => new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = burst,
+            TokensPerPeriod = perSecond,
+            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+        });
+    }
+
     private static async ValueTask WriteProblemAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
     {
         var http = rejected.HttpContext;
         var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
-        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        var seconds = ChatErrors.RetryAfterSeconds(retryAfter);
         http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext

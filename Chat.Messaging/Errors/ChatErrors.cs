@@ -51,5 +51,8 @@ public static class ChatErrors
     public static ChatError Invalid(string field, string message) => new("invalid_argument", StatusCodes.Status400BadRequest, message, field);
 
     public static ChatError RateLimited(TimeSpan retryAfter, string what = "calls") => new("rate_limited", StatusCodes.Status429TooManyRequests,
-        $"Too many {what}; retry after {Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))} second(s).");
+        $"Too many {what}; retry after {RetryAfterSeconds(retryAfter)} second(s).");
+
+    /// <summary>A wait in whole seconds, at least one: what a refusal's words and its Retry-After header say.</summary>
+    public static int RetryAfterSeconds(TimeSpan retryAfter) => Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
 }

@@ -47,7 +47,7 @@ public static class ChatHubEndpoint
         var refusal = ChatErrors.RateLimited(retryAfter);
         var http = rejected.HttpContext;
         http.Response.StatusCode = refusal.Status;
-        http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        http.Response.Headers.RetryAfter = ChatErrors.RetryAfterSeconds(retryAfter).ToString(CultureInfo.InvariantCulture);
         await http.Response.WriteAsJsonAsync(new { code = refusal.Code, detail = refusal.Message, status = refusal.Status }, cancellationToken);
     }
 }
