@@ -26,6 +26,11 @@ public static class ApiProblems
         problem.Title = error.Field is null ? TitleOf(error.Status) : problem.Title;
         problem.Detail = error.Message;
         problem.Extensions["code"] = error.Code;
+        foreach (var (name, value) in error.Extensions ?? new Dictionary<string, object?>())
+        {
+            problem.Extensions[name] = value;
+        }
+
         return TypedResults.Problem(problem);
     }
 

@@ -1,5 +1,6 @@
 using Chat.Data.Accounts;
 using Chat.Data.Conversations;
+using Chat.Data.DeviceMessages;
 using Chat.Data.Keys;
 using Chat.Data.Push;
 using Microsoft.EntityFrameworkCore;
@@ -18,6 +19,8 @@ public sealed class ChatDbContext(DbContextOptions<ChatDbContext> options) : DbC
     public DbSet<PushDelivery> PushDeliveries => Set<PushDelivery>();
     public DbSet<DeviceKeys> DeviceKeys => Set<DeviceKeys>();
     public DbSet<OneTimePrekey> OneTimePrekeys => Set<OneTimePrekey>();
+    public DbSet<DeviceMessage> DeviceMessages => Set<DeviceMessage>();
+    public DbSet<DeviceMessageSend> DeviceMessageSends => Set<DeviceMessageSend>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ChatDbContext).Assembly);

@@ -1,5 +1,6 @@
 using Chat.Data;
 using Chat.Messaging.Conversations;
+using Chat.Messaging.DeviceMessages;
 using Chat.Messaging.Devices;
 using Chat.Messaging.Fanout;
 using Chat.Messaging.Messages;
@@ -42,6 +43,8 @@ public static class MessagingServiceExtensions
         services.AddSingleton<PresenceReader>();
         services.AddSingleton<SubscriptionProbes>();
         services.AddScoped<DeviceListNotifier>();
+        services.AddSingleton<DeviceMessageStore>();
+        services.AddSingleton<DeviceMessenger>();
         services.AddSingleton<RevokedDevices>();
         services.AddSingleton<IRevokedDeviceCheck>(provider => provider.GetRequiredService<RevokedDevices>());
         return builder;

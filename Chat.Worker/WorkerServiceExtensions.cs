@@ -1,3 +1,4 @@
+using Chat.Worker.DeviceMessages;
 using Chat.Worker.Migrations;
 using Chat.Data;
 using Chat.Messaging;
@@ -7,12 +8,18 @@ namespace Chat.Worker;
 
 public static class WorkerServiceExtensions
 {
-    /// <summary>The worker's services: push notifications from the outbox, over the database and the presence registry.</summary>
+    /// <summary>
+    /// The worker's services: push notifications from the outbox, over the database and the presence registry, and
+    /// the clean-up of device messages no device acknowledged.
+    /// </summary>
     public static IHostApplicationBuilder AddWorkerServices(this IHostApplicationBuilder builder)
     {
         builder.AddChatDatabase();
         builder.AddRedisClient(MessagingServiceExtensions.RedisConnectionName);
         builder.Services.AddPush();
+        builder.Services.AddOptions<DeviceMessageRetentionOptions>().BindConfiguration(DeviceMessageRetentionOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddHostedService<DeviceMessageCleanup>();
         return builder;
     }
 

@@ -2,6 +2,7 @@ using Chat.Api.RateLimiting;
 using Chat.Data;
 using Chat.Data.Conversations;
 using Chat.Messaging.Conversations;
+using Chat.Messaging.Messages;
 using Chat.ServiceDefaults.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -147,7 +148,7 @@ public static class ConversationsApi
 
     private static async Task<Results<Ok<ConversationResponse>, NotFound, ProblemHttpResult, ValidationProblem>> AddMember(
         Guid id, AddMemberRequest request, HttpContext context, ChatDbContext db, ConversationQueries queries,
-        IOptions<ConversationOptions> options, InvitationBudget invitations, TimeProvider time, CancellationToken cancellationToken)
+        IOptions<ConversationOptions> options, InvitationBudget invitations, MessageStore store, CancellationToken cancellationToken)
     {
         var me = context.User.GetUserId();
         var (conversation, role) = await LoadAsync(db, id, me, cancellationToken);
@@ -166,8 +167,7 @@ public static class ConversationsApi
             return Invalid("userId", "No user has this id.");
         }
 
-        var member = await db.ConversationMembers.SingleOrDefaultAsync(m => m.ConversationId == id && m.UserId == request.UserId, cancellationToken);
-        if (member is not null && member.IsCurrent())
+        if (await db.ConversationMembers.CurrentOf(id, request.UserId).AnyAsync(cancellationToken))
         {
             return TypedResults.Ok((await queries.ForUserAsync(me, id, cancellationToken)).Single());
         }
@@ -182,24 +182,13 @@ public static class ConversationsApi
             return RateLimited(context, wait, "people added to conversations");
         }
 
-        if (member is null)
-        {
-            db.ConversationMembers.Add(new ConversationMember { ConversationId = id, UserId = request.UserId, Role = MemberRole.Member, JoinedAt = time.GetUtcNow() });
-        }
-        else
-        {
-            member.LeftSeq = null;
-            member.Role = MemberRole.Member;
-            member.JoinedAt = time.GetUtcNow();
-        }
-
-        await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Ok((await queries.ForUserAsync(me, id, cancellationToken)).Single());
+        var (_, refused) = await store.ChangeMembershipAsync(id, me, context.User.GetDeviceId(), MessageKind.MemberAdded, request.UserId, cancellationToken);
+        return refused is null ? TypedResults.Ok((await queries.ForUserAsync(me, id, cancellationToken)).Single()) : refused.ToProblem();
     }
 
-    /// <summary>The member keeps what was sent up to now and sees nothing after (LeftSeq = the conversation's last seq).</summary>
+    /// <summary>The member keeps what was sent up to their removal, which they are told of, and sees nothing after.</summary>
     private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> RemoveMember(
-        Guid id, Guid userId, HttpContext context, ChatDbContext db, CancellationToken cancellationToken)
+        Guid id, Guid userId, HttpContext context, ChatDbContext db, MessageStore store, CancellationToken cancellationToken)
     {
         var me = context.User.GetUserId();
         var (conversation, role) = await LoadAsync(db, id, me, cancellationToken);
@@ -219,9 +208,9 @@ public static class ConversationsApi
             return Forbidden("Only owners and admins may remove others, and only members of a lower role.");
         }
 
-        target.LeftSeq = conversation.LastSeq;
-        await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.NoContent();
+        var change = userId == me ? MessageKind.MemberLeft : MessageKind.MemberRemoved;
+        var (_, refused) = await store.ChangeMembershipAsync(id, me, context.User.GetDeviceId(), change, userId, cancellationToken);
+        return refused is null ? TypedResults.NoContent() : refused.ToProblem();
     }
 
     private static async Task<(Conversation? Conversation, MemberRole? Role)> LoadAsync(ChatDbContext db, Guid id, Guid userId, CancellationToken cancellationToken)

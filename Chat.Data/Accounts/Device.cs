@@ -16,4 +16,10 @@ public sealed class Device
     public string? PushToken { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? RevokedAt { get; set; }
+
+    /// <summary>
+    /// The seq of the last device message addressed to this device: incremented in the transaction that stores one,
+    /// so the device's messages are numbered 1, 2, 3... with no gap (its Sync cursor).
+    /// </summary>
+    public long LastMessageSeq { get; set; }
 }

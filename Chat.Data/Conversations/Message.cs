@@ -1,8 +1,8 @@
 namespace Chat.Data.Conversations;
 
 /// <summary>
-/// One event in a conversation's sequence: a text message, or an edit or delete of one. Content is opaque to the
-/// server (clients may send ciphertext).
+/// One event in a conversation's sequence: a text message, an edit or delete of one, or a change of membership.
+/// Content is opaque to the server (clients may send ciphertext).
 /// </summary>
 public sealed class Message
 {
@@ -28,6 +28,9 @@ public sealed class Message
 
     public Guid? TargetMessageId { get; init; }
     public DateTimeOffset SentAt { get; init; }
+
+    /// <summary>The member a membership event is about (the sender is who made the change).</summary>
+    public Guid? MemberId { get; init; }
 }
 
 public enum MessageKind
@@ -35,4 +38,7 @@ public enum MessageKind
     Text = 1,
     Edit = 2,
     Delete = 3,
+    MemberAdded = 4,
+    MemberRemoved = 5,
+    MemberLeft = 6,
 }

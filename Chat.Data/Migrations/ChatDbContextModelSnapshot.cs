@@ -33,6 +33,10 @@ namespace Chat.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<long>("LastMessageSeq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_message_seq");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -288,6 +292,10 @@ namespace Chat.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("kind");
 
+                    b.Property<Guid?>("MemberId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("member_id");
+
                     b.Property<string>("OriginalContent")
                         .HasColumnType("text")
                         .HasColumnName("original_content");
@@ -328,6 +336,76 @@ namespace Chat.Data.Migrations
                         .HasDatabaseName("ix_messages_sender_id_client_message_id");
 
                     b.ToTable("messages", (string)null);
+                });
+
+            modelBuilder.Entity("Chat.Data.DeviceMessages.DeviceMessage", b =>
+                {
+                    b.Property<Guid>("RecipientDeviceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("recipient_device_id");
+
+                    b.Property<long>("Seq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("seq");
+
+                    b.Property<string>("Ciphertext")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("ciphertext");
+
+                    b.Property<string>("ClientMessageId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("client_message_id");
+
+                    b.Property<Guid>("RecipientUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("recipient_user_id");
+
+                    b.Property<Guid>("SenderDeviceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sender_device_id");
+
+                    b.Property<Guid>("SenderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sender_id");
+
+                    b.Property<DateTimeOffset>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.HasKey("RecipientDeviceId", "Seq")
+                        .HasName("pk_device_messages");
+
+                    b.HasIndex("SentAt")
+                        .HasDatabaseName("ix_device_messages_sent_at");
+
+                    b.ToTable("device_messages", (string)null);
+                });
+
+            modelBuilder.Entity("Chat.Data.DeviceMessages.DeviceMessageSend", b =>
+                {
+                    b.Property<Guid>("SenderDeviceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sender_device_id");
+
+                    b.Property<string>("ClientMessageId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("client_message_id");
+
+                    b.Property<DateTimeOffset>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.HasKey("SenderDeviceId", "ClientMessageId")
+                        .HasName("pk_device_message_sends");
+
+                    b.HasIndex("SentAt")
+                        .HasDatabaseName("ix_device_message_sends_sent_at");
+
+                    b.ToTable("device_message_sends", (string)null);
                 });
 
             modelBuilder.Entity("Chat.Data.Keys.DeviceKeys", b =>
@@ -513,6 +591,16 @@ namespace Chat.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_messages_conversations_conversation_id");
+                });
+
+            modelBuilder.Entity("Chat.Data.DeviceMessages.DeviceMessage", b =>
+                {
+                    b.HasOne("Chat.Data.Accounts.Device", null)
+                        .WithMany()
+                        .HasForeignKey("RecipientDeviceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_device_messages_devices_recipient_device_id");
                 });
 
             modelBuilder.Entity("Chat.Data.Keys.DeviceKeys", b =>

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Chat.Messaging.DeviceMessages;
 using Chat.Messaging.Messages;
 using Microsoft.AspNetCore.Http;
 
@@ -44,6 +46,16 @@ public static class ChatErrors
     /// <summary>Closes a signed-out device's connections; the client must sign in again rather than reconnect.</summary>
     public static readonly ChatError DeviceSignedOut =
         new("device_signed_out", StatusCodes.Status401Unauthorized, "This device has been signed out; sign in again.");
+
+    public static ChatError NoSharedConversation(Guid userId) =>
+        new("no_shared_conversation", StatusCodes.Status403Forbidden, $"You share no conversation with user {userId}.", "envelopes");
+
+    /// <summary>The lists, as JSON, are part of the message too: a hub error carries nothing but its text.</summary>
+    public static ChatError StaleDevices(IReadOnlyList<StaleDeviceList> stale) =>
+        new("stale_devices", StatusCodes.Status409Conflict,
+            "The device lists of these users are out of date; fetch their keys and send again with the same clientMessageId: "
+            + JsonSerializer.Serialize(stale, JsonSerializerOptions.Web),
+            Extensions: new Dictionary<string, object?> { ["staleDevices"] = stale });
 
     public static ChatError TooManyConnections(int limit) =>
         new("too_many_connections", StatusCodes.Status429TooManyRequests, $"At most {limit} connections per user on one node; close one first.");

@@ -9,4 +9,5 @@ public static class ChatEvents
     public const string Presence = "presence";
     public const string PrekeysLow = "prekeysLow";
     public const string Devices = "devices";
+    public const string DeviceMessage = "deviceMessage";
 }

@@ -22,14 +22,15 @@ public sealed partial class UserEventFanout(IConnectionMultiplexer redis, Subscr
         """);
 
     /// <param name="onlyWhile">When given, the event goes out only while that counter holds that value.</param>
-    public async Task PublishAsync<T>(string eventName, T payload, IReadOnlyList<Guid> users, (RedisKey Counter, long Value)? onlyWhile = null)
+    /// <param name="device">When given, only that device of the (single) user gets the event.</param>
+    public async Task PublishAsync<T>(string eventName, T payload, IReadOnlyList<Guid> users, (RedisKey Counter, long Value)? onlyWhile = null, Guid? device = null)
     {
         if (users.Count == 0)
         {
             return;
         }
 
-        var envelope = RedisWire.WriteUserEvent(eventName, payload, users);
+        var envelope = RedisWire.WriteUserEvent(eventName, payload, users, device);
         if (onlyWhile is var (counter, value))
         {
             await redis.GetDatabase().ScriptEvaluateAsync(PublishIfCurrentScript,

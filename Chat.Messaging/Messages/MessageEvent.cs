@@ -8,7 +8,7 @@ public sealed record MessageAck(Guid MessageId, Guid ConversationId, long Seq, D
 /// <summary>
 /// The <c>message</c> event, and the shape of every message in Sync and history. <see cref="Kind"/> is the wire
 /// name of a <see cref="MessageKind"/> (<see cref="MessageKindNames"/>); edits and deletes name the message they
-/// change in <see cref="TargetMessageId"/>.
+/// change in <see cref="TargetMessageId"/>, membership events the member in <see cref="MemberId"/>.
 /// </summary>
 public sealed record MessageEvent(
     Guid MessageId,
@@ -20,7 +20,8 @@ public sealed record MessageEvent(
     string ClientMessageId,
     string? Content,
     Guid? TargetMessageId,
-    DateTimeOffset SentAt)
+    DateTimeOffset SentAt,
+    Guid? MemberId = null)
 {
     public MessageAck ToAck() => new(MessageId, ConversationId, Seq, SentAt);
 }

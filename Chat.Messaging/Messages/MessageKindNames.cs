@@ -13,6 +13,9 @@ public static class MessageKindNames
         MessageKind.Text => "text",
         MessageKind.Edit => "edit",
         MessageKind.Delete => "delete",
+        MessageKind.MemberAdded => "memberAdded",
+        MessageKind.MemberRemoved => "memberRemoved",
+        MessageKind.MemberLeft => "memberLeft",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 }

@@ -26,7 +26,7 @@ public sealed partial class MessageStore(NpgsqlDataSource dataSource, MessageFan
             WHERE id = @conversation_id AND {Membership.IsCurrentMemberSql("@conversation_id", "@sender_id")}
             RETURNING last_seq)
         INSERT INTO messages ({MessageEventReader.Columns})
-        SELECT @id, @conversation_id, next.last_seq, @kind, @sender_id, @sender_device_id, @client_message_id, @content, @target_message_id, @sent_at
+        SELECT @id, @conversation_id, next.last_seq, @kind, @sender_id, @sender_device_id, @client_message_id, @content, @target_message_id, @sent_at, NULL
         FROM next
         ON CONFLICT (sender_id, client_message_id) DO NOTHING
         RETURNING seq
@@ -220,19 +220,24 @@ public sealed partial class MessageStore(NpgsqlDataSource dataSource, MessageFan
     private static NpgsqlBatchCommand Command(string sql, NewMessage message, Guid? id = null, DateTimeOffset? sentAt = null)
     {
         var command = new NpgsqlBatchCommand(sql);
-        command.Parameters.AddWithValue("conversation_id", message.ConversationId);
-        command.Parameters.AddWithValue("sender_id", message.SenderId);
+        AddParameters(command.Parameters, message, id, sentAt);
+        return command;
+    }
+
+    /// <summary>The parameters of the statements above: the conversation and sender, and with an id, the whole event.</summary>
+    private static void AddParameters(NpgsqlParameterCollection parameters, NewMessage message, Guid? id = null, DateTimeOffset? sentAt = null)
+    {
+        parameters.AddWithValue("conversation_id", message.ConversationId);
+        parameters.AddWithValue("sender_id", message.SenderId);
         if (id is not null)
         {
-            command.Parameters.AddWithValue("id", id.Value);
-            command.Parameters.AddWithValue("kind", (int)message.Kind);
-            command.Parameters.AddWithValue("sender_device_id", message.SenderDeviceId);
-            command.Parameters.AddWithValue("client_message_id", message.ClientMessageId);
-            command.Parameters.Add(new NpgsqlParameter("content", NpgsqlDbType.Text) { Value = message.Kind == MessageKind.Delete ? DBNull.Value : (object?)message.Content ?? DBNull.Value });
-            command.Parameters.Add(new NpgsqlParameter("target_message_id", NpgsqlDbType.Uuid) { Value = (object?)message.TargetMessageId ?? DBNull.Value });
-            command.Parameters.AddWithValue("sent_at", sentAt!.Value);
+            parameters.AddWithValue("id", id.Value);
+            parameters.AddWithValue("kind", (int)message.Kind);
+            parameters.AddWithValue("sender_device_id", message.SenderDeviceId);
+            parameters.AddWithValue("client_message_id", message.ClientMessageId);
+            parameters.Add(new NpgsqlParameter("content", NpgsqlDbType.Text) { Value = message.Kind == MessageKind.Delete ? DBNull.Value : (object?)message.Content ?? DBNull.Value });
+            parameters.Add(new NpgsqlParameter("target_message_id", NpgsqlDbType.Uuid) { Value = (object?)message.TargetMessageId ?? DBNull.Value });
+            parameters.AddWithValue("sent_at", sentAt!.Value);
         }
-
-        return command;
     }
 }

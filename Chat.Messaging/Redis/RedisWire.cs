@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Chat.Messaging.DeviceMessages;
 using Chat.Messaging.Devices;
 using Chat.Messaging.Fanout;
 using Chat.Messaging.Presence;
@@ -11,11 +12,11 @@ namespace Chat.Messaging.Redis;
 /// <summary>
 /// What crosses the Redis channels of <see cref="RedisNames"/>, written and read here only: JSON, web naming. A
 /// message publication is an array of <see cref="FanoutEnvelope"/>; a user event is
-/// <c>{event, payload, users}</c>.
+/// <c>{event, payload, users, device}</c>.
 /// </summary>
 public static class RedisWire
 {
-    private sealed record UserEventJson(string Event, JsonElement Payload, IReadOnlyList<Guid> Users);
+    private sealed record UserEventJson(string Event, JsonElement Payload, IReadOnlyList<Guid> Users, Guid? Device = null);
 
     public static byte[] WriteMessages(IReadOnlyList<FanoutEnvelope> batch) =>
         JsonSerializer.SerializeToUtf8Bytes(batch as FanoutEnvelope[] ?? batch.ToArray(), FanoutJsonContext.Default.FanoutEnvelopeArray);
@@ -25,16 +26,16 @@ public static class RedisWire
         JsonSerializer.Deserialize((byte[])value!, FanoutJsonContext.Default.FanoutEnvelopeArray)
         ?? throw new JsonException("Empty fan-out publication.");
 
-    public static byte[] WriteUserEvent<T>(string eventName, T payload, IReadOnlyList<Guid> users) =>
+    public static byte[] WriteUserEvent<T>(string eventName, T payload, IReadOnlyList<Guid> users, Guid? device = null) =>
         JsonSerializer.SerializeToUtf8Bytes(
-            new UserEventJson(eventName, JsonSerializer.SerializeToElement(payload, JsonSerializerOptions.Web), users), JsonSerializerOptions.Web);
+            new UserEventJson(eventName, JsonSerializer.SerializeToElement(payload, JsonSerializerOptions.Web), users, device), JsonSerializerOptions.Web);
 
     /// <exception cref="JsonException">The publication is not a user event.</exception>
     public static UserEvent ReadUserEvent(RedisValue value)
     {
         var envelope = JsonSerializer.Deserialize<UserEventJson>((byte[])value!, JsonSerializerOptions.Web)
             ?? throw new JsonException("Empty user event.");
-        return new UserEvent(envelope.Event, envelope.Users, envelope.Payload);
+        return new UserEvent(envelope.Event, envelope.Users, envelope.Payload, envelope.Device);
     }
 
     /// <exception cref="JsonException">The payload is not one of this version's user events.</exception>
@@ -45,6 +46,7 @@ public static class RedisWire
         ChatEvents.Receipt => payload.Deserialize<ReceiptEvent>(JsonSerializerOptions.Web)!,
         ChatEvents.PrekeysLow => payload.Deserialize<PrekeysLow>(JsonSerializerOptions.Web)!,
         ChatEvents.Devices => payload.Deserialize<DevicesChanged>(JsonSerializerOptions.Web)!,
+        ChatEvents.DeviceMessage => payload.Deserialize<DeviceMessageEvent>(JsonSerializerOptions.Web)!,
         _ => throw new JsonException($"Unknown user event '{eventName}'."),
     };
 

@@ -7,11 +7,14 @@ namespace Chat.Messaging.Redis;
 /// (<see cref="Fanout.ChatEvents"/>), its payload what the client receives. Every node reads every user event, so
 /// the payload is decoded (<see cref="ReadPayload"/>) only by a node that holds a connection of one of its users.
 /// </summary>
-public sealed class UserEvent(string name, IReadOnlyList<Guid> users, JsonElement payload)
+public sealed class UserEvent(string name, IReadOnlyList<Guid> users, JsonElement payload, Guid? device = null)
 {
     public string Name => name;
 
     public IReadOnlyList<Guid> Users => users;
+
+    /// <summary>When set, the event is for this one device of <see cref="Users"/>' single user, not all their devices.</summary>
+    public Guid? Device => device;
 
     /// <exception cref="JsonException">The payload is not one of this version's user events.</exception>
     public object ReadPayload() => RedisWire.ReadUserEventPayload(name, payload);

@@ -22,8 +22,9 @@ public sealed class DeliveryLoop(
 
     private async Task DeliverAsync(FanoutEnvelope envelope)
     {
-        // The sending device has the event already, as the answer to its call (or to its REST request).
-        var local = connections.ConnectionsOf(envelope.Recipients, exceptDevice: envelope.Event.SenderDeviceId);
+        // The sending device has a message, edit or delete already, as the answer to its call (or to its REST
+        // request); a membership change is answered with no event, so its device gets the event too.
+        var local = connections.ConnectionsOf(envelope.Recipients, exceptDevice: envelope.Event.MemberId is null ? envelope.Event.SenderDeviceId : null);
         if (local.Count == 0)
         {
             return;

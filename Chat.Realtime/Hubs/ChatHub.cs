@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Chat.Data.Conversations;
+using Chat.Messaging.DeviceMessages;
 using Chat.Messaging.Errors;
 using Chat.Messaging.Messages;
 using Chat.Messaging.Presence;
@@ -20,6 +21,7 @@ namespace Chat.Realtime.Hubs;
 [Authorize]
 public sealed class ChatHub(
     MessageSender sender,
+    DeviceMessenger deviceMessages,
     MessageHistory history,
     ReceiptTracker receipts,
     TypingNotifier typing,
@@ -71,6 +73,15 @@ public sealed class ChatHub(
     public Task<MessageAck> DeleteMessage(DeleteMessageRequest request) =>
         AppendAsync(new NewMessage(request.ConversationId, UserId, DeviceId, request.ClientMessageId ?? $"delete-{Guid.NewGuid():N}",
             MessageKind.Delete, null, request.MessageId));
+
+    public async Task<DeviceSendAck> SendToDevices(SendToDevicesRequest request) =>
+        (await deviceMessages.SendAsync(UserId, DeviceId, request, Context.ConnectionAborted)).OrThrow();
+
+    public async Task<DeviceMessagePage> SyncDeviceMessages(DeviceSyncRequest request) =>
+        (await deviceMessages.SyncAsync(DeviceId, request, Context.ConnectionAborted)).OrThrow();
+
+    public async Task<int> AckDeviceMessages(AckDeviceMessagesRequest request) =>
+        (await deviceMessages.AcknowledgeAsync(DeviceId, request, Context.ConnectionAborted)).OrThrow();
 
     public async Task<SyncResult> Sync(SyncRequest request) =>
         (await history.SyncAsync(UserId, request, Context.ConnectionAborted)).OrThrow();

@@ -30,10 +30,10 @@ public sealed class HubBudgets(IOptions<HubBudgetOptions> options) : IDisposable
     /// <summary>The budget a hub method draws from; null for a method without one.</summary>
     public static Kind? KindOf(string hubMethod) => hubMethod switch
     {
-        "SendMessage" or "EditMessage" or "DeleteMessage" => Kind.Writes,
+        "SendMessage" or "EditMessage" or "DeleteMessage" or "SendToDevices" => Kind.Writes,
         "Typing" => Kind.Typing,
-        "MarkDelivered" or "MarkRead" => Kind.Receipts,
-        "Sync" => Kind.Sync,
+        "MarkDelivered" or "MarkRead" or "AckDeviceMessages" => Kind.Receipts,
+        "Sync" or "SyncDeviceMessages" => Kind.Sync,
         _ => null,
     };
 

@@ -42,7 +42,7 @@ public sealed class AuthorizationMatrixTests(ChatApp chat) : DistributedTest(cha
         }
 
         var aliceMessage = (await ApiClient.ReadAsync<JsonElement>(await alice.Api(Chat).GetAsync($"/api/conversations/{group}/messages?afterSeq=0")))
-            .GetProperty("messages")[0].GetProperty("messageId").GetGuid();
+            .GetProperty("messages").EnumerateArray().Single(m => m.GetProperty("kind").GetString() == "text").GetProperty("messageId").GetGuid();
         var now = DateTime.UtcNow;
         var expired = new Identity("expired token", await TokenMint.SignAsync(Chat, bob.Id, bob.Tokens.DeviceId, now.AddMinutes(-20), now.AddMinutes(-5)));
         var bobLaptop = await bob.LoginAsync(Chat, "laptop");
@@ -79,6 +79,10 @@ public sealed class AuthorizationMatrixTests(ChatApp chat) : DistributedTest(cha
         var presence = new Route("GET", $"/api/users/{alice.Id}/presence");
         Expect(presence, HttpStatusCode.OK, member);
         Expect(presence, HttpStatusCode.Forbidden, removed, outsider, stranger);
+        var toAlicesDevice = new Route("POST", "/api/devices/current/messages",
+            new { clientMessageId = Guid.NewGuid().ToString(), envelopes = new[] { new { userId = alice.Id, deviceId = alice.Tokens.DeviceId, ciphertext = "AAAA" } } });
+        Expect(toAlicesDevice, HttpStatusCode.Forbidden, removed, outsider, stranger);
+        Expect(toAlicesDevice, HttpStatusCode.Conflict, member);
         var othersDevice = new Route("DELETE", $"/api/devices/{alice.Tokens.DeviceId}");
         Expect(othersDevice, HttpStatusCode.NotFound, member, removed, outsider, stranger);
         foreach (var route in new[]
@@ -86,7 +90,8 @@ public sealed class AuthorizationMatrixTests(ChatApp chat) : DistributedTest(cha
                      history, post, rename, add, removeOwner, presence, othersDevice, new Route("GET", "/api/users/me"), new Route("GET", "/api/conversations"),
                      new Route("POST", "/api/conversations", new { kind = "direct", userId = alice.Id }), new Route("GET", "/api/devices"),
                      new Route("POST", "/api/devices", new { platform = "android", pushToken = "t" }), new Route("GET", "/api/users?query=a"),
-                     new Route("GET", $"/api/users/{alice.Id}"), new Route("POST", "/api/auth/logout"),
+                     new Route("GET", $"/api/users/{alice.Id}"), new Route("POST", "/api/auth/logout"), toAlicesDevice,
+                     new Route("GET", "/api/devices/current/messages"), new Route("POST", "/api/devices/current/messages/ack", new { upTo = 1 }),
                  })
         {
             Expect(route, HttpStatusCode.Unauthorized, unauthenticated);
@@ -119,7 +124,13 @@ public sealed class AuthorizationMatrixTests(ChatApp chat) : DistributedTest(cha
             hub.Add(("MarkDelivered", new { conversationId = group, seq = 1 }, who, "not_member"));
             hub.Add(("MarkRead", new { conversationId = group, seq = 1 }, who, "not_member"));
             hub.Add(("Typing", new { conversationId = group }, who, "not_member"));
+            hub.Add(("SendToDevices", new { clientMessageId = Guid.NewGuid().ToString(), envelopes = new[] { new { userId = alice.Id, deviceId = alice.Tokens.DeviceId, ciphertext = "AAAA" } } },
+                who, "no_shared_conversation"));
         }
+
+        // Alice published no keys: no device of hers may receive, and the member learns the list is stale.
+        hub.Add(("SendToDevices", new { clientMessageId = Guid.NewGuid().ToString(), envelopes = new[] { new { userId = alice.Id, deviceId = alice.Tokens.DeviceId, ciphertext = "AAAA" } } },
+            member, "stale_devices"));
 
         hub.Add(("EditMessage", new { conversationId = group, messageId = aliceMessage, content = "x" }, member, "not_sender"));
         hub.Add(("DeleteMessage", new { conversationId = group, messageId = aliceMessage }, member, "not_sender"));

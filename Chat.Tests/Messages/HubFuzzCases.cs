@@ -22,6 +22,13 @@ public static class HubFuzzCases
         ["MarkDelivered"] = new() { ["conversationId"] = $"\"{conversationId}\"", ["seq"] = "1" },
         ["MarkRead"] = new() { ["conversationId"] = $"\"{conversationId}\"", ["seq"] = "1" },
         ["Typing"] = new() { ["conversationId"] = $"\"{conversationId}\"" },
+        ["SendToDevices"] = new()
+        {
+            ["clientMessageId"] = "\"fuzz\"",
+            ["envelopes"] = $"[{{\"userId\":\"{Guid.NewGuid()}\",\"deviceId\":\"{Guid.NewGuid()}\",\"ciphertext\":\"AAAA\"}}]",
+        },
+        ["SyncDeviceMessages"] = new() { ["after"] = "0", ["limit"] = "10" },
+        ["AckDeviceMessages"] = new() { ["upTo"] = "0" },
     };
 
     private static readonly string[] WholeArguments = ["null", "1", "\"text\"", "true", "[]", "[1,2]", "{}"];

@@ -37,7 +37,8 @@ public sealed class RemovedMemberPrivacyTests(ChatApp chat) : DistributedTest(ch
 
         await using var bobClient = await ChatClient.ConnectAsync(Chat.RealtimeNodes[1], bob.Tokens.AccessToken);
         var sync = await bobClient.SyncAsync([(group, 0)]);
-        Assert.Equal([1, 2, 3, 4], sync.Messages.Select(m => m.Seq));
+        Assert.Equal([1, 2, 3, 4, 5], sync.Messages.Select(m => m.Seq));
+        Assert.Equal(("memberRemoved", bob.Id), (sync.Messages[^1].Kind, sync.Messages[^1].MemberId!.Value));
         Assert.Equal("edited before removal", sync.Messages.Single(m => m.MessageId == editedBefore.MessageId).Content);
         Assert.Equal("as bob saw it", sync.Messages.Single(m => m.MessageId == editedAfter.MessageId).Content);
         Assert.Null(sync.Messages.Single(m => m.MessageId == deletedAfter.MessageId).Content);
@@ -50,7 +51,7 @@ public sealed class RemovedMemberPrivacyTests(ChatApp chat) : DistributedTest(ch
         Assert.Equal("edited before removal", contents[editedBefore.MessageId]);
         Assert.Equal("as bob saw it", contents[editedAfter.MessageId]);
         Assert.Null(contents[deletedAfter.MessageId]);
-        Assert.Equal(4, contents.Count);
+        Assert.Equal(5, contents.Count);
 
         var list = await ApiClient.ReadAsync<JsonElement>(await bobApi.GetAsync("/api/conversations"));
         Assert.DoesNotContain(list.GetProperty("conversations").EnumerateArray(), c => c.GetProperty("id").GetGuid() == group);

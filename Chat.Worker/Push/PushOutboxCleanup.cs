@@ -11,8 +11,6 @@ namespace Chat.Worker.Push;
 public sealed partial class PushOutboxCleanup(
     NpgsqlDataSource dataSource, IOptions<PushOptions> options, TimeProvider time, ILogger<PushOutboxCleanup> logger) : BackgroundService
 {
-    private const int BatchSize = 5000;
-
     private const string DeleteSql = """
         WITH doomed AS (SELECT id FROM push_outbox WHERE processed_at < @cutoff ORDER BY id LIMIT @batch FOR UPDATE SKIP LOCKED),
              deliveries AS (DELETE FROM push_deliveries WHERE outbox_id IN (SELECT id FROM doomed))
@@ -40,23 +38,8 @@ public sealed partial class PushOutboxCleanup(
         }
     }
 
-    private async Task<long> CleanUpAsync(CancellationToken cancellationToken)
-    {
-        var cutoff = time.GetUtcNow() - options.Value.RetainProcessedFor;
-        long total = 0;
-        while (true)
-        {
-            await using var command = dataSource.CreateCommand(DeleteSql);
-            command.Parameters.AddWithValue("cutoff", cutoff);
-            command.Parameters.AddWithValue("batch", BatchSize);
-            var deleted = await command.ExecuteNonQueryAsync(cancellationToken);
-            total += deleted;
-            if (deleted < BatchSize)
-            {
-                return total;
-            }
-        }
-    }
+    private Task<long> CleanUpAsync(CancellationToken cancellationToken) =>
+        BatchedDelete.RunAsync(dataSource, DeleteSql, time.GetUtcNow() - options.Value.RetainProcessedFor, cancellationToken);
 
     [LoggerMessage(1, LogLevel.Information, "Deleted {Count} push outbox entries processed before the retention")]
     private partial void LogDeleted(long count);
