@@ -19,6 +19,7 @@ public static class ConversationsApi
         var conversations = routes.MapGroup("/api/conversations").WithTags("Conversations").RequireAuthorization().RequireUserRateLimit();
         conversations.MapPost("/", Create).WithSummary("The direct conversation with a user (created if needed), or a new group.");
         conversations.MapGet("/", List).WithSummary("The caller's conversations, newest activity first, a page at a time (?after=next&limit=).");
+        conversations.MapGet("/{id:guid}", Get).WithSummary("One of the caller's conversations, with its current members.");
         conversations.MapPatch("/{id:guid}", Rename).WithSummary("Rename a group (owners and admins).");
         conversations.MapPost("/{id:guid}/members", AddMember).WithSummary("Add a member to a group (owners and admins).");
         conversations.MapDelete("/{id:guid}/members/{userId:guid}", RemoveMember).WithSummary("Remove a member (owners and admins), or leave.");
@@ -125,6 +126,12 @@ public static class ConversationsApi
         var next = page.Count == size ? new ConversationCursor(page[^1].LastActivityAt, page[^1].Id).ToString() : null;
         return TypedResults.Ok(new ConversationPage(page, next));
     }
+
+    private static async Task<Results<Ok<ConversationResponse>, NotFound>> Get(
+        Guid id, HttpContext context, ConversationQueries queries, CancellationToken cancellationToken) =>
+        (await queries.ForUserAsync(context.User.GetUserId(), id, cancellationToken)).SingleOrDefault() is { } conversation
+            ? TypedResults.Ok(conversation)
+            : TypedResults.NotFound();
 
     private static async Task<Results<Ok<ConversationResponse>, NotFound, ProblemHttpResult>> Rename(
         Guid id, RenameConversationRequest request, HttpContext context, ChatDbContext db, ConversationQueries queries, CancellationToken cancellationToken)

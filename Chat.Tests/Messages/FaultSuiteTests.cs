@@ -191,12 +191,25 @@ public sealed class FaultSuiteTests(ChatApp chat) : DistributedTest(chat)
         }
     }
 
+    /// <summary>A thread's child processes; none once the thread has exited (threads come and go while the tree is walked).</summary>
+    private static string[] ChildrenOf(string task)
+    {
+        try
+        {
+            return File.ReadAllText(Path.Combine(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        }
+        catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException)
+        {
+            return [];
+        }
+    }
+
     private static IEnumerable<int> Tree(int pid)
     {
         yield return pid;
-        var children = Directory.GetDirectories($"/proc/{pid}/task")
-            .SelectMany(task => File.ReadAllText(Path.Combine(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            .Select(int.Parse);
+        var children = Directory.Exists($"/proc/{pid}/task")
+            ? Directory.GetDirectories($"/proc/{pid}/task").SelectMany(ChildrenOf).Select(int.Parse)
+            : [];
         foreach (var child in children.ToList())
         {
             foreach (var descendant in Tree(child))
