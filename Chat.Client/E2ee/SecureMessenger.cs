@@ -50,11 +50,14 @@ public sealed class SecureMessenger : IEventSink, IAsyncDisposable
     public event Action<DecryptedMessage>? Received;
     public event Action<RefusedMessage>? Refused;
 
+    /// <summary>The server refused a sender key's distribution as <c>stale_devices</c>; the lists named were fetched again.</summary>
+    public event Action<IReadOnlyList<StaleDevicesJson>>? DeviceListsRefreshed;
+
     /// <summary>Membership events (memberAdded, memberRemoved, memberLeft) as they are applied.</summary>
     public event Action<MessageEvent>? MembershipChanged;
 
-    /// <summary>Loads or creates the device's keys (publishing them the first time), connects and catches up.</summary>
-    public static async Task<SecureMessenger> StartAsync(ChatApi api, Uri hubUrl, IKeyStore store, SecureMessengerOptions? options = null,
+    /// <summary>Loads or creates the device's keys, publishing them the first time. Subscribe to the events, then <see cref="ConnectAsync"/>.</summary>
+    public static async Task<SecureMessenger> CreateAsync(ChatApi api, Uri hubUrl, IKeyStore store, SecureMessengerOptions? options = null,
         CancellationToken cancellationToken = default)
     {
         var messenger = new SecureMessenger(api, store, options ?? new SecureMessengerOptions(), hubUrl);
@@ -67,9 +70,11 @@ public sealed class SecureMessenger : IEventSink, IAsyncDisposable
             messenger._identity = (await messenger._keyring.LoadOrCreateAsync(cancellationToken)).Identity;
         }
 
-        await messenger.Connection.StartAsync(cancellationToken);
         return messenger;
     }
+
+    /// <summary>Connects, and catches up with everything sent since this device's cursors (envelopes first).</summary>
+    public Task ConnectAsync(CancellationToken cancellationToken = default) => Connection.StartAsync(cancellationToken);
 
     /// <summary>Encrypts and sends a text message; the acknowledgement means it is stored. Retry with the same client id.</summary>
     public Task<MessageAck> SendAsync(Guid conversationId, string text, string? clientMessageId = null, CancellationToken cancellationToken = default)
@@ -258,6 +263,7 @@ public sealed class SecureMessenger : IEventSink, IAsyncDisposable
             catch (HubException e) when (e.Message.StartsWith("stale_devices:", StringComparison.Ordinal) && attempt < 3)
             {
                 var stale = JsonSerializer.Deserialize<List<StaleDevicesJson>>(e.Message[e.Message.IndexOf('[')..], JsonSerializerOptions.Web)!;
+                DeviceListsRefreshed?.Invoke(stale);
                 foreach (var user in stale)
                 {
                     _devices.Remove(user.UserId);

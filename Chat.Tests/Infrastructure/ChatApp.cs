@@ -138,7 +138,29 @@ public sealed class ChatApp : IAsyncLifetime
         }
     }
 
-    private async Task<string> RecentLogsAsync(string resourceId)
+    private async Task<string> RecentLogsAsync(string resourceId) => string.Join('\n', (await LogLinesAsync(resourceId)).TakeLast(60));
+
+    /// <summary>Every line the services (api, each realtime replica, worker) have written to their console logs so far.</summary>
+    public async Task<List<string>> ServiceLogsAsync()
+    {
+        var notifications = App.Services.GetRequiredService<ResourceNotificationService>();
+        var ids = new List<string>(RealtimeNodes.Select(n => n.ResourceId));
+        foreach (var name in new[] { "api", "worker" })
+        {
+            ids.Add((await notifications.WaitForResourceAsync(name, e => e.Snapshot.State?.Text == KnownResourceStates.Running, TestContext.Current.CancellationToken)).ResourceId);
+        }
+
+        var lines = new List<string>();
+        foreach (var id in ids)
+        {
+            lines.AddRange(await LogLinesAsync(id));
+        }
+
+        return lines;
+    }
+
+    /// <summary>The resource's log lines Aspire holds (it replays them to a new watcher), read for a few seconds.</summary>
+    private async Task<List<string>> LogLinesAsync(string resourceId)
     {
         var lines = new List<string>();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(3));
@@ -153,7 +175,7 @@ public sealed class ChatApp : IAsyncLifetime
         {
         }
 
-        return string.Join('\n', lines.TakeLast(60));
+        return lines;
     }
 
     /// <summary>
