@@ -5,7 +5,7 @@
 #   bench/run.sh --output FILE        write the report elsewhere (--quick writes to a temporary file by default)
 #   bench/run.sh --configuration Debug
 #   bench/run.sh --only chat,signalr --workloads direct --clients 100 --seconds 5
-#                                     some systems, workloads (direct, fanout, idle, slow, storm, floor), sizes, durations: for investigating
+#                                     some systems, workloads (direct, fanout, idle, slow, e2ee, storm, floor), sizes, durations: for investigating
 #   BENCH_POSTGRES_OPTIONS="-c shared_buffers=2GB" bench/run.sh ...
 #                                     extra PostgreSQL server settings, for investigating
 # Starts PostgreSQL and Redis (the same local binaries the AppHost runs without containers), our API, two realtime

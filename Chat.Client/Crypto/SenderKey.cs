@@ -24,6 +24,8 @@ public sealed class SenderKey
     /// <summary>Only on the sending device.</summary>
     public SigningKeyPair? Signing { get; init; }
 
+    private SignatureVerifier? _verifier;
+
     /// <summary>Message keys of iterations passed over on the way to a later one, by iteration.</summary>
     public Dictionary<uint, byte[]> Skipped { get; set; } = [];
 
@@ -72,7 +74,8 @@ public sealed class SenderKey
     public byte[] Decrypt(GroupMessage message, string clientMessageId)
     {
         var binding = MessageBinding.Conversation(ConversationId, SenderDeviceId, clientMessageId);
-        if (!SigningKeyPair.Verifies(SigningPublicKey, [.. binding, .. message.Signed()], message.Signature))
+        _verifier ??= SignatureVerifier.TryCreate(SigningPublicKey);
+        if (_verifier?.Verifies([.. binding, .. message.Signed()], message.Signature) != true)
         {
             throw new DecryptionException(DecryptionFailure.Tampered, "The signature does not verify for this sender, conversation and client id.");
         }

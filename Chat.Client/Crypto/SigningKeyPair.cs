@@ -16,24 +16,17 @@ public sealed record SigningKeyPair(byte[] PrivateKey, byte[] PublicKey)
         return new SigningKeyPair(parameters.D!, P256.Encode(parameters.Q));
     }
 
+    /// <summary>Imported once: importing a key checks it, which costs as much as a signature.</summary>
+    private ECDsa? _key;
+
+    /// <summary>Not thread-safe: one signer at a time (a sender key is used on one queue).</summary>
     public byte[] Sign(ReadOnlySpan<byte> data)
     {
-        using var key = ECDsa.Create(new ECParameters { Curve = ECCurve.NamedCurves.nistP256, D = PrivateKey, Q = P256.Decode(PublicKey) });
-        return key.SignData(data, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        _key ??= ECDsa.Create(new ECParameters { Curve = ECCurve.NamedCurves.nistP256, D = PrivateKey, Q = P256.Decode(PublicKey) });
+        return _key.SignData(data, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
     }
 
     /// <returns>False for a wrong signature, and for a key that is not a point on P-256.</returns>
-    public static bool Verifies(byte[] publicKey, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
-    {
-        try
-        {
-            using var key = ECDsa.Create(new ECParameters { Curve = ECCurve.NamedCurves.nistP256, Q = P256.Decode(publicKey) });
-            return signature.Length == SignatureLength
-                && key.VerifyData(data, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
-        }
-        catch (CryptographicException)
-        {
-            return false;
-        }
-    }
+    public static bool Verifies(byte[] publicKey, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature) =>
+        SignatureVerifier.TryCreate(publicKey) is { } verifier && verifier.Verifies(data, signature);
 }

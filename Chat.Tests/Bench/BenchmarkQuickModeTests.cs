@@ -37,7 +37,7 @@ public sealed class BenchmarkQuickModeTests
         var messageRows = rows.Where(r => r.Length == 11 && double.TryParse(r[3], CultureInfo.InvariantCulture, out _)).ToList();
         foreach (var system in new[] { "chat (ours)", "bare SignalR + Redis", "socket.io + Redis adapter", "Kestrel WebSocket echo" })
         {
-            var closedLoop = messageRows.Where(r => r[1] == system && r[2].Contains("closed loop", StringComparison.Ordinal)).ToList();
+            var closedLoop = messageRows.Where(r => r[1] == system && r[2].StartsWith("direct", StringComparison.Ordinal) && r[2].Contains("closed loop", StringComparison.Ordinal)).ToList();
             Assert.Equal(2, closedLoop.Count);
             Assert.All(closedLoop, r => Assert.True(double.Parse(r[3], CultureInfo.InvariantCulture) > 0, $"{system}: {r[2]} delivered nothing"));
             Assert.All(closedLoop, r => Assert.True(double.Parse(r[9], CultureInfo.InvariantCulture) > 0, $"{system}: {r[2]} has no CPU per message"));
@@ -51,6 +51,14 @@ public sealed class BenchmarkQuickModeTests
         Assert.Equal(2, slow.Count);
         Assert.All(slow, r => Assert.True(double.Parse(r[3], CultureInfo.InvariantCulture) > 0, $"{r[2]} delivered nothing"));
         Assert.Contains("the stalled device was cut off", slow.Single(r => r[2].EndsWith("stopped reading", StringComparison.Ordinal))[7]);
+        // Ours plain and encrypted, in turn at each depth; and the clients' cost of encryption, for two and 100 devices.
+        var pairs = messageRows.Where(r => r[2].StartsWith("e2ee pair: direct", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["chat (ours)", "chat (ours, encrypted)"], pairs.Select(r => r[1]).Distinct().Order());
+        Assert.Equal(4, pairs.Count);
+        Assert.All(pairs, r => Assert.True(double.Parse(r[3], CultureInfo.InvariantCulture) > 0 && r[7] == "0", $"{r[1]}: {r[2]} delivered nothing or failed"));
+        var costs = rows.Where(r => r.Length == 7 && r[1] is "2" or "100").ToList();
+        Assert.Equal(2, costs.Count);
+        Assert.All(costs, r => Assert.True(double.Parse(r[5], CultureInfo.InvariantCulture) > 0, $"no encryption cost: {string.Join('|', r)}"));
         var storm = Assert.Single(messageRows, r => r[2].StartsWith("reconnect storm", StringComparison.Ordinal));
         Assert.Equal("0", storm[7]);
         Assert.Contains(rows, r => r.Length > 2 && r[1] == "chat (ours)" && r[2] == "100");

@@ -17,7 +17,7 @@ public sealed class BenchOptions
     /// <summary>Only these systems (chat, signalr, socketio, echo), comma-separated; all when empty. For investigating one.</summary>
     public string Only { get; set; } = "";
 
-    /// <summary>Only these workloads (direct, fanout, idle, storm, floor), comma-separated; all when empty. For investigating one.</summary>
+    /// <summary>Only these workloads (direct, fanout, idle, slow, e2ee, storm, floor), comma-separated; all when empty. For investigating one.</summary>
     public string Workloads { get; set; } = "";
 
     /// <summary>Overrides the measured duration of each message workload, in seconds.</summary>

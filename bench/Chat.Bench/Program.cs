@@ -81,6 +81,27 @@ foreach (var target in targets)
         }
     }
 
+    if (target is ChatTarget && Runs("e2ee"))
+    {
+        foreach (var members in new[] { 2, 100 })
+        {
+            report.Add(EncryptionCost.Measure(members, options.Quick ? 200 : 5000));
+        }
+
+        // Plain and encrypted one after the other at each depth, so both meet the same moment's noise.
+        var encrypted = new EncryptedTarget(target);
+        foreach (var inFlight in sizes.InFlight)
+        {
+            foreach (var system in new[] { target, encrypted })
+            {
+                await using var fleet = await Fleet.ConnectAsync(system, users.Take(sizes.DirectClients[0]).ToList(), ct);
+                var direct = await DirectMessages.PrepareAsync(fleet, ct);
+                var result = await direct.ClosedLoopAsync(inFlight, sizes.WarmUp, sizes.Duration);
+                report.Add(result with { Workload = Report.EncryptionPairPrefix + result.Workload });
+            }
+        }
+    }
+
     if (target.Stores && Runs("storm"))
     {
         // Users of their own: an app at start loads its conversation list, which for the users above includes

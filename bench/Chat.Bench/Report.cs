@@ -12,6 +12,7 @@ public sealed class Report(BenchOptions options)
 
     private readonly List<WorkloadResult> _results = [];
     private readonly List<IdleConnections.Result> _connections = [];
+    private readonly List<EncryptionCost.Result> _encryption = [];
     private PostgresFloor.Result? _floor;
 
     public void Add(WorkloadResult result)
@@ -24,6 +25,12 @@ public sealed class Report(BenchOptions options)
     {
         _connections.Add(result);
         Console.WriteLine($"{result.Target,-28} {result.Connections} idle connections: {result.WorkingSetKiBPerConnection:F1} KiB working set, {result.GcHeapKiBPerConnection:F1} KiB GC heap each");
+    }
+
+    public void Add(EncryptionCost.Result cost)
+    {
+        _encryption.Add(cost);
+        Console.WriteLine($"encryption, {cost.Members} devices: encrypt {cost.EncryptMicroseconds:F1} µs, decrypt {cost.DecryptMicroseconds:F1} µs, rotation {cost.RotationMicroseconds:F1} µs, all clients {cost.TotalMicroseconds:F1} µs a message");
     }
 
     public void Add(PostgresFloor.Result floor)
@@ -71,6 +78,17 @@ public sealed class Report(BenchOptions options)
         {
             text.AppendLine().AppendLine("## PostgreSQL floor").AppendLine();
             text.AppendLine(f, $"Message rows stored as cheaply as this PostgreSQL can ({nameof(PostgresFloor)}: a copy of the messages table with its indexes and no foreign key, {floor.RowsPerCommit} rows a commit, {floor.Writers} writers, durable commits, no checks): {floor.RowsPerSecond:F0} rows/s, **{floor.PostgresCpuMicrosecondsPerRow:F1} µs of PostgreSQL's CPU per row**.");
+        }
+
+        if (_encryption.Count > 0)
+        {
+            text.AppendLine().AppendLine("## End-to-end encryption on the clients").AppendLine();
+            text.AppendLine("Chat.Client's cost per message on one thread of the load generator: the sender encrypts once (AES-256-GCM with a sender key, ECDSA P-256 signature), every other device decrypts (signature verified), and every 100 messages the sender key is replaced: a Double Ratchet message to each other device, answered (a ratchet step each way), spread over the 100.").AppendLine();
+            text.AppendLine("| devices | encrypt µs | decrypt µs (each device) | rotation µs (spread) | all clients µs / message |").AppendLine("|---:|---:|---:|---:|---:|");
+            foreach (var e in _encryption)
+            {
+                text.AppendLine(f, $"| {e.Members} | {e.EncryptMicroseconds:F1} | {e.DecryptMicroseconds:F1} | {e.RotationMicroseconds:F1} | {e.TotalMicroseconds:F1} |");
+            }
         }
 
         text.AppendLine().AppendLine("## Idle connections on one node").AppendLine();
@@ -121,7 +139,23 @@ public sealed class Report(BenchOptions options)
         {
             yield return string.Create(f, $"| {fanout.Workload}: p99 ≤ 250 ms | p99 {fanout.P99:F1} ms | {Verdict(fanout.P99 <= 250 && fanout.Errors == 0, 250 / fanout.P99)} |");
         }
+
+        foreach (var plain in _results.Where(r => r.Target == ours && r.Workload.StartsWith(EncryptionPairPrefix, StringComparison.Ordinal)))
+        {
+            var encrypted = _results.FirstOrDefault(r => r.Target != ours && r.Workload == plain.Workload);
+            if (encrypted is not null)
+            {
+                var ratio = encrypted.Rate / plain.Rate;
+                yield return string.Create(f, $"| {plain.Workload}: encrypted ≥ {EncryptedRate} × plain | {encrypted.Rate:F0}/s vs {plain.Rate:F0}/s = {ratio:F2} × | {Verdict(ratio >= EncryptedRate, ratio / EncryptedRate)} |");
+            }
+        }
     }
+
+    /// <summary>Workloads run twice in a row, plain and encrypted (<see cref="Targets.EncryptedTarget"/>), start with this.</summary>
+    public const string EncryptionPairPrefix = "e2ee pair: ";
+
+    /// <summary>Encryption may cost at most a fifth of the delivered rate.</summary>
+    private const double EncryptedRate = 0.8;
 
     /// <summary>The workload the rate targets are judged on: the fewest clients' closed loop with 8 messages in flight.</summary>
     public static string? RateWorkload(IEnumerable<WorkloadResult> results) =>
