@@ -23,11 +23,15 @@ public sealed record AgreementKeyPair(byte[] PrivateKey, byte[] PublicKey)
         return new AgreementKeyPair(privateKey, P256.Encode(key.ExportParameters(includePrivateParameters: false).Q));
     }
 
+    /// <summary>Imported once: importing a key checks it, which costs as much as an agreement.</summary>
+    private ECDiffieHellman? _key;
+
+    /// <summary>Not thread-safe: one caller at a time (a session is used on one queue).</summary>
     /// <exception cref="CryptographicException">The other key is not a point on P-256.</exception>
     public byte[] Agree(byte[] theirPublicKey)
     {
-        using var mine = ECDiffieHellman.Create(new ECParameters { Curve = ECCurve.NamedCurves.nistP256, D = PrivateKey, Q = P256.Decode(PublicKey) });
+        _key ??= ECDiffieHellman.Create(new ECParameters { Curve = ECCurve.NamedCurves.nistP256, D = PrivateKey, Q = P256.Decode(PublicKey) });
         using var theirs = ECDiffieHellman.Create(new ECParameters { Curve = ECCurve.NamedCurves.nistP256, Q = P256.Decode(theirPublicKey) });
-        return mine.DeriveRawSecretAgreement(theirs.PublicKey);
+        return _key.DeriveRawSecretAgreement(theirs.PublicKey);
     }
 }

@@ -4,13 +4,19 @@ namespace Chat.Client.Crypto;
 
 /// <summary>
 /// A sender key (as Signal's and Megolm's): a hash ratchet whose every step gives one message key, so a member who
-/// gets the key at iteration i can open messages from i on and nothing before. The sending device holds the signing
-/// private key; receivers hold the public one. Serialisable as it is.
+/// gets the key at iteration i can open messages from i on and nothing before. Other holders of the chain key must
+/// not be able to pass off a message as the sender's, so each message is authenticated apart from its encryption:
+/// for up to <see cref="MaxTaggedDevices"/> recipient devices by a tag per device (HMAC-SHA256 under a key only that
+/// device and the sender hold: cheap, and the usual case of direct conversations), and for more by an ECDSA P-256
+/// signature (a tag each would make large groups' messages too big). Serialisable as it is.
 /// </summary>
 public sealed class SenderKey
 {
     /// <summary>How far ahead of the last message one message may be (messages lost or still on their way).</summary>
     public const int MaxSkip = 2000;
+
+    /// <summary>Up to this many recipient devices get a tag each; more, and messages are signed.</summary>
+    public const int MaxTaggedDevices = 32;
 
     private const string MessageInfo = "Chat Group Message v1";
 
@@ -19,30 +25,35 @@ public sealed class SenderKey
     public required Guid SenderDeviceId { get; init; }
     public required byte[] ChainKey { get; set; }
     public required uint Iteration { get; set; }
-    public required byte[] SigningPublicKey { get; init; }
 
-    /// <summary>Only on the sending device.</summary>
-    public SigningKeyPair? Signing { get; init; }
+    /// <summary>On the sending device of a signed key.</summary>
+    public SigningKeyPair? Signing { get; set; }
 
-    private SignatureVerifier? _verifier;
+    /// <summary>On the sending device of a tagged key: each recipient device's tag key, in tag order.</summary>
+    public List<DeviceTagKey>? TagKeys { get; set; }
+
+    /// <summary>On a receiving device of a signed key.</summary>
+    public byte[]? SigningPublicKey { get; init; }
+
+    /// <summary>On a receiving device of a tagged key: its own tag key and place among the tags.</summary>
+    public byte[]? TagKey { get; init; }
+
+    public byte TagIndex { get; init; }
 
     /// <summary>Message keys of iterations passed over on the way to a later one, by iteration.</summary>
     public Dictionary<uint, byte[]> Skipped { get; set; } = [];
 
-    public static SenderKey Create(Guid conversationId, Guid senderDeviceId)
+    private SignatureVerifier? _verifier;
+
+    /// <summary>A new key; <see cref="Address"/> it to its recipient devices before its first distribution.</summary>
+    public static SenderKey Create(Guid conversationId, Guid senderDeviceId) => new()
     {
-        var signing = SigningKeyPair.Generate();
-        return new SenderKey
-        {
-            ConversationId = conversationId,
-            DistributionId = Guid.CreateVersion7(),
-            SenderDeviceId = senderDeviceId,
-            ChainKey = RandomNumberGenerator.GetBytes(32),
-            Iteration = 0,
-            SigningPublicKey = signing.PublicKey,
-            Signing = signing,
-        };
-    }
+        ConversationId = conversationId,
+        DistributionId = Guid.CreateVersion7(),
+        SenderDeviceId = senderDeviceId,
+        ChainKey = RandomNumberGenerator.GetBytes(32),
+        Iteration = 0,
+    };
 
     /// <summary>A receiver's copy, from a distribution that arrived over a session with <paramref name="senderDeviceId"/>.</summary>
     public static SenderKey Received(SenderKeyDistribution distribution, Guid senderDeviceId) => new()
@@ -53,31 +64,64 @@ public sealed class SenderKey
         ChainKey = distribution.ChainKey,
         Iteration = distribution.Iteration,
         SigningPublicKey = distribution.SigningKey,
+        TagKey = distribution.TagKey,
+        TagIndex = distribution.TagIndex,
     };
 
-    public SenderKeyDistribution Distribution() => new(ConversationId, DistributionId, Iteration, ChainKey, SigningPublicKey);
+    /// <summary>Fixes who the key is for (again, when a send found the device list stale): fresh tag keys, or a signing key.</summary>
+    public void Address(IReadOnlyList<Guid> devices)
+    {
+        if (devices.Count <= MaxTaggedDevices)
+        {
+            (TagKeys, Signing) = ([.. devices.Select(d => new DeviceTagKey(d, RandomNumberGenerator.GetBytes(32)))], null);
+        }
+        else
+        {
+            (TagKeys, Signing) = (null, SigningKeyPair.Generate());
+        }
+    }
+
+    /// <summary>What recipient device <paramref name="deviceId"/> gets: the chain key, and its tag key or the signing public key.</summary>
+    public SenderKeyDistribution Distribution(Guid deviceId)
+    {
+        if (Signing is { } signing)
+        {
+            return new SenderKeyDistribution(ConversationId, DistributionId, Iteration, ChainKey, signing.PublicKey);
+        }
+
+        var tags = TagKeys ?? throw new InvalidOperationException("Address the key before distributing it.");
+        var index = tags.FindIndex(t => t.DeviceId == deviceId);
+        return index < 0
+            ? throw new InvalidOperationException($"Device {deviceId} is not among the key's recipients.")
+            : new SenderKeyDistribution(ConversationId, DistributionId, Iteration, ChainKey, null, tags[index].Key, (byte)index);
+    }
 
     public byte[] Encrypt(ReadOnlySpan<byte> plaintext, string clientMessageId)
     {
-        var signing = Signing ?? throw new InvalidOperationException("Only the sending device encrypts with its sender key.");
+        if (Signing is null && TagKeys is null)
+        {
+            throw new InvalidOperationException("Only the sending device encrypts with its sender key, once addressed.");
+        }
+
         var binding = MessageBinding.Conversation(ConversationId, SenderDeviceId, clientMessageId);
         var (messageKey, next) = Kdf.Chain(ChainKey);
-        var message = new GroupMessage(DistributionId, Iteration, [], []);
-        var ciphertext = Aead.Seal(Kdf.Message(messageKey, MessageInfo), plaintext, [.. binding, .. message.Header()]);
-        message = message with { Ciphertext = ciphertext };
+        var message = new GroupMessage(Signing is null ? GroupMessage.TaggedType : GroupMessage.SignedType, DistributionId, Iteration, [], [], []);
+        message = message with { Ciphertext = Aead.Seal(Kdf.Message(messageKey, MessageInfo), plaintext, [.. binding, .. message.Header()]) };
         ChainKey = next;
         Iteration++;
-        return (message with { Signature = signing.Sign([.. binding, .. message.Signed()]) }).Encode();
+        byte[] authenticated = [.. binding, .. message.Authenticated()];
+        return (Signing is { } signing
+            ? message with { Signature = signing.Sign(authenticated) }
+            : message with { Tags = [.. TagKeys!.Select(t => Tag(t.Key, authenticated))] }).Encode();
     }
 
     /// <exception cref="DecryptionException">Tampered or replayed; the key is unchanged.</exception>
     public byte[] Decrypt(GroupMessage message, string clientMessageId)
     {
         var binding = MessageBinding.Conversation(ConversationId, SenderDeviceId, clientMessageId);
-        _verifier ??= SignatureVerifier.TryCreate(SigningPublicKey);
-        if (_verifier?.Verifies([.. binding, .. message.Signed()], message.Signature) != true)
+        if (!Authentic(message, [.. binding, .. message.Authenticated()]))
         {
-            throw new DecryptionException(DecryptionFailure.Tampered, "The signature does not verify for this sender, conversation and client id.");
+            throw new DecryptionException(DecryptionFailure.Tampered, "Its signature or tag does not verify for this sender, conversation and client id.");
         }
 
         byte[] messageKey;
@@ -139,4 +183,21 @@ public sealed class SenderKey
 
         return plaintext;
     }
+
+    private bool Authentic(GroupMessage message, byte[] authenticated)
+    {
+        if (message.Type == GroupMessage.TaggedType)
+        {
+            return TagKey is { } tagKey && TagIndex < message.Tags.Count
+                && CryptographicOperations.FixedTimeEquals(Tag(tagKey, authenticated), message.Tags[TagIndex]);
+        }
+
+        _verifier ??= SigningPublicKey is { } publicKey ? SignatureVerifier.TryCreate(publicKey) : null;
+        return _verifier?.Verifies(authenticated, message.Signature) == true;
+    }
+
+    private static byte[] Tag(byte[] key, byte[] authenticated) => HMACSHA256.HashData(key, authenticated)[..GroupMessage.TagLength];
 }
+
+/// <summary>One recipient device's tag key of a sender key.</summary>
+public sealed record DeviceTagKey(Guid DeviceId, byte[] Key);

@@ -230,24 +230,22 @@ public sealed class SecureMessenger : IEventSink, IAsyncDisposable
     private async Task DistributeAsync(SenderKey key, CancellationToken cancellationToken)
     {
         var clientMessageId = $"sk-{key.DistributionId:N}";
-        var payload = key.Distribution().Encode();
         for (var attempt = 0; ; attempt++)
         {
-            var envelopes = new List<EnvelopeJson>();
+            var recipients = new List<(Guid UserId, Guid DeviceId)>();
             foreach (var userId in (await MembersAsync(key.ConversationId, cancellationToken)).Append(UserId).Distinct())
             {
-                foreach (var deviceId in await DevicesAsync(userId, cancellationToken))
-                {
-                    if (deviceId == DeviceId)
-                    {
-                        continue;
-                    }
+                recipients.AddRange((await DevicesAsync(userId, cancellationToken)).Where(d => d != DeviceId).Select(d => (userId, d)));
+            }
 
-                    var sessions = await SessionsAsync(deviceId);
-                    var ciphertext = sessions[0].Encrypt(payload, MessageBinding.Device(DeviceId, deviceId, clientMessageId));
-                    await _store.PutAsync(SessionsName(deviceId), sessions, cancellationToken);
-                    envelopes.Add(new EnvelopeJson(userId, deviceId, Base64Url.EncodeToString(ciphertext)));
-                }
+            key.Address([.. recipients.Select(r => r.DeviceId)]);
+            var envelopes = new List<EnvelopeJson>();
+            foreach (var (userId, deviceId) in recipients)
+            {
+                var sessions = await SessionsAsync(deviceId);
+                var ciphertext = sessions[0].Encrypt(key.Distribution(deviceId).Encode(), MessageBinding.Device(DeviceId, deviceId, clientMessageId));
+                await _store.PutAsync(SessionsName(deviceId), sessions, cancellationToken);
+                envelopes.Add(new EnvelopeJson(userId, deviceId, Base64Url.EncodeToString(ciphertext)));
             }
 
             if (envelopes.Count == 0)

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -66,17 +67,33 @@ public sealed partial class CryptoVectorTests
         Assert.Equal(distribution.ChainKey, parsed.ChainKey);
         Assert.Equal(distribution.SigningKey, parsed.SigningKey);
 
-        var signing = SigningKeyPair.Generate();
         var sender = new SenderKey
         {
             ConversationId = Id("conversation"), DistributionId = Id("distributionId"), SenderDeviceId = Id("aliceDevice"),
-            ChainKey = Hex("chainKey"), Iteration = 0, SigningPublicKey = signing.PublicKey, Signing = signing,
+            ChainKey = Hex("chainKey"), Iteration = 0, Signing = SigningKeyPair.Generate(),
         };
         var mine = sender.Encrypt("hello group"u8, "c1");
         Assert.Equal(Hex("g")[..^SigningKeyPair.SignatureLength], mine[..^SigningKeyPair.SignatureLength]);
 
         var receiver = SenderKey.Received(SenderKeyDistribution.Parse(Hex("distribution")), Id("aliceDevice"));
         Assert.Equal("hello group", Encoding.UTF8.GetString(receiver.Decrypt(GroupMessage.Parse(Hex("g")), "c1")));
+    }
+
+    [Fact]
+    public void The_tagged_group_message_and_its_distribution_are_reproduced_byte_for_byte()
+    {
+        var (bob, carol) = (Id("bobDevice"), Id("carolDevice"));
+        var sender = new SenderKey
+        {
+            ConversationId = Id("conversation"), DistributionId = Id("taggedDistributionId"), SenderDeviceId = Id("aliceDevice"),
+            ChainKey = Hex("chainKey"), Iteration = 0,
+            TagKeys = [new DeviceTagKey(bob, SHA256.HashData("tag0"u8)), new DeviceTagKey(carol, SHA256.HashData("tag1"u8))],
+        };
+        Assert.Equal(Hex("distributionTagged"), sender.Distribution(carol).Encode());
+        Assert.Equal(Hex("gTagged"), sender.Encrypt("hello tagged"u8, "c2"));
+
+        var receiver = SenderKey.Received(SenderKeyDistribution.Parse(Hex("distributionTagged")), Id("aliceDevice"));
+        Assert.Equal("hello tagged", Encoding.UTF8.GetString(receiver.Decrypt(GroupMessage.Parse(Hex("gTagged")), "c2")));
     }
 
     private static Dictionary<string, JsonElement> Load()

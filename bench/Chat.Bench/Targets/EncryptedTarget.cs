@@ -7,7 +7,7 @@ namespace Chat.Bench.Targets;
 
 /// <summary>
 /// Ours with every message encrypted end to end by Chat.Client's sender keys: each client encrypts a payload before
-/// sending and decrypts what it receives (verifying the signature), as a real client does. The keys are handed
+/// sending and decrypts what it receives (checking its tag), as a real client does. The keys are handed
 /// out in this process at a channel's first message instead of over device messages: a sender key is sent once
 /// per 100 messages, and <see cref="Workloads.EncryptionCost"/> measures that part.
 /// </summary>
@@ -48,8 +48,10 @@ public sealed class EncryptedTarget(IBenchTarget inner) : IBenchTarget
         {
             var key = _sending.GetOrAdd(channel, c =>
             {
+                // A direct channel has one recipient device: the partner's.
                 var made = SenderKey.Create(Guid.Parse(c), _device);
-                target._distributions[made.DistributionId] = (made.Distribution(), _device);
+                made.Address([Guid.Empty]);
+                target._distributions[made.DistributionId] = (made.Distribution(Guid.Empty), _device);
                 return made;
             });
             byte[] message;
