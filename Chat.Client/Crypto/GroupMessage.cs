@@ -7,7 +7,7 @@ namespace Chat.Client.Crypto;
 /// type, distribution id (16), iteration (u32), then by type: 3 (signed), the AES-256-GCM ciphertext and tag, then an
 /// ECDSA P-256 signature (64) by the sender key's signing key; 4 (device tags), a count (u8) and that many 16-byte
 /// tags, one per recipient device, then the ciphertext and tag. A signature or a device's tag covers binding ||
-/// header || ciphertext (<see cref="Authenticated"/>).
+/// header || ciphertext.
 /// </summary>
 public sealed record GroupMessage(byte Type, Guid DistributionId, uint Iteration, byte[] Ciphertext, byte[] Signature, IReadOnlyList<byte[]> Tags)
 {
@@ -18,9 +18,6 @@ public sealed record GroupMessage(byte Type, Guid DistributionId, uint Iteration
     public const int TagLength = 16;
 
     public byte[] Header() => [Version, Type, .. WireBytes.Uuid(DistributionId), .. WireBytes.UInt32(Iteration)];
-
-    /// <summary>What the signature or the tags cover, after the binding.</summary>
-    public byte[] Authenticated() => [.. Header(), .. Ciphertext];
 
     public byte[] Encode() => Type == SignedType
         ? [.. Header(), .. Ciphertext, .. Signature]

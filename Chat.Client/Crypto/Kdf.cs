@@ -26,6 +26,17 @@ public static class Kdf
     public static (byte[] MessageKey, byte[] NextChainKey) Chain(byte[] chainKey) =>
         (HMACSHA256.HashData(chainKey, MessageKeyInput), HMACSHA256.HashData(chainKey, ChainKeyInput));
 
+    /// <summary><see cref="Chain"/> writing the message key into <paramref name="messageKey"/> (32 bytes), for the hot path.</summary>
+    public static byte[] Chain(byte[] chainKey, Span<byte> messageKey)
+    {
+        HMACSHA256.HashData(chainKey, MessageKeyInput, messageKey);
+        return HMACSHA256.HashData(chainKey, ChainKeyInput);
+    }
+
+    /// <summary><see cref="Message"/> writing key then nonce into <paramref name="keyAndNonce"/> (44 bytes), for the hot path.</summary>
+    public static void Message(ReadOnlySpan<byte> messageKey, ReadOnlySpan<byte> info, Span<byte> keyAndNonce) =>
+        HKDF.DeriveKey(HashAlgorithmName.SHA256, messageKey, keyAndNonce, ZeroSalt, info);
+
     /// <summary>A message key's AES-256-GCM key and nonce: HKDF(mk, salt 0×32, info), 44 bytes: 32 of key, then 12 of nonce.</summary>
     public static (byte[] Key, byte[] Nonce) Message(byte[] messageKey, string info)
     {

@@ -18,7 +18,7 @@ public sealed class SenderKey
     /// <summary>Up to this many recipient devices get a tag each; more, and messages are signed.</summary>
     public const int MaxTaggedDevices = 32;
 
-    private const string MessageInfo = "Chat Group Message v1";
+    private static readonly byte[] MessageInfoBytes = "Chat Group Message v1"u8.ToArray();
 
     public required Guid ConversationId { get; init; }
     public required Guid DistributionId { get; init; }
@@ -96,6 +96,7 @@ public sealed class SenderKey
             : new SenderKeyDistribution(ConversationId, DistributionId, Iteration, ChainKey, null, tags[index].Key, (byte)index);
     }
 
+    /// <remarks>Written straight into the message's bytes: this runs for every message a device sends.</remarks>
     public byte[] Encrypt(ReadOnlySpan<byte> plaintext, string clientMessageId)
     {
         if (Signing is null && TagKeys is null)
@@ -103,23 +104,59 @@ public sealed class SenderKey
             throw new InvalidOperationException("Only the sending device encrypts with its sender key, once addressed.");
         }
 
+        var tagCount = TagKeys?.Count ?? 0;
+        var bodyStart = GroupMessage.HeaderLength + (Signing is null ? 1 + tagCount * GroupMessage.TagLength : 0);
+        var ciphertextLength = plaintext.Length + Aead.TagLength;
+        var output = new byte[bodyStart + ciphertextLength + (Signing is null ? 0 : SigningKeyPair.SignatureLength)];
+        new GroupMessage(Signing is null ? GroupMessage.TaggedType : GroupMessage.SignedType, DistributionId, Iteration, [], [], []).Header().CopyTo(output, 0);
+
+        // binding || header || ciphertext: the first two are the GCM associated data, all three what tags and signatures cover.
         var binding = MessageBinding.Conversation(ConversationId, SenderDeviceId, clientMessageId);
-        var (messageKey, next) = Kdf.Chain(ChainKey);
-        var message = new GroupMessage(Signing is null ? GroupMessage.TaggedType : GroupMessage.SignedType, DistributionId, Iteration, [], [], []);
-        message = message with { Ciphertext = Aead.Seal(Kdf.Message(messageKey, MessageInfo), plaintext, [.. binding, .. message.Header()]) };
+        var authenticated = new byte[binding.Length + GroupMessage.HeaderLength + ciphertextLength];
+        binding.CopyTo(authenticated, 0);
+        output.AsSpan(0, GroupMessage.HeaderLength).CopyTo(authenticated.AsSpan(binding.Length));
+        var associatedData = authenticated.AsSpan(0, binding.Length + GroupMessage.HeaderLength);
+
+        Span<byte> messageKey = stackalloc byte[32];
+        var next = Kdf.Chain(ChainKey, messageKey);
+        Span<byte> keys = stackalloc byte[44];
+        Kdf.Message(messageKey, MessageInfoBytes, keys);
+        var ciphertext = output.AsSpan(bodyStart, ciphertextLength);
+        using (var aes = new AesGcm(keys[..32], Aead.TagLength))
+        {
+            aes.Encrypt(keys[32..], plaintext, ciphertext[..^Aead.TagLength], ciphertext[^Aead.TagLength..], associatedData);
+        }
+
+        ciphertext.CopyTo(authenticated.AsSpan(associatedData.Length));
+        if (Signing is { } signing)
+        {
+            signing.Sign(authenticated).CopyTo(output, bodyStart + ciphertextLength);
+        }
+        else
+        {
+            output[GroupMessage.HeaderLength] = (byte)tagCount;
+            Span<byte> tag = stackalloc byte[32];
+            for (var i = 0; i < tagCount; i++)
+            {
+                HMACSHA256.HashData(TagKeys![i].Key, authenticated, tag);
+                tag[..GroupMessage.TagLength].CopyTo(output.AsSpan(GroupMessage.HeaderLength + 1 + i * GroupMessage.TagLength));
+            }
+        }
+
         ChainKey = next;
         Iteration++;
-        byte[] authenticated = [.. binding, .. message.Authenticated()];
-        return (Signing is { } signing
-            ? message with { Signature = signing.Sign(authenticated) }
-            : message with { Tags = [.. TagKeys!.Select(t => Tag(t.Key, authenticated))] }).Encode();
+        return output;
     }
 
     /// <exception cref="DecryptionException">Tampered or replayed; the key is unchanged.</exception>
     public byte[] Decrypt(GroupMessage message, string clientMessageId)
     {
         var binding = MessageBinding.Conversation(ConversationId, SenderDeviceId, clientMessageId);
-        if (!Authentic(message, [.. binding, .. message.Authenticated()]))
+        var authenticated = new byte[binding.Length + GroupMessage.HeaderLength + message.Ciphertext.Length];
+        binding.CopyTo(authenticated, 0);
+        message.Header().CopyTo(authenticated, binding.Length);
+        message.Ciphertext.CopyTo(authenticated, binding.Length + GroupMessage.HeaderLength);
+        if (message.Ciphertext.Length < Aead.TagLength || !Authentic(message, authenticated))
         {
             throw new DecryptionException(DecryptionFailure.Tampered, "Its signature or tag does not verify for this sender, conversation and client id.");
         }
@@ -152,10 +189,15 @@ public sealed class SenderKey
             iteration++;
         }
 
-        byte[] plaintext;
+        var plaintext = new byte[message.Ciphertext.Length - Aead.TagLength];
         try
         {
-            plaintext = Aead.Open(Kdf.Message(messageKey, MessageInfo), message.Ciphertext, [.. binding, .. message.Header()]);
+            Span<byte> keys = stackalloc byte[44];
+            Kdf.Message(messageKey, MessageInfoBytes, keys);
+            using var aes = new AesGcm(keys[..32], Aead.TagLength);
+            var ciphertext = message.Ciphertext.AsSpan();
+            aes.Decrypt(keys[32..], ciphertext[..^Aead.TagLength], ciphertext[^Aead.TagLength..], plaintext,
+                authenticated.AsSpan(0, binding.Length + GroupMessage.HeaderLength));
         }
         catch (CryptographicException e)
         {
@@ -188,15 +230,20 @@ public sealed class SenderKey
     {
         if (message.Type == GroupMessage.TaggedType)
         {
-            return TagKey is { } tagKey && TagIndex < message.Tags.Count
-                && CryptographicOperations.FixedTimeEquals(Tag(tagKey, authenticated), message.Tags[TagIndex]);
+            Span<byte> tag = stackalloc byte[32];
+            if (TagKey is not { } tagKey || TagIndex >= message.Tags.Count)
+            {
+                return false;
+            }
+
+            HMACSHA256.HashData(tagKey, authenticated, tag);
+            return CryptographicOperations.FixedTimeEquals(tag[..GroupMessage.TagLength], message.Tags[TagIndex]);
         }
 
         _verifier ??= SigningPublicKey is { } publicKey ? SignatureVerifier.TryCreate(publicKey) : null;
         return _verifier?.Verifies(authenticated, message.Signature) == true;
     }
 
-    private static byte[] Tag(byte[] key, byte[] authenticated) => HMACSHA256.HashData(key, authenticated)[..GroupMessage.TagLength];
 }
 
 /// <summary>One recipient device's tag key of a sender key.</summary>

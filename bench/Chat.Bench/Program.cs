@@ -88,8 +88,14 @@ foreach (var target in targets)
             report.Add(EncryptionCost.Measure(members, options.Quick ? 200 : 5000));
         }
 
-        // Plain and encrypted one after the other at each depth, so both meet the same moment's noise.
+        // Plain and encrypted one after the other at each depth, so both meet the same moment's noise; first an
+        // unmeasured run, so that neither pays for the other's compilation.
         var encrypted = new EncryptedTarget(target);
+        await using (var warming = await Fleet.ConnectAsync(encrypted, users.Take(sizes.DirectClients[0]).ToList(), ct))
+        {
+            await (await DirectMessages.PrepareAsync(warming, ct)).ClosedLoopAsync(sizes.InFlight.Max(), sizes.ProcessWarmUp, TimeSpan.FromSeconds(1));
+        }
+
         foreach (var inFlight in sizes.InFlight)
         {
             foreach (var system in new[] { target, encrypted })
