@@ -15,6 +15,21 @@ public sealed record WorkloadResult(string Target, string Workload, long Deliver
     /// <summary>The share of the machine's cores busy over the window.</summary>
     public double? MachineBusy => MachineCpu is { } cpu && Elapsed > TimeSpan.Zero ? cpu / (Elapsed * Environment.ProcessorCount) : null;
 
+    /// <summary>Two runs of the same workload as one: their messages, times, latencies and CPU together.</summary>
+    public WorkloadResult CombinedWith(WorkloadResult other)
+    {
+        var latency = Latency.Copy();
+        latency.Add(other.Latency);
+        return this with
+        {
+            Delivered = Delivered + other.Delivered,
+            Elapsed = Elapsed + other.Elapsed,
+            Latency = latency,
+            Errors = Errors + other.Errors,
+            MachineCpu = MachineCpu + other.MachineCpu,
+        };
+    }
+
     public double P50 => LatencyRecorder.Percentile(Latency, 50);
 
     public double P99 => LatencyRecorder.Percentile(Latency, 99);
