@@ -72,7 +72,8 @@ public sealed class KeyDirectory(ChatDbContext db, NpgsqlDataSource dataSource, 
         db.OneTimePrekeys.CountAsync(p => p.DeviceId == deviceId, cancellationToken);
 
     /// <summary>A bundle per active device of the user that published keys, each with a one-time prekey while any is left.</summary>
-    public async Task<List<KeyBundle>> FetchAsync(Guid userId, CancellationToken cancellationToken)
+    /// <param name="takePrekeys">False for the devices and their long-term keys only (a sender checking a device list), leaving the one-time prekeys for openings.</param>
+    public async Task<List<KeyBundle>> FetchAsync(Guid userId, bool takePrekeys, CancellationToken cancellationToken)
     {
         var devices = await db.DeviceKeys.AsNoTracking()
             .Where(k => k.UserId == userId)
@@ -85,18 +86,21 @@ public sealed class KeyDirectory(ChatDbContext db, NpgsqlDataSource dataSource, 
         foreach (var keys in devices)
         {
             PrekeyDto? prekey = null;
-            await using (var take = new NpgsqlCommand(TakePrekeySql, connection))
+            if (takePrekeys)
             {
-                take.Parameters.AddWithValue("device_id", keys.DeviceId);
-                await using var reader = await take.ExecuteReaderAsync(cancellationToken);
-                if (await reader.ReadAsync(cancellationToken))
+                await using (var take = new NpgsqlCommand(TakePrekeySql, connection))
                 {
-                    prekey = new PrekeyDto(reader.GetInt32(0), PublicKeyFormat.Encode(reader.GetFieldValue<byte[]>(1)));
-                    running.Add((keys.DeviceId, (int)reader.GetInt64(2)));
-                }
-                else
-                {
-                    running.Add((keys.DeviceId, 0));
+                    take.Parameters.AddWithValue("device_id", keys.DeviceId);
+                    await using var reader = await take.ExecuteReaderAsync(cancellationToken);
+                    if (await reader.ReadAsync(cancellationToken))
+                    {
+                        prekey = new PrekeyDto(reader.GetInt32(0), PublicKeyFormat.Encode(reader.GetFieldValue<byte[]>(1)));
+                        running.Add((keys.DeviceId, (int)reader.GetInt64(2)));
+                    }
+                    else
+                    {
+                        running.Add((keys.DeviceId, 0));
+                    }
                 }
             }
 

@@ -17,7 +17,7 @@ public static class KeysApi
         mine.MapGet("/prekeys", CountPrekeys).WithSummary("How many one-time prekeys the calling device has left.");
 
         routes.MapGet("/api/users/{id:guid}/keys", Fetch).WithTags("Keys").RequireAuthorization().RequireKeyFetchRateLimit()
-            .WithSummary("A key bundle per active device of the user, each with a one-time prekey taken for the caller while any is left.");
+            .WithSummary("A key bundle per active device of the user, each with a one-time prekey taken for the caller while any is left (none with ?oneTimePrekeys=false).");
         return routes;
     }
 
@@ -91,8 +91,8 @@ public static class KeysApi
     private static async Task<Ok<PrekeyCount>> CountPrekeys(HttpContext context, KeyDirectory directory, CancellationToken cancellationToken) =>
         TypedResults.Ok(new PrekeyCount(await directory.CountPrekeysAsync(context.User.GetDeviceId(), cancellationToken)));
 
-    private static async Task<Ok<UserKeys>> Fetch(Guid id, KeyDirectory directory, CancellationToken cancellationToken) =>
-        TypedResults.Ok(new UserKeys(id, await directory.FetchAsync(id, cancellationToken)));
+    private static async Task<Ok<UserKeys>> Fetch(Guid id, KeyDirectory directory, CancellationToken cancellationToken, bool oneTimePrekeys = true) =>
+        TypedResults.Ok(new UserKeys(id, await directory.FetchAsync(id, oneTimePrekeys, cancellationToken)));
 
     private const string Expected = "A P-256 public key: its uncompressed point (65 bytes, 0x04||X||Y) as base64url, on the curve.";
 

@@ -68,9 +68,9 @@ public sealed class ChatApi : IDisposable
     public async Task AddPrekeysAsync(IReadOnlyList<PrekeyJson> prekeys, CancellationToken cancellationToken = default) =>
         await ReadAsync<JsonElement>(await SendAsync(HttpMethod.Post, "/api/devices/current/prekeys", new { oneTimePrekeys = prekeys }, cancellationToken));
 
-    /// <summary>A bundle per device of the user; each fetch takes one one-time prekey per device.</summary>
-    public async Task<UserKeysJson> FetchKeysAsync(Guid userId, CancellationToken cancellationToken = default) =>
-        await ReadAsync<UserKeysJson>(await SendAsync(HttpMethod.Get, $"/api/users/{userId}/keys", null, cancellationToken));
+    /// <summary>A bundle per device of the user; with <paramref name="oneTimePrekeys"/>, each fetch takes one one-time prekey per device.</summary>
+    public async Task<UserKeysJson> FetchKeysAsync(Guid userId, bool oneTimePrekeys = true, CancellationToken cancellationToken = default) =>
+        await ReadAsync<UserKeysJson>(await SendAsync(HttpMethod.Get, $"/api/users/{userId}/keys?oneTimePrekeys={(oneTimePrekeys ? "true" : "false")}", null, cancellationToken));
 
     public async Task<ConversationJson> ConversationAsync(Guid conversationId, CancellationToken cancellationToken = default) =>
         await ReadAsync<ConversationJson>(await SendAsync(HttpMethod.Get, $"/api/conversations/{conversationId}", null, cancellationToken));

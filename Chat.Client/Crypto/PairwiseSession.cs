@@ -116,6 +116,13 @@ public sealed class PairwiseSession
                 TurnRatchet(message.RatchetKey, newRatchet);
             }
 
+            if (ReceivingChainKey is null)
+            {
+                // An initiator's session names the responder's signed prekey as the other side's ratchet key
+                // before any message came back: no chain belongs to it.
+                throw new DecryptionException(DecryptionFailure.Malformed, "No receiving chain for this ratchet key.");
+            }
+
             if (message.Counter < ReceiveCount)
             {
                 throw new DecryptionException(DecryptionFailure.Replayed, "This message's key was used already.");

@@ -77,7 +77,8 @@ public sealed class SenderKey
         }
         else
         {
-            (TagKeys, Signing) = (null, SigningKeyPair.Generate());
+            // Kept if it has one: part of a large key may have gone out already with this signing key.
+            (TagKeys, Signing) = (null, Signing ?? SigningKeyPair.Generate());
         }
     }
 
@@ -120,7 +121,7 @@ public sealed class SenderKey
         Span<byte> messageKey = stackalloc byte[32];
         var next = Kdf.Chain(ChainKey, messageKey);
         Span<byte> keys = stackalloc byte[44];
-        Kdf.Message(messageKey, MessageInfoBytes, keys);
+        Kdf.Message(messageKey, [.. MessageInfoBytes, .. WireBytes.Uuid(DistributionId)], keys);
         var ciphertext = output.AsSpan(bodyStart, ciphertextLength);
         using (var aes = new AesGcm(keys[..32], Aead.TagLength))
         {
@@ -193,7 +194,7 @@ public sealed class SenderKey
         try
         {
             Span<byte> keys = stackalloc byte[44];
-            Kdf.Message(messageKey, MessageInfoBytes, keys);
+            Kdf.Message(messageKey, [.. MessageInfoBytes, .. WireBytes.Uuid(DistributionId)], keys);
             using var aes = new AesGcm(keys[..32], Aead.TagLength);
             var ciphertext = message.Ciphertext.AsSpan();
             aes.Decrypt(keys[32..], ciphertext[..^Aead.TagLength], ciphertext[^Aead.TagLength..], plaintext,

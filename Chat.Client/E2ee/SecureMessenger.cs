@@ -21,6 +21,12 @@ namespace Chat.Client.E2ee;
 /// </summary>
 public sealed class SecureMessenger : IEventSink, IAsyncDisposable
 {
+    /// <summary>A device message send holds at most this many envelopes (about 600 bytes each; a hub frame holds 96 KiB).</summary>
+    private const int MaxEnvelopesPerSend = 100;
+
+    /// <summary>Ephemeral keys of openings remembered per device, so that one replayed cannot open a session again.</summary>
+    private const int MaxRememberedOpenings = 200;
+
     private readonly ChatApi _api;
     private readonly IKeyStore _store;
     private readonly DeviceKeyring _keyring;
@@ -53,6 +59,9 @@ public sealed class SecureMessenger : IEventSink, IAsyncDisposable
     /// <summary>The server refused a sender key's distribution as <c>stale_devices</c>; the lists named were fetched again.</summary>
     public event Action<IReadOnlyList<StaleDevicesJson>>? DeviceListsRefreshed;
 
+    /// <summary>A device of a user (user, device) now has other identity keys than its sessions were opened with.</summary>
+    public event Action<Guid, Guid>? IdentityKeyChanged;
+
     /// <summary>Membership events (memberAdded, memberRemoved, memberLeft) as they are applied.</summary>
     public event Action<MessageEvent>? MembershipChanged;
 
@@ -61,12 +70,14 @@ public sealed class SecureMessenger : IEventSink, IAsyncDisposable
         CancellationToken cancellationToken = default)
     {
         var messenger = new SecureMessenger(api, store, options ?? new SecureMessengerOptions(), hubUrl);
-        var (identity, created) = await messenger._keyring.LoadOrCreateAsync(cancellationToken);
-        messenger._identity = identity;
-        if (created)
+        messenger._identity = (await messenger._keyring.LoadOrCreateAsync(cancellationToken)).Identity;
+
+        // Until a publication succeeds (at first start, or a later start after one failed), nobody can open a session with this device.
+        if (await store.ReadAsync(PublishedName, cancellationToken) is null)
         {
-            await api.PublishKeysAsync(DeviceKeyring.PublishRequest(identity, await messenger._keyring.NewPrekeysAsync(messenger._options.PrekeyBatch, cancellationToken)),
+            await api.PublishKeysAsync(DeviceKeyring.PublishRequest(messenger._identity, await messenger._keyring.NewPrekeysAsync(messenger._options.PrekeyBatch, cancellationToken)),
                 cancellationToken);
+            await store.WriteAsync(PublishedName, "1", cancellationToken);
             messenger._identity = (await messenger._keyring.LoadOrCreateAsync(cancellationToken)).Identity;
         }
 
@@ -224,54 +235,89 @@ public sealed class SecureMessenger : IEventSink, IAsyncDisposable
     }
 
     /// <summary>
-    /// Sends the key to every device of every member (this user's other devices too). When the server says the
-    /// device lists are stale, the lists of those users are fetched again and the same send is retried.
+    /// Sends the key to every device of every member (this user's other devices too): one device message send, or
+    /// for a key that goes to many devices one per group of users (a hub frame holds 96 KiB). When the server says a
+    /// send's device lists are stale, the lists of those users are fetched again and that send retried with its
+    /// client id.
     /// </summary>
     private async Task DistributeAsync(SenderKey key, CancellationToken cancellationToken)
     {
-        var clientMessageId = $"sk-{key.DistributionId:N}";
-        for (var attempt = 0; ; attempt++)
+        var users = (await MembersAsync(key.ConversationId, cancellationToken)).Append(UserId).Distinct().Order().ToList();
+        var chunks = new List<List<Guid>> { new() };
+        var inChunk = 0;
+        foreach (var userId in users)
         {
-            var recipients = new List<(Guid UserId, Guid DeviceId)>();
-            foreach (var userId in (await MembersAsync(key.ConversationId, cancellationToken)).Append(UserId).Distinct())
+            var devices = (await DevicesAsync(userId, cancellationToken)).Count;
+            if (inChunk > 0 && inChunk + devices > MaxEnvelopesPerSend)
             {
-                recipients.AddRange((await DevicesAsync(userId, cancellationToken)).Where(d => d != DeviceId).Select(d => (userId, d)));
+                chunks.Add([]);
+                inChunk = 0;
             }
 
-            key.Address([.. recipients.Select(r => r.DeviceId)]);
-            var envelopes = new List<EnvelopeJson>();
-            foreach (var (userId, deviceId) in recipients)
-            {
-                var sessions = await SessionsAsync(deviceId);
-                var ciphertext = sessions[0].Encrypt(key.Distribution(deviceId).Encode(), MessageBinding.Device(DeviceId, deviceId, clientMessageId));
-                await _store.PutAsync(SessionsName(deviceId), sessions, cancellationToken);
-                envelopes.Add(new EnvelopeJson(userId, deviceId, Base64Url.EncodeToString(ciphertext)));
-            }
+            chunks[^1].Add(userId);
+            inChunk += devices;
+        }
 
-            if (envelopes.Count == 0)
+        key.Address([.. await RecipientsAsync(users, cancellationToken)]);
+        for (var k = 0; k < chunks.Count; k++)
+        {
+            var clientMessageId = chunks.Count == 1 ? $"sk-{key.DistributionId:N}" : $"sk-{key.DistributionId:N}-{k}";
+            for (var attempt = 0; ; attempt++)
             {
-                return;
-            }
-
-            try
-            {
-                await Connection.SendToDevicesAsync(clientMessageId, envelopes, cancellationToken);
-                return;
-            }
-            catch (HubException e) when (e.Message.StartsWith("stale_devices:", StringComparison.Ordinal) && attempt < 3)
-            {
-                var stale = JsonSerializer.Deserialize<List<StaleDevicesJson>>(e.Message[e.Message.IndexOf('[')..], JsonSerializerOptions.Web)!;
-                DeviceListsRefreshed?.Invoke(stale);
-                foreach (var user in stale)
+                if (chunks.Count == 1 && attempt > 0)
                 {
-                    _devices.Remove(user.UserId);
-                    foreach (var gone in user.Gone)
+                    // Nothing of this key went out yet: address it to the devices as they are now.
+                    key.Address([.. await RecipientsAsync(users, cancellationToken)]);
+                }
+
+                var envelopes = new List<EnvelopeJson>();
+                foreach (var userId in chunks[k])
+                {
+                    foreach (var deviceId in (await DevicesAsync(userId, cancellationToken)).Where(d => d != DeviceId))
                     {
-                        await _store.DeleteAsync(SessionsName(gone), cancellationToken);
+                        var sessions = await SessionsAsync(deviceId);
+                        var ciphertext = sessions[0].Encrypt(key.Distribution(deviceId).Encode(), MessageBinding.Device(DeviceId, deviceId, clientMessageId));
+                        await _store.PutAsync(SessionsName(deviceId), sessions, cancellationToken);
+                        envelopes.Add(new EnvelopeJson(userId, deviceId, Base64Url.EncodeToString(ciphertext)));
+                    }
+                }
+
+                if (envelopes.Count == 0)
+                {
+                    break;
+                }
+
+                try
+                {
+                    await Connection.SendToDevicesAsync(clientMessageId, envelopes, cancellationToken);
+                    break;
+                }
+                catch (HubException e) when (e.Message.StartsWith("stale_devices:", StringComparison.Ordinal) && attempt < 3)
+                {
+                    var stale = JsonSerializer.Deserialize<List<StaleDevicesJson>>(e.Message[e.Message.IndexOf('[')..], JsonSerializerOptions.Web)!;
+                    DeviceListsRefreshed?.Invoke(stale);
+                    foreach (var user in stale)
+                    {
+                        _devices.Remove(user.UserId);
+                        foreach (var gone in user.Gone)
+                        {
+                            await _store.DeleteAsync(SessionsName(gone), cancellationToken);
+                        }
                     }
                 }
             }
         }
+    }
+
+    private async Task<List<Guid>> RecipientsAsync(IEnumerable<Guid> users, CancellationToken cancellationToken)
+    {
+        var devices = new List<Guid>();
+        foreach (var userId in users)
+        {
+            devices.AddRange((await DevicesAsync(userId, cancellationToken)).Where(d => d != DeviceId));
+        }
+
+        return devices;
     }
 
     private async Task<List<Guid>> MembersAsync(Guid conversationId, CancellationToken cancellationToken)
@@ -285,7 +331,10 @@ public sealed class SecureMessenger : IEventSink, IAsyncDisposable
         return members;
     }
 
-    /// <summary>The user's devices that may receive, each with a session: new sessions are opened from fetched bundles.</summary>
+    /// <summary>
+    /// The user's devices that may receive, each with a session. The list is read without taking one-time prekeys;
+    /// they are taken (a second fetch) only when a device needs a new session.
+    /// </summary>
     private async Task<List<Guid>> DevicesAsync(Guid userId, CancellationToken cancellationToken)
     {
         if (_devices.TryGetValue(userId, out var known))
@@ -293,27 +342,35 @@ public sealed class SecureMessenger : IEventSink, IAsyncDisposable
             return known;
         }
 
-        var keys = await _api.FetchKeysAsync(userId, cancellationToken);
-        var devices = new List<Guid>();
-        foreach (var bundle in keys.Devices)
+        var listed = (await _api.FetchKeysAsync(userId, oneTimePrekeys: false, cancellationToken)).Devices.Where(b => b.DeviceId != DeviceId).ToList();
+        var needSession = new List<Guid>();
+        foreach (var bundle in listed)
         {
-            if (bundle.DeviceId == DeviceId)
-            {
-                continue;
-            }
-
-            var parsed = Parse(bundle);
             var sessions = await _store.GetAsync<List<PairwiseSession>>(SessionsName(bundle.DeviceId), cancellationToken) ?? [];
-            if (sessions.Count == 0 || !sessions[0].RemoteIdentityKey.AsSpan().SequenceEqual(parsed.IdentityKey))
+            if (sessions.Count == 0)
             {
-                // A device that published new identity keys is a new device to its peers.
-                sessions = [PairwiseSession.Initiate(_identity.IdentityKey, AgreementKeyPair.Generate(), parsed)];
-                await _store.PutAsync(SessionsName(bundle.DeviceId), sessions, cancellationToken);
+                needSession.Add(bundle.DeviceId);
             }
-
-            devices.Add(bundle.DeviceId);
+            else if (!sessions[0].RemoteIdentityKey.AsSpan().SequenceEqual(Base64Url.DecodeFromChars(bundle.IdentityKey)))
+            {
+                // A device that published new identity keys: a new session, and the application is told (as
+                // Signal's "safety number changed"), since only a comparison out of band tells a re-install from a
+                // server that swapped the keys.
+                IdentityKeyChanged?.Invoke(userId, bundle.DeviceId);
+                needSession.Add(bundle.DeviceId);
+            }
         }
 
+        if (needSession.Count > 0)
+        {
+            foreach (var bundle in (await _api.FetchKeysAsync(userId, oneTimePrekeys: true, cancellationToken)).Devices.Where(b => needSession.Contains(b.DeviceId)))
+            {
+                await _store.PutAsync(SessionsName(bundle.DeviceId),
+                    new List<PairwiseSession> { PairwiseSession.Initiate(_identity.IdentityKey, AgreementKeyPair.Generate(), Parse(bundle)) }, cancellationToken);
+            }
+        }
+
+        var devices = listed.Select(b => b.DeviceId).ToList();
         _devices[userId] = devices;
         return devices;
     }
@@ -337,6 +394,15 @@ public sealed class SecureMessenger : IEventSink, IAsyncDisposable
                 throw new DecryptionException(DecryptionFailure.NoKey, "The opening names a signed prekey this device does not hold.");
             }
 
+            var openings = await _store.GetAsync<List<string>>(OpeningsName(message.SenderDeviceId)) ?? [];
+            var ephemeral = Convert.ToHexString(opening.EphemeralKey);
+            if (openings.Contains(ephemeral))
+            {
+                throw new DecryptionException(DecryptionFailure.Replayed, "A session was opened with this ephemeral key already.");
+            }
+
+            await CheckIdentityAsync(message, opening.IdentityKey, sessions);
+
             var oneTime = opening.OneTimePrekeyId is { } id
                 ? await _keyring.PrekeyAsync(id) ?? throw new DecryptionException(DecryptionFailure.Replayed, "The one-time prekey it names was used already.")
                 : null;
@@ -344,6 +410,7 @@ public sealed class SecureMessenger : IEventSink, IAsyncDisposable
             var plaintext = session.Decrypt(parsed, binding);
             sessions.Insert(0, session);
             await SaveSessionsAsync(message.SenderDeviceId, sessions);
+            await _store.PutAsync(OpeningsName(message.SenderDeviceId), openings.Append(ephemeral).TakeLast(MaxRememberedOpenings).ToList());
             if (opening.OneTimePrekeyId is { } used)
             {
                 await _keyring.DeletePrekeyAsync(used);
@@ -367,9 +434,36 @@ public sealed class SecureMessenger : IEventSink, IAsyncDisposable
             {
                 first ??= e;
             }
+            catch (Exception e) when (e is CryptographicException or ArgumentException)
+            {
+                first ??= new DecryptionException(DecryptionFailure.Malformed, e.Message);
+            }
         }
 
         throw first ?? new DecryptionException(DecryptionFailure.NoKey, "No session with the sending device.");
+    }
+
+    /// <summary>
+    /// An opening must carry the identity key the sending device published (and this device pinned, if it had a
+    /// session): otherwise the server could open sessions in any device's name.
+    /// </summary>
+    private async Task CheckIdentityAsync(DeviceMessageEvent message, byte[] identityKey, List<PairwiseSession> sessions)
+    {
+        if (sessions.Count > 0 && sessions[0].RemoteIdentityKey.AsSpan().SequenceEqual(identityKey))
+        {
+            return;
+        }
+
+        var published = (await _api.FetchKeysAsync(message.SenderId, oneTimePrekeys: false)).Devices.FirstOrDefault(d => d.DeviceId == message.SenderDeviceId);
+        if (published is null || !Base64Url.DecodeFromChars(published.IdentityKey).AsSpan().SequenceEqual(identityKey))
+        {
+            throw new DecryptionException(DecryptionFailure.Tampered, "The opening's identity key is not the one its sending device published.");
+        }
+
+        if (sessions.Count > 0)
+        {
+            IdentityKeyChanged?.Invoke(message.SenderId, message.SenderDeviceId);
+        }
     }
 
     private Task SaveSessionsAsync(Guid deviceId, List<PairwiseSession> sessions) =>
@@ -396,4 +490,8 @@ public sealed class SecureMessenger : IEventSink, IAsyncDisposable
         $"peerkey-{conversationId:N}-{senderDeviceId:N}-{distributionId:N}";
 
     private static string SessionsName(Guid deviceId) => $"sessions-{deviceId:N}";
+
+    private static string OpeningsName(Guid deviceId) => $"openings-{deviceId:N}";
+
+    private const string PublishedName = "keys-published";
 }

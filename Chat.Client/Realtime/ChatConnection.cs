@@ -46,7 +46,7 @@ public sealed class ChatConnection : IAsyncDisposable
 
     public HubConnection Connection { get; }
 
-    /// <summary>Errors of applying events: the application's handler threw; the event counts as applied.</summary>
+    /// <summary>Errors of applying events: the sink threw (its storage failed); the event is not counted as applied and comes again.</summary>
     public event Action<Exception>? ApplyFailed;
 
     public async Task StartAsync(CancellationToken cancellationToken = default)
@@ -179,18 +179,14 @@ public sealed class ChatConnection : IAsyncDisposable
             return;
         }
 
-        try
+        // This device's own messages it knows from their acknowledgements; a membership change it made has none. A
+        // sink that throws (its storage failed) leaves the cursor where it was: the event comes again at the next sync.
+        if (message.SenderDeviceId != _deviceId || message.MemberId is not null)
         {
-            // This device's own messages it knows from their acknowledgements; a membership change it made has none.
-            if (message.SenderDeviceId != _deviceId || message.MemberId is not null)
-            {
-                await _sink.OnMessageAsync(message);
-            }
+            await _sink.OnMessageAsync(message);
         }
-        finally
-        {
-            await SetCursorAsync(message.ConversationId, message.Seq);
-        }
+
+        await SetCursorAsync(message.ConversationId, message.Seq);
     }
 
     private async Task SyncConversationAsync(Guid conversationId)
@@ -231,15 +227,10 @@ public sealed class ChatConnection : IAsyncDisposable
 
     private async Task ApplyInOrderAsync(DeviceMessageEvent message)
     {
-        try
-        {
-            await _sink.OnDeviceMessageAsync(message);
-        }
-        finally
-        {
-            _deviceCursor = message.Seq;
-            await _store.WriteAsync("device-cursor", message.Seq.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
+        // Only once the sink has it (or refused it for good) does the cursor move, and with it the acknowledgement.
+        await _sink.OnDeviceMessageAsync(message);
+        _deviceCursor = message.Seq;
+        await _store.WriteAsync("device-cursor", message.Seq.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     private async Task SyncDeviceAsync()
@@ -257,7 +248,7 @@ public sealed class ChatConnection : IAsyncDisposable
 
             if (page.Messages.Count > 0)
             {
-                await Connection.InvokeAsync<int>("AckDeviceMessages", new { upTo = page.Messages[^1].Seq });
+                await Connection.InvokeAsync<int>("AckDeviceMessages", new { upTo = await DeviceCursorAsync() });
             }
 
             if (!page.HasMore)

@@ -1,6 +1,10 @@
 namespace Chat.Client.Realtime;
 
-/// <summary>What a <see cref="ChatConnection"/> hands on: each event once, in order, whatever reconnects happened.</summary>
+/// <summary>
+/// What a <see cref="ChatConnection"/> hands on: each event once, in order, whatever reconnects happened. A method
+/// that throws has not taken the event: it is handed on again at the next sync. Refuse an event for good (a
+/// ciphertext that does not decrypt) by returning normally.
+/// </summary>
 public interface IEventSink
 {
     /// <summary>Conversation events of other devices, in seq order per conversation, each once.</summary>

@@ -3,8 +3,9 @@ using System.Text.RegularExpressions;
 namespace Chat.Client.Storage;
 
 /// <summary>
-/// The default store: one file per name in a directory only its owner may read (0700 on Unix). A write goes to a
-/// temporary file that then replaces the old one, so a crash leaves the old value or the new one.
+/// The default store: one file per name (0600) in a directory only its owner may open (0700 on Unix). A write goes
+/// to a temporary file, flushed to the disk, that then replaces the old one, so a crash leaves the old value or the
+/// new one. (The rename itself is made durable by the file system's journal, not by a flush of the directory.)
 /// </summary>
 public sealed partial class FileKeyStore : IKeyStore
 {
@@ -13,13 +14,11 @@ public sealed partial class FileKeyStore : IKeyStore
     public FileKeyStore(string directory)
     {
         _directory = directory;
-        if (OperatingSystem.IsWindows())
+        Directory.CreateDirectory(directory);
+        if (!OperatingSystem.IsWindows())
         {
-            Directory.CreateDirectory(directory);
-        }
-        else
-        {
-            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            // Set every time, not only when created: a directory made by something else may be open to others.
+            File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
     }
 
@@ -33,7 +32,20 @@ public sealed partial class FileKeyStore : IKeyStore
     {
         var path = PathOf(name);
         var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
-        await File.WriteAllTextAsync(temporary, value, cancellationToken);
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        await using (var file = new FileStream(temporary, options))
+        {
+            await file.WriteAsync(System.Text.Encoding.UTF8.GetBytes(value), cancellationToken);
+
+            // On the disk before it replaces the old value: a sender key must not come back older after a power loss.
+            file.Flush(flushToDisk: true);
+        }
+
         File.Move(temporary, path, overwrite: true);
     }
 

@@ -10,7 +10,7 @@ public sealed class HubBudgetOptions : IValidatableObject
 {
     public const string SectionName = "HubBudgets";
 
-    /// <summary>SendMessage, EditMessage and DeleteMessage: each is a commit and a fan-out.</summary>
+    /// <summary>SendMessage, EditMessage, DeleteMessage and SendToDevices: each is a commit and a fan-out.</summary>
     [Required]
     public Budget Writes { get; set; } = new() { PerSecond = 20, Burst = 50 };
 
@@ -18,11 +18,11 @@ public sealed class HubBudgetOptions : IValidatableObject
     [Required]
     public Budget Typing { get; set; } = new() { PerSecond = 2, Burst = 10 };
 
-    /// <summary>MarkDelivered and MarkRead.</summary>
+    /// <summary>MarkDelivered, MarkRead and AckDeviceMessages.</summary>
     [Required]
     public Budget Receipts { get; set; } = new() { PerSecond = 20, Burst = 100 };
 
-    /// <summary>Sync: a query per page.</summary>
+    /// <summary>Sync and SyncDeviceMessages: a query per page.</summary>
     [Required]
     public Budget Sync { get; set; } = new() { PerSecond = 10, Burst = 50 };
 

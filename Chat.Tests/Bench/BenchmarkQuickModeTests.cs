@@ -53,7 +53,7 @@ public sealed class BenchmarkQuickModeTests
         Assert.Contains("the stalled device was cut off", slow.Single(r => r[2].EndsWith("stopped reading", StringComparison.Ordinal))[7]);
         // Ours plain and encrypted, in turn at each depth; and the clients' cost of encryption, for two and 100 devices.
         var pairs = messageRows.Where(r => r[2].StartsWith("e2ee pair: direct", StringComparison.Ordinal)).ToList();
-        Assert.Equal(["chat (ours)", "chat (ours, encrypted)"], pairs.Select(r => r[1]).Distinct().Order());
+        Assert.Equal(["chat (ours)", "chat (ours, encrypted)"], pairs.Select(r => r[1]).Distinct().Order(StringComparer.Ordinal));
         Assert.Equal(4, pairs.Count);
         Assert.All(pairs, r => Assert.True(double.Parse(r[3], CultureInfo.InvariantCulture) > 0 && r[7] == "0", $"{r[1]}: {r[2]} delivered nothing or failed"));
         var costs = rows.Where(r => r.Length == 7 && r[1] is "2" or "100").ToList();

@@ -86,7 +86,7 @@ public sealed partial class CryptoVectorTests
         var sender = new SenderKey
         {
             ConversationId = Id("conversation"), DistributionId = Id("taggedDistributionId"), SenderDeviceId = Id("aliceDevice"),
-            ChainKey = Hex("chainKey"), Iteration = 0,
+            ChainKey = Hex("taggedChainKey"), Iteration = 0,
             TagKeys = [new DeviceTagKey(bob, SHA256.HashData("tag0"u8)), new DeviceTagKey(carol, SHA256.HashData("tag1"u8))],
         };
         Assert.Equal(Hex("distributionTagged"), sender.Distribution(carol).Encode());

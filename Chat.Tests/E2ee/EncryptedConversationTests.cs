@@ -79,6 +79,36 @@ public sealed class EncryptedConversationTests(ChatApp chat) : DistributedTest(c
     }
 
     [Fact]
+    public async Task A_session_opened_in_a_devices_name_with_another_identity_key_is_refused()
+    {
+        await using var alice = await Party.RegisterAsync(Chat, Chat.RealtimeNodes[0]);
+        await using var bob = await Party.RegisterAsync(Chat, Chat.RealtimeNodes[1]);
+        var direct = await CreateAsync(alice, new { kind = "direct", userId = bob.UserId });
+
+        // The server turned adversary: it opens a session with Bob's published keys in the name of Alice's device,
+        // from an identity key of its own, and hands Bob a sender key for the conversation over it.
+        var bundle = (await alice.Api.FetchKeysAsync(bob.UserId, cancellationToken: TestContext.Current.CancellationToken)).Devices.Single();
+        var forged = PairwiseSession.Initiate(AgreementKeyPair.Generate(), AgreementKeyPair.Generate(), new PrekeyBundle(bundle.DeviceId,
+            Base64Url.DecodeFromChars(bundle.IdentityKey), Base64Url.DecodeFromChars(bundle.SigningKey), bundle.SignedPrekey.KeyId,
+            Base64Url.DecodeFromChars(bundle.SignedPrekey.PublicKey), Base64Url.DecodeFromChars(bundle.SignedPrekey.Signature),
+            bundle.OneTimePrekey?.KeyId, bundle.OneTimePrekey is { } oneTime ? Base64Url.DecodeFromChars(oneTime.PublicKey) : null));
+        var key = SenderKey.Create(direct, alice.DeviceId);
+        key.Address([bob.DeviceId]);
+        var envelope = forged.Encrypt(key.Distribution(bob.DeviceId).Encode(), MessageBinding.Device(alice.DeviceId, bob.DeviceId, "forged"));
+        await bob.Messenger.Connection.RunAsync(() => ((IEventSink)bob.Messenger).OnDeviceMessageAsync(
+            new DeviceMessageEvent(1000, alice.UserId, alice.DeviceId, "forged", Base64Url.EncodeToString(envelope), DateTimeOffset.UtcNow)));
+
+        Assert.Contains(bob.Refused, r => r.Seq == 1000 && r.Failure == DecryptionFailure.Tampered);
+
+        // Its message in Alice's name finds no key at Bob.
+        var message = key.Encrypt("in alice's name"u8, "forged-message");
+        await DeliverAsync(bob, new MessageEvent(Guid.NewGuid(), direct, 1000, "text", alice.UserId, alice.DeviceId, "forged-message",
+            Base64Url.EncodeToString(message), null, DateTimeOffset.UtcNow));
+        Assert.Contains(bob.Refused, r => r.ConversationId == direct && r.Failure == DecryptionFailure.NoKey);
+        Assert.Empty(bob.Received);
+    }
+
+    [Fact]
     public async Task A_removed_member_cannot_decrypt_what_is_sent_after_and_a_new_device_reads_only_what_follows_it()
     {
         await using var alice = await Party.RegisterAsync(Chat, Chat.RealtimeNodes[0]);

@@ -63,6 +63,20 @@ public sealed class PairwiseSessionTests
         Assert.Equal("y", Read(alice, stored.Encrypt(Text("y"), Binding(BobDevice, AliceDevice)), Binding(BobDevice, AliceDevice)));
     }
 
+    [Fact]
+    public void A_message_under_the_responders_signed_prekey_before_any_answer_is_malformed_not_a_crash()
+    {
+        var bobIdentity = AgreementKeyPair.Generate();
+        var bobSigning = SigningKeyPair.Generate();
+        var bobSignedPrekey = AgreementKeyPair.Generate();
+        var bundle = new PrekeyBundle(BobDevice, bobIdentity.PublicKey, bobSigning.PublicKey, 1, bobSignedPrekey.PublicKey,
+            bobSigning.Sign(bobSignedPrekey.PublicKey), null, null);
+        var alice = PairwiseSession.Initiate(AgreementKeyPair.Generate(), AgreementKeyPair.Generate(), bundle);
+        var forged = new SessionMessage(null, bobSignedPrekey.PublicKey, 0, 0, new byte[40]);
+
+        Assert.Equal(DecryptionFailure.Malformed, Refusal(alice, forged.Encode(), Binding(BobDevice, AliceDevice)));
+    }
+
     private static (PairwiseSession Alice, PairwiseSession Bob) Open()
     {
         var aliceIdentity = AgreementKeyPair.Generate();

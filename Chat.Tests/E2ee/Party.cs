@@ -39,7 +39,7 @@ public sealed class Party : IAsyncDisposable
     public static async Task<Party> RegisterAsync(ChatApp chat, RealtimeNode node, SecureMessengerOptions? options = null)
     {
         var username = TestUser.UniqueName("e");
-        var api = await ChatApi.RegisterAsync(chat.CreateApiClient(), username, Password, $"Test {username}");
+        var api = await ChatApi.RegisterAsync(ApiClient.FromOwnAddress(chat), username, Password, $"Test {username}");
         var party = new Party(chat, username, api, options);
         await party.StartAsync(node);
         return party;
@@ -48,7 +48,7 @@ public sealed class Party : IAsyncDisposable
     /// <summary>The same user signing in on another device, with a key store of its own.</summary>
     public async Task<Party> AnotherDeviceAsync(RealtimeNode node, SecureMessengerOptions? options = null)
     {
-        var api = await ChatApi.LoginAsync(_chat.CreateApiClient(), _username, Password, "another device");
+        var api = await ChatApi.LoginAsync(ApiClient.FromOwnAddress(_chat), _username, Password, "another device");
         var party = new Party(_chat, _username, api, options);
         await party.StartAsync(node);
         return party;

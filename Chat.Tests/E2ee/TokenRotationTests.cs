@@ -11,7 +11,7 @@ public sealed class TokenRotationTests(ChatApp chat) : DistributedTest(chat)
     public async Task An_access_token_near_expiry_is_refreshed_and_each_refresh_token_used_once()
     {
         var clock = new ShiftedClock();
-        using var api = await ChatApi.RegisterAsync(Chat.CreateApiClient(), TestUser.UniqueName("r"), "correct horse battery", "Rotating", clock);
+        using var api = await ChatApi.RegisterAsync(ApiClient.FromOwnAddress(Chat), TestUser.UniqueName("r"), "correct horse battery", "Rotating", clock);
         var first = await api.AccessTokenAsync(TestContext.Current.CancellationToken);
         var firstRefresh = api.RefreshToken;
         Assert.Equal(first, await api.AccessTokenAsync(TestContext.Current.CancellationToken));
