@@ -75,9 +75,6 @@ public sealed class ChatApi : IDisposable
     public async Task<ConversationJson> ConversationAsync(Guid conversationId, CancellationToken cancellationToken = default) =>
         await ReadAsync<ConversationJson>(await SendAsync(HttpMethod.Get, $"/api/conversations/{conversationId}", null, cancellationToken));
 
-    public async Task LogoutAsync(CancellationToken cancellationToken = default) =>
-        await ReadAsync<JsonElement?>(await SendAsync(HttpMethod.Post, "/api/auth/logout", null, cancellationToken));
-
     public void Dispose() => _refreshing.Dispose();
 
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken)

@@ -366,7 +366,7 @@ public sealed class SecureMessenger : IEventSink, IAsyncDisposable
             foreach (var bundle in (await _api.FetchKeysAsync(userId, oneTimePrekeys: true, cancellationToken)).Devices.Where(b => needSession.Contains(b.DeviceId)))
             {
                 await _store.PutAsync(SessionsName(bundle.DeviceId),
-                    new List<PairwiseSession> { PairwiseSession.Initiate(_identity.IdentityKey, AgreementKeyPair.Generate(), Parse(bundle)) }, cancellationToken);
+                    new List<PairwiseSession> { PairwiseSession.Initiate(_identity.IdentityKey, AgreementKeyPair.Generate(), bundle.ToPrekeyBundle()) }, cancellationToken);
             }
         }
 
@@ -473,16 +473,6 @@ public sealed class SecureMessenger : IEventSink, IAsyncDisposable
         _store.GetAsync<SenderKey>(PeerKeyName(conversationId, senderDeviceId, distributionId));
 
     private async Task PublishPrekeysAsync() => await _api.AddPrekeysAsync(await _keyring.NewPrekeysAsync(_options.PrekeyBatch));
-
-    private static PrekeyBundle Parse(KeyBundleJson bundle) => new(
-        bundle.DeviceId,
-        Base64Url.DecodeFromChars(bundle.IdentityKey),
-        Base64Url.DecodeFromChars(bundle.SigningKey),
-        bundle.SignedPrekey.KeyId,
-        Base64Url.DecodeFromChars(bundle.SignedPrekey.PublicKey),
-        Base64Url.DecodeFromChars(bundle.SignedPrekey.Signature),
-        bundle.OneTimePrekey?.KeyId,
-        bundle.OneTimePrekey is { } oneTime ? Base64Url.DecodeFromChars(oneTime.PublicKey) : null);
 
     private static string OwnKeyName(Guid conversationId) => $"senderkey-{conversationId:N}";
 

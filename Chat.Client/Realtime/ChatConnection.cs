@@ -55,8 +55,6 @@ public sealed class ChatConnection : IAsyncDisposable
         await RunAsync(CatchUpAsync);
     }
 
-    public Task StopAsync() => Connection.StopAsync();
-
     /// <summary>
     /// Sends, and applies the acknowledgement in seq order as the protocol asks (the sending device gets no event).
     /// Only on the apply queue (<see cref="RunAsync"/>, or an <see cref="IEventSink"/> method).
@@ -71,7 +69,7 @@ public sealed class ChatConnection : IAsyncDisposable
         }
         else if (ack.Seq > cursor + 1)
         {
-            await SyncConversationAsync(conversationId);
+            await SyncConversationsAsync();
         }
 
         return ack;
@@ -137,6 +135,16 @@ public sealed class ChatConnection : IAsyncDisposable
     {
         await _sink.OnConnectedAsync();
         await SyncDeviceAsync();
+        await SyncConversationsAsync();
+    }
+
+    /// <summary>
+    /// Everything after every cursor, page by page (a conversation without one from its start, as Sync does): also
+    /// what a gap in one conversation needs. Naming one conversation alone would not do: Sync reads the others from
+    /// seq 0 and may fill every page with them.
+    /// </summary>
+    private async Task SyncConversationsAsync()
+    {
         while (true)
         {
             var cursors = (await CursorsAsync()).Select(c => new { conversationId = c.Key, afterSeq = c.Value }).ToList();
@@ -164,7 +172,7 @@ public sealed class ChatConnection : IAsyncDisposable
 
         if (message.Seq > cursor + 1)
         {
-            await SyncConversationAsync(message.ConversationId);
+            await SyncConversationsAsync();
             return;
         }
 
@@ -187,24 +195,6 @@ public sealed class ChatConnection : IAsyncDisposable
         }
 
         await SetCursorAsync(message.ConversationId, message.Seq);
-    }
-
-    private async Task SyncConversationAsync(Guid conversationId)
-    {
-        while (true)
-        {
-            var page = await Connection.InvokeAsync<SyncResult>("Sync",
-                new { cursors = new[] { new { conversationId, afterSeq = await CursorAsync(conversationId) } }, limit = SyncPage });
-            foreach (var message in page.Messages.Where(m => m.ConversationId == conversationId))
-            {
-                await ApplyInOrderAsync(message);
-            }
-
-            if (!page.HasMore)
-            {
-                return;
-            }
-        }
     }
 
     private async Task ApplyAsync(DeviceMessageEvent message)

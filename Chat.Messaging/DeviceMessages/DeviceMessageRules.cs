@@ -15,8 +15,7 @@ public static class DeviceMessageRules
 
     public static ChatError? Check(SendToDevicesRequest request, Guid senderDeviceId)
     {
-        if (string.IsNullOrWhiteSpace(request.ClientMessageId) || request.ClientMessageId.Length > MessageRules.MaxClientMessageIdLength
-            || request.ClientMessageId.Any(char.IsControl))
+        if (!MessageRules.IsValidClientMessageId(request.ClientMessageId))
         {
             return ChatErrors.ClientMessageIdInvalid;
         }
@@ -57,7 +56,7 @@ public static class DeviceMessageRules
 
             if (Encoding.UTF8.GetByteCount(envelope.Ciphertext) > MessageRules.MaxContentBytes)
             {
-                return new ChatError("content_too_large", 400, $"ciphertext may take at most {MessageRules.MaxContentBytes} bytes as UTF-8.", $"{field}.ciphertext");
+                return ChatErrors.TooLarge($"{field}.ciphertext", "ciphertext");
             }
         }
 

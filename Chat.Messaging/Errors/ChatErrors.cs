@@ -40,8 +40,11 @@ public static class ChatErrors
 
     public static readonly ChatError ContentRequired = Invalid("content", "content is required.");
 
-    public static readonly ChatError ContentTooLarge =
-        new("content_too_large", StatusCodes.Status400BadRequest, $"content may take at most {MessageRules.MaxContentBytes} bytes as UTF-8.", "content");
+    public static readonly ChatError ContentTooLarge = TooLarge("content", "content");
+
+    /// <summary>Opaque text (content, a ciphertext) over 64 KiB as UTF-8, at <paramref name="field"/>.</summary>
+    public static ChatError TooLarge(string field, string what) =>
+        new("content_too_large", StatusCodes.Status400BadRequest, $"{what} may take at most {MessageRules.MaxContentBytes} bytes as UTF-8.", field);
 
     /// <summary>Closes a signed-out device's connections; the client must sign in again rather than reconnect.</summary>
     public static readonly ChatError DeviceSignedOut =

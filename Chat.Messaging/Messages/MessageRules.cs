@@ -12,10 +12,13 @@ public static class MessageRules
 
     public const int MaxClientMessageIdLength = 64;
 
+    /// <summary>A sender's id for a send (a message or a device message): present, at most 64 characters, none a control character.</summary>
+    public static bool IsValidClientMessageId(string? clientMessageId) =>
+        !string.IsNullOrWhiteSpace(clientMessageId) && clientMessageId.Length <= MaxClientMessageIdLength && !clientMessageId.Any(char.IsControl);
+
     public static ChatError? Check(NewMessage message)
     {
-        if (string.IsNullOrWhiteSpace(message.ClientMessageId) || message.ClientMessageId.Length > MaxClientMessageIdLength
-            || message.ClientMessageId.Any(char.IsControl))
+        if (!IsValidClientMessageId(message.ClientMessageId))
         {
             return ChatErrors.ClientMessageIdInvalid;
         }

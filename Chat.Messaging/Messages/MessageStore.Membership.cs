@@ -10,10 +10,7 @@ namespace Chat.Messaging.Messages;
 public sealed partial class MessageStore
 {
     private static readonly string MembershipEventSql = $"""
-        WITH next AS (
-            UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = @sent_at
-            WHERE id = @conversation_id AND {Membership.IsCurrentMemberSql("@conversation_id", "@sender_id")}
-            RETURNING last_seq)
+        {NextSeqSql}
         INSERT INTO messages ({MessageEventReader.Columns})
         SELECT @id, @conversation_id, next.last_seq, @kind, @sender_id, @sender_device_id, @client_message_id, NULL, NULL, @sent_at, @member_id
         FROM next

@@ -20,11 +20,19 @@ namespace Chat.Messaging.Messages;
 /// </summary>
 public sealed partial class MessageStore(NpgsqlDataSource dataSource, MessageFanout fanout, TimeProvider time, IOptions<GroupCommitOptions> groupCommit)
 {
-    private static readonly string InsertSql = $"""
+    /// <summary>
+    /// The CTE <c>next</c>: the conversation's next seq, taken only while <c>@sender_id</c> is a current member
+    /// (no row otherwise). A property: both halves of this class build statements from it (see below).
+    /// </summary>
+    private static string NextSeqSql => $"""
         WITH next AS (
             UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = @sent_at
             WHERE id = @conversation_id AND {Membership.IsCurrentMemberSql("@conversation_id", "@sender_id")}
             RETURNING last_seq)
+        """;
+
+    private static readonly string InsertSql = $"""
+        {NextSeqSql}
         INSERT INTO messages ({MessageEventReader.Columns})
         SELECT @id, @conversation_id, next.last_seq, @kind, @sender_id, @sender_device_id, @client_message_id, @content, @target_message_id, @sent_at, NULL
         FROM next

@@ -88,10 +88,7 @@ public sealed class EncryptedConversationTests(ChatApp chat) : DistributedTest(c
         // The server turned adversary: it opens a session with Bob's published keys in the name of Alice's device,
         // from an identity key of its own, and hands Bob a sender key for the conversation over it.
         var bundle = (await alice.Api.FetchKeysAsync(bob.UserId, cancellationToken: TestContext.Current.CancellationToken)).Devices.Single();
-        var forged = PairwiseSession.Initiate(AgreementKeyPair.Generate(), AgreementKeyPair.Generate(), new PrekeyBundle(bundle.DeviceId,
-            Base64Url.DecodeFromChars(bundle.IdentityKey), Base64Url.DecodeFromChars(bundle.SigningKey), bundle.SignedPrekey.KeyId,
-            Base64Url.DecodeFromChars(bundle.SignedPrekey.PublicKey), Base64Url.DecodeFromChars(bundle.SignedPrekey.Signature),
-            bundle.OneTimePrekey?.KeyId, bundle.OneTimePrekey is { } oneTime ? Base64Url.DecodeFromChars(oneTime.PublicKey) : null));
+        var forged = PairwiseSession.Initiate(AgreementKeyPair.Generate(), AgreementKeyPair.Generate(), bundle.ToPrekeyBundle());
         var key = SenderKey.Create(direct, alice.DeviceId);
         key.Address([bob.DeviceId]);
         var envelope = forged.Encrypt(key.Distribution(bob.DeviceId).Encode(), MessageBinding.Device(alice.DeviceId, bob.DeviceId, "forged"));
