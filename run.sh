@@ -9,6 +9,7 @@ scripts/install-prerequisites.sh
 cat <<INFO
 
   Dashboard:        the login URL printed below (http://localhost:15170)
+  Web app:          http://localhost:5170   (the browser client: sign up and chat)
   API:              http://localhost:5180   (OpenAPI document: /openapi/v1.json)
   Realtime hub:     http://localhost:5190/hubs/chat   (SignalR over WebSockets; see docs/protocol.md)
   Stop with Ctrl+C: every server the AppHost started stops with it; data stays in .data/

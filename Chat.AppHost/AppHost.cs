@@ -87,4 +87,11 @@ builder.AddProject<Projects.Chat_Worker>("worker")
     .WithEnvironment("Push__FcmBaseAddress", fcmBaseAddress)
     .WithHttpHealthCheck("/health");
 
+// The browser client: serves the app and forwards /api and /hubs, so the app, the API and the hub share one origin.
+builder.AddProject<Projects.Chat_Web>("web")
+    .WithReference(api).WaitFor(api)
+    .WithReference(realtime)
+    .WithExternalHttpEndpoints()
+    .WithHttpHealthCheck("/health");
+
 builder.Build().Run();

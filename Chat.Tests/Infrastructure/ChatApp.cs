@@ -19,7 +19,7 @@ public sealed class ChatApp : IAsyncLifetime
 
     public ChatApp() => _started = new(StartAsync);
 
-    public static readonly string[] ServiceNames = ["api", "realtime", "worker"];
+    public static readonly string[] ServiceNames = ["api", "realtime", "worker", "web"];
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
 
     private DistributedApplication? _app;

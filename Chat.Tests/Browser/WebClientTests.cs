@@ -1,0 +1,224 @@
+using System.Net;
+using Aspire.Hosting.Testing;
+using Chat.Tests.Infrastructure;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Chat.Tests.Browser;
+
+/// <summary>
+/// The browser client (Chat.Web) in headless Chromium against the real AppHost: people in separate browser
+/// contexts chat through the web app's own origin, which forwards to the API and the realtime nodes.
+/// </summary>
+[Trait("Category", "Browser")]
+[Collection(nameof(BrowserSession))]
+public sealed class WebClientTests(ChatApp chat, BrowserSession browser) : DistributedTest(chat)
+{
+    private readonly List<IBrowserContext> _contexts = [];
+
+    private Uri Web => Chat.App.GetEndpoint("web", "http");
+
+    [Fact]
+    public async Task Two_people_chat_both_ways_with_ticks_and_typing()
+    {
+        var bob = await TestUser.RegisterAsync(Chat);
+        var alice = await OpenAsync();
+        var aliceName = TestUser.UniqueName("alice");
+        await alice.ScreenshotAsync("login");
+        await alice.SignUpAsync(aliceName, "Alice Liddell", "correct horse battery");
+        var bobTab = await SignedInAsync(bob);
+
+        await alice.StartDirectAsync(bob);
+        await alice.SendAsync("Hello Bob");
+        // Bob's tab is open but not on this conversation: it has the message (delivered), not read.
+        await Expect(alice.Message("Hello Bob")).ToHaveAttributeAsync("data-status", "delivered");
+        await Expect(bobTab.Conversation("Alice Liddell").Locator(".unread")).ToHaveTextAsync("1");
+
+        await bobTab.OpenConversationAsync("Alice Liddell");
+        await Expect(alice.Message("Hello Bob")).ToHaveAttributeAsync("data-status", "read");
+        await Expect(bobTab.Conversation("Alice Liddell").Locator(".unread")).ToHaveCountAsync(0);
+
+        await bobTab.MessageBox.FillAsync("Hi Al");
+        await Expect(alice.Subtitle).ToHaveTextAsync($"Test {bob.Username} is typing…");
+        await bobTab.MessageBox.PressAsync("Enter");
+        await Expect(alice.Message("Hi Al")).ToBeVisibleAsync();
+        await Expect(bobTab.Message("Hi Al")).ToHaveAttributeAsync("data-status", "read");
+        await Expect(alice.Subtitle).ToHaveTextAsync("Online");
+        await alice.ScreenshotAsync("chat");
+
+        // Each line once, in order, on both sides.
+        string[] expected = ["Hello Bob", "Hi Al"];
+        Assert.Equal(expected, await alice.Messages.Locator(".content").AllInnerTextsAsync());
+        Assert.Equal(expected, await bobTab.Messages.Locator(".content").AllInnerTextsAsync());
+    }
+
+    [Fact]
+    public async Task A_tab_that_lost_the_network_shows_everything_sent_meanwhile_once_in_order()
+    {
+        var (alice, bob) = (await TestUser.RegisterAsync(Chat), await TestUser.RegisterAsync(Chat));
+        var conversationId = await Conversations.DirectAsync(Chat, alice, bob);
+        using var aliceApi = alice.Api(Chat);
+        await SendAsync(aliceApi, conversationId, "before");
+        var bobTab = await SignedInAsync(bob);
+        await bobTab.OpenConversationAsync($"Test {alice.Username}");
+        await Expect(bobTab.Message("before")).ToBeVisibleAsync();
+
+        await bobTab.Page.Context.SetOfflineAsync(true);
+        await Expect(bobTab.Status).Not.ToHaveTextAsync("Online");
+        var sent = Enumerable.Range(1, 20).Select(i => $"while away {i}").ToList();
+        foreach (var text in sent)
+        {
+            await SendAsync(aliceApi, conversationId, text);
+        }
+
+        await bobTab.Page.Context.SetOfflineAsync(false);
+        await bobTab.ExpectOnlineAsync();
+        await Expect(bobTab.Messages).ToHaveCountAsync(21);
+        Assert.Equal(["before", .. sent], await bobTab.Messages.Locator(".content").AllInnerTextsAsync());
+    }
+
+    [Fact]
+    public async Task An_edit_and_a_delete_show_on_the_other_side()
+    {
+        var (alice, bob) = (await TestUser.RegisterAsync(Chat), await TestUser.RegisterAsync(Chat));
+        var aliceTab = await SignedInAsync(alice);
+        var bobTab = await SignedInAsync(bob);
+        await aliceTab.StartDirectAsync(bob);
+        await aliceTab.SendAsync("see you at 5");
+        await aliceTab.SendAsync("bring snacks");
+        await bobTab.OpenConversationAsync($"Test {alice.Username}");
+        await Expect(bobTab.Message("bring snacks")).ToBeVisibleAsync();
+
+        await aliceTab.Message("see you at 5").GetByRole(AriaRole.Button, new() { Name = "Edit" }).ClickAsync();
+        await aliceTab.MessageBox.FillAsync("see you at 6");
+        await aliceTab.MessageBox.PressAsync("Enter");
+        await Expect(bobTab.Message("see you at 6")).ToContainTextAsync("edited");
+        await Expect(bobTab.Message("see you at 5")).ToHaveCountAsync(0);
+
+        await aliceTab.Message("bring snacks").GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+        await aliceTab.Message("bring snacks").GetByRole(AriaRole.Button, new() { Name = "Delete for everyone" }).ClickAsync();
+        await Expect(bobTab.Message("This message was deleted.")).ToBeVisibleAsync();
+        await Expect(bobTab.Message("bring snacks")).ToHaveCountAsync(0);
+        await Expect(bobTab.Conversation($"Test {alice.Username}")).ToContainTextAsync("Message deleted");
+    }
+
+    [Fact]
+    public async Task A_group_of_three_talks_and_its_owner_removes_one()
+    {
+        var (alice, bob, carol) = (await TestUser.RegisterAsync(Chat), await TestUser.RegisterAsync(Chat), await TestUser.RegisterAsync(Chat));
+        var aliceTab = await SignedInAsync(alice);
+        var bobTab = await SignedInAsync(bob);
+        var carolTab = await SignedInAsync(carol);
+
+        await aliceTab.StartGroupAsync("Weekend trip", bob, carol);
+        await aliceTab.SendAsync("Who is driving?");
+        await bobTab.OpenConversationAsync("Weekend trip");
+        await carolTab.OpenConversationAsync("Weekend trip");
+        await Expect(carolTab.Message("Who is driving?")).ToContainTextAsync($"Test {alice.Username}");
+        await carolTab.SendAsync("I can drive");
+        await Expect(aliceTab.Message("I can drive")).ToContainTextAsync($"Test {carol.Username}");
+        await Expect(bobTab.Message("I can drive")).ToBeVisibleAsync();
+        await Expect(aliceTab.Message("Who is driving?")).ToHaveAttributeAsync("data-status", "read");
+        await aliceTab.ScreenshotAsync("group");
+
+        await aliceTab.Page.GetByRole(AriaRole.Button, new() { Name = "Members" }).ClickAsync();
+        await aliceTab.Page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = $"Remove Test {carol.Username}" }).ClickAsync();
+        await Expect(carolTab.Page.GetByText("You are no longer a member of this conversation.")).ToBeVisibleAsync();
+        await Expect(bobTab.Page.GetByText($"Test {alice.Username} removed Test {carol.Username}")).ToBeVisibleAsync();
+        await aliceTab.Page.Keyboard.PressAsync("Escape");
+        await aliceTab.SendAsync("Just us two then");
+        await Expect(bobTab.Message("Just us two then")).ToBeVisibleAsync();
+        await Expect(carolTab.Message("Just us two then")).ToHaveCountAsync(0);
+        await aliceTab.Page.SetViewportSizeAsync(1100, 700);
+        await aliceTab.ScreenshotAsync("conversations");
+    }
+
+    [Fact]
+    public async Task Two_tabs_of_one_sign_in_refresh_once_and_both_keep_working()
+    {
+        var (alice, bob) = (await TestUser.RegisterAsync(Chat), await TestUser.RegisterAsync(Chat));
+        var conversationId = await Conversations.DirectAsync(Chat, bob, alice);
+        var first = await SignedInAsync(alice);
+        var second = await ChatPage.OpenAsync(first.Page.Context, Web);
+        await second.ExpectOnlineAsync();
+        var refreshToken = await first.SessionValueAsync("refreshToken");
+
+        // Both tabs find the access token expired at the same moment: each wants to refresh, and a refresh token
+        // works once (using it twice signs the device out).
+        await first.Page.EvaluateAsync("() => { const s = JSON.parse(localStorage.getItem('chat.session')); s.expiresAt = 0; localStorage.setItem('chat.session', JSON.stringify(s)); }");
+        await Task.WhenAll(first.Page.ReloadAsync(), second.Page.ReloadAsync());
+        await first.ExpectOnlineAsync();
+        await second.ExpectOnlineAsync();
+        Assert.NotEqual(refreshToken, await first.SessionValueAsync("refreshToken"));
+
+        using var bobApi = bob.Api(Chat);
+        await SendAsync(bobApi, conversationId, "still there?");
+        await first.OpenConversationAsync($"Test {bob.Username}");
+        await second.OpenConversationAsync($"Test {bob.Username}");
+        await Expect(first.Message("still there?")).ToBeVisibleAsync();
+        await Expect(second.Message("still there?")).ToBeVisibleAsync();
+
+        // One tab's send reaches its sibling, which shares its device (the server sends a device nothing it sent).
+        await first.SendAsync("yes, in two tabs");
+        await Expect(second.Message("yes, in two tabs")).ToBeVisibleAsync();
+        using var devices = alice.Api(Chat);
+        Assert.Equal(HttpStatusCode.OK, (await devices.GetAsync("/api/devices")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_signed_out_device_s_tab_goes_to_the_login_page()
+    {
+        var alice = await TestUser.RegisterAsync(Chat);
+        var tab = await SignedInAsync(alice);
+        var deviceId = await tab.SessionValueAsync("deviceId");
+
+        using var api = alice.Api(Chat);
+        Assert.Equal(HttpStatusCode.NoContent, (await api.DeleteAsync($"/api/devices/{deviceId}")).StatusCode);
+        await Expect(tab.Page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        await Expect(tab.Page.GetByRole(AriaRole.Status)).ToHaveTextAsync("This device was signed out. Sign in again.");
+    }
+
+    [Fact]
+    public async Task Server_refusals_read_as_sentences()
+    {
+        var alice = await TestUser.RegisterAsync(Chat);
+        var tab = await OpenAsync();
+        await tab.Page.GetByLabel("Username").FillAsync(alice.Username);
+        await tab.Page.GetByLabel("Password").FillAsync("not the password");
+        await tab.Page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await Expect(tab.Page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Wrong username or password.");
+
+        await tab.Page.GetByRole(AriaRole.Button, new() { Name = "Create an account" }).ClickAsync();
+        await tab.Page.GetByLabel("Username").FillAsync(alice.Username);
+        await tab.Page.GetByLabel("Display name").FillAsync("Someone else");
+        await tab.Page.GetByLabel("Password").FillAsync("correct horse battery");
+        await tab.Page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+        await Expect(tab.Page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("That username is taken. Choose another.");
+    }
+
+    private async Task<ChatPage> OpenAsync(int width = 1280, int height = 800)
+    {
+        var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height } });
+        _contexts.Add(context);
+        return await ChatPage.OpenAsync(context, Web);
+    }
+
+    private async Task<ChatPage> SignedInAsync(TestUser user)
+    {
+        var page = await OpenAsync();
+        await page.SignInAsync(user);
+        return page;
+    }
+
+    private static async Task SendAsync(ApiClient api, Guid conversationId, string content) =>
+        Assert.Equal(HttpStatusCode.Created, (await api.PostAsync($"/api/conversations/{conversationId}/messages",
+            new { clientMessageId = Guid.NewGuid().ToString(), content })).StatusCode);
+
+    public override async ValueTask DisposeAsync()
+    {
+        foreach (var context in _contexts)
+        {
+            await context.DisposeAsync();
+        }
+    }
+}

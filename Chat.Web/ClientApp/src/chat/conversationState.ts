@@ -1,0 +1,145 @@
+import type { Conversation, Member, MessageEvent } from "../api/wire";
+import { SeqOrder } from "./seqOrder";
+
+/** A line of the chat: a text message or a membership change, as the conversation shows it now. */
+export interface ShownMessage {
+  seq: number;
+  messageId: string;
+  kind: "text" | "memberAdded" | "memberRemoved" | "memberLeft";
+  senderId: string;
+  content: string | null;
+  sentAt: string;
+  memberId: string | null;
+  edited: boolean;
+  deleted: boolean;
+}
+
+/** A message typed here that the server has not acknowledged yet. */
+export interface PendingMessage {
+  clientMessageId: string;
+  content: string;
+  inFlight: boolean;
+  /** Why the server refused it, in words; null while it may still go. */
+  error: string | null;
+}
+
+export type Tick = "sent" | "delivered" | "read";
+
+/** An edit or delete applied before the message it changes was loaded: applied when history brings it. */
+interface Change {
+  content: string | null;
+  deleted: boolean;
+}
+
+/** One conversation as this tab knows it: its summary, the part of its history loaded, and what is in flight. */
+export class ConversationState {
+  kind: "direct" | "group";
+  title: string | null;
+  members: Member[];
+  readSeq: number;
+  unreadCount: number;
+  lastMessage: MessageEvent | null;
+  lastActivityAt: string;
+  readonly order: SeqOrder;
+  readonly messages = new Map<number, ShownMessage>();
+  readonly pending: PendingMessage[] = [];
+  readonly typing = new Map<string, number>();
+  inFlight = 0;
+  historyLoaded = false;
+  loadingHistory = false;
+  hasOlder = true;
+  oldestLoadedSeq: number | null = null;
+  /** I left or was removed: the conversation shows what came before, and takes nothing new. */
+  left = false;
+  /** Not in the list: one I left myself, or one known only from Sync after I had left it. */
+  hidden = false;
+  lastTypingSentAt = 0;
+  private readonly seqById = new Map<string, number>();
+  private readonly earlyChanges = new Map<string, Change>();
+
+  constructor(readonly id: string, summary: Conversation) {
+    this.kind = summary.kind;
+    this.title = summary.title;
+    this.members = summary.members;
+    this.readSeq = summary.readSeq;
+    this.unreadCount = summary.unreadCount;
+    this.lastMessage = summary.lastMessage;
+    this.lastActivityAt = summary.lastActivityAt;
+    this.order = new SeqOrder(summary.lastSeq);
+    this.hasOlder = summary.lastSeq > 0;
+  }
+
+  /** The summary again (members after a membership change), keeping what this tab applied. */
+  refresh(summary: Conversation): void {
+    this.title = summary.title;
+    this.members = summary.members;
+  }
+
+  /** Puts a text or membership event on the page (from an event, an acknowledgement, Sync or history). */
+  show(event: MessageEvent): void {
+    if (event.kind === "edit" || event.kind === "delete") {
+      this.change(event);
+      return;
+    }
+    if (this.messages.has(event.seq)) return;
+    const early = this.earlyChanges.get(event.messageId);
+    this.messages.set(event.seq, {
+      seq: event.seq,
+      messageId: event.messageId,
+      kind: event.kind,
+      senderId: event.senderId,
+      content: early ? early.content : event.content,
+      sentAt: event.sentAt,
+      memberId: event.memberId,
+      edited: early !== undefined && !early.deleted,
+      deleted: early?.deleted ?? (event.kind === "text" && event.content === null),
+    });
+    this.seqById.set(event.messageId, event.seq);
+    this.earlyChanges.delete(event.messageId);
+  }
+
+  private change(event: MessageEvent): void {
+    const target = event.targetMessageId;
+    if (!target) return;
+    const deleted = event.kind === "delete";
+    const content = deleted ? null : event.content;
+    if (this.lastMessage?.messageId === target) this.lastMessage = { ...this.lastMessage, content };
+    const seq = this.seqById.get(target);
+    const shown = seq === undefined ? undefined : this.messages.get(seq);
+    if (!shown) {
+      this.earlyChanges.set(target, { content, deleted });
+      return;
+    }
+    this.messages.set(shown.seq, { ...shown, content, deleted, edited: !deleted });
+  }
+
+  /** Lines in seq order, for the chat view. */
+  lines(): ShownMessage[] {
+    return [...this.messages.values()].sort((a, b) => a.seq - b.seq);
+  }
+
+  member(userId: string): Member | undefined {
+    return this.members.find((m) => m.userId === userId);
+  }
+
+  /** Moves a member's receipt positions forward (never back). */
+  advance(userId: string, deliveredSeq: number, readSeq: number): void {
+    const member = this.member(userId);
+    if (!member) return;
+    member.readSeq = Math.max(member.readSeq, readSeq);
+    member.deliveredSeq = Math.max(member.deliveredSeq, deliveredSeq, member.readSeq);
+  }
+
+  /** The ticks of my message at seq: what every other member has received and read. */
+  tick(seq: number, me: string): Tick {
+    const others = this.members.filter((m) => m.userId !== me);
+    if (others.length === 0) return "sent";
+    if (others.every((m) => m.readSeq >= seq)) return "read";
+    if (others.every((m) => m.deliveredSeq >= seq)) return "delivered";
+    return "sent";
+  }
+
+  typers(now: number): string[] {
+    return [...this.typing].filter(([, until]) => until > now).map(([userId]) => userId);
+  }
+}

@@ -1,0 +1,56 @@
+import { useState } from "react";
+import type { ConversationState, ShownMessage } from "../chat/conversationState";
+import { useStore } from "./storeContext";
+import { timeOf } from "./time";
+
+const tickMarks = { sent: ["✓", "Sent"], delivered: ["✓✓", "Delivered"], read: ["✓✓", "Read"] } as const;
+
+export function MessageRow({ conversation, line, onEdit }: {
+  conversation: ConversationState;
+  line: ShownMessage;
+  onEdit: (line: ShownMessage) => void;
+}) {
+  const store = useStore();
+  const [confirming, setConfirming] = useState(false);
+  if (line.kind !== "text") {
+    const actor = store.name(line.senderId);
+    const member = line.memberId ? store.name(line.memberId) : "someone";
+    const words = line.kind === "memberAdded" ? `${actor} added ${member}`
+      : line.kind === "memberRemoved" ? `${actor} removed ${member}` : `${member} left`;
+    return <p className="system" data-seq={line.seq}>{words}</p>;
+  }
+
+  const mine = line.senderId === store.me.userId;
+  const tick = mine ? conversation.tick(line.seq, store.me.userId) : null;
+  return (
+    <article className={`message ${mine ? "mine" : "theirs"}`} data-seq={line.seq} data-status={tick ?? undefined}
+      aria-label={`${mine ? "You" : store.name(line.senderId)} at ${timeOf(line.sentAt)}`}>
+      {!mine && conversation.kind === "group" && <p className="sender">{store.name(line.senderId)}</p>}
+      {line.deleted ? <p className="content deleted">This message was deleted.</p> : <p className="content">{line.content}</p>}
+      <span className="meta">
+        {line.edited && <span className="edited">edited</span>}
+        <time dateTime={line.sentAt}>{timeOf(line.sentAt)}</time>
+        {tick && (
+          <span className={`tick tick-${tick}`} role="img" aria-label={tickMarks[tick][1]} title={tickMarks[tick][1]}>{tickMarks[tick][0]}</span>
+        )}
+      </span>
+      {mine && !line.deleted && !conversation.left && (
+        <span className="message-actions">
+          {confirming ? (
+            <>
+              <button type="button" className="link danger" onClick={() => { setConfirming(false); void store.remove(conversation, line.messageId); }}>
+                Delete for everyone
+              </button>
+              <button type="button" className="link" onClick={() => setConfirming(false)}>Keep</button>
+            </>
+          ) : (
+            <>
+              <button type="button" className="link" onClick={() => onEdit(line)}>Edit</button>
+              <button type="button" className="link" onClick={() => setConfirming(true)}>Delete</button>
+            </>
+          )}
+        </span>
+      )}
+    </article>
+  );
+}
