@@ -88,9 +88,10 @@ builder.AddProject<Projects.Chat_Worker>("worker")
     .WithHttpHealthCheck("/health");
 
 // The browser client: serves the app and forwards /api and /hubs, so the app, the API and the hub share one origin.
+// Plain HTTP inside: TLS ends in front of it (the ingress in a cluster).
 builder.AddProject<Projects.Chat_Web>("web")
-    .WithReference(api).WaitFor(api)
-    .WithReference(realtime)
+    .WithReference(api.GetEndpoint("http")).WaitFor(api)
+    .WithReference(realtime.GetEndpoint("http"))
     .WithExternalHttpEndpoints()
     .WithHttpHealthCheck("/health");
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the AppHost needs on a Debian machine that has only the .NET SDK: redis-server and the
-# PostgreSQL server binaries (used when no container runtime answers), Node.js for the JavaScript client interop
-# test, then restores NuGet packages, tools and that test's npm packages.
+# PostgreSQL server binaries (used when no container runtime answers), Node.js (the web app's build and the
+# JavaScript client interop test), Chromium (the browser tests drive it; Playwright downloads no browser), then
+# restores NuGet packages, tools and the interop test's npm packages. Building Chat.Web restores its own.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +10,7 @@ missing=()
 command -v redis-server >/dev/null || missing+=(redis-server)
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
 command -v npm >/dev/null || missing+=(nodejs npm)
+command -v chromium >/dev/null || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=(); [ "$(id -u)" = 0 ] || sudo=(sudo)
   echo "Installing ${missing[*]} with apt-get..."

@@ -1,6 +1,7 @@
 using System.Net;
 using Aspire.Hosting.Testing;
 using Chat.Tests.Infrastructure;
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -194,6 +195,47 @@ public sealed class WebClientTests(ChatApp chat, BrowserSession browser) : Distr
         await tab.Page.GetByLabel("Password").FillAsync("correct horse battery");
         await tab.Page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
         await Expect(tab.Page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("That username is taken. Choose another.");
+    }
+
+    [Fact]
+    public async Task On_a_phone_sized_screen_by_keyboard_alone_with_nothing_for_a_screen_reader_to_miss()
+    {
+        var (alice, bob) = (await TestUser.RegisterAsync(Chat), await TestUser.RegisterAsync(Chat));
+        await Conversations.DirectAsync(Chat, bob, alice);
+        var tab = await OpenAsync(390, 844);
+        await AssertAccessibleAsync(tab.Page);
+
+        // Sign in: the username field has focus; Tab moves to the password; Enter submits.
+        await tab.Page.Keyboard.TypeAsync(alice.Username);
+        await tab.Page.Keyboard.PressAsync("Tab");
+        await tab.Page.Keyboard.TypeAsync(alice.Password);
+        await tab.Page.Keyboard.PressAsync("Enter");
+        await tab.ExpectOnlineAsync();
+        await AssertAccessibleAsync(tab.Page);
+
+        await tab.Conversation($"Test {bob.Username}").FocusAsync();
+        await tab.Page.Keyboard.PressAsync("Enter");
+        await Expect(tab.ChatTitle).ToHaveTextAsync($"Test {bob.Username}");
+        // One pane at a time: the list makes way for the chat, with a way back.
+        await Expect(tab.Page.GetByRole(AriaRole.Complementary, new() { Name = "Chats" })).ToBeHiddenAsync();
+        await tab.MessageBox.FocusAsync();
+        await tab.Page.Keyboard.TypeAsync("typed on a phone");
+        await tab.Page.Keyboard.PressAsync("Enter");
+        await Expect(tab.Message("typed on a phone")).ToHaveAttributeAsync("data-status", "sent");
+        await tab.ScreenshotAsync("phone");
+        await AssertAccessibleAsync(tab.Page);
+
+        await tab.Page.GetByRole(AriaRole.Button, new() { Name = "Back to conversations" }).PressAsync("Enter");
+        await Expect(tab.Conversation($"Test {bob.Username}")).ToContainTextAsync("You: typed on a phone");
+    }
+
+    /// <summary>axe-core finds no serious or critical problem (missing labels, roles, names, contrast).</summary>
+    private static async Task AssertAccessibleAsync(IPage page)
+    {
+        var result = await page.RunAxe();
+        var serious = result.Violations.Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Select(n => n.Html))})").ToList();
+        Assert.True(serious.Count == 0, string.Join("\n", serious));
     }
 
     private async Task<ChatPage> OpenAsync(int width = 1280, int height = 800)

@@ -61,7 +61,7 @@ public sealed class KubernetesManifestTests : IAsyncLifetime
         Assert.Equal(
             ["ConfigMap", "Deployment", "HorizontalPodAutoscaler", "Ingress", "Job", "Namespace", "PodDisruptionBudget", "Secret", "Service", "StatefulSet"],
             objects.Select(o => ((IKubernetesObject)o).Kind).Distinct().Order());
-        Assert.Equal(["api", "realtime", "worker"], objects.OfType<V1Deployment>().Select(d => d.Name()).Order());
+        Assert.Equal(["api", "realtime", "web", "worker"], objects.OfType<V1Deployment>().Select(d => d.Name()).Order());
         Assert.Equal(["postgres", "redis"], objects.OfType<V1StatefulSet>().Select(s => s.Name()).Order());
         Assert.All(objects.OfType<V1StatefulSet>(), s => Assert.NotEmpty(s.Spec.VolumeClaimTemplates));
         Assert.Equal("migrations", Assert.Single(objects.OfType<V1Job>()).Name());
@@ -82,7 +82,7 @@ public sealed class KubernetesManifestTests : IAsyncLifetime
             Assert.NotNull(container.Resources.Requests["memory"]);
             Assert.NotNull(container.Resources.Limits["memory"]);
             Assert.Contains(container.Env, e => e.Name == "OTEL_EXPORTER_OTLP_ENDPOINT" && e.ValueFrom.ConfigMapKeyRef is not null);
-            Assert.Matches(@"^chat/(api|realtime|worker):", container.Image);
+            Assert.Matches(@"^chat/(api|realtime|web|worker):", container.Image);
         }
 
         foreach (var container in objects.OfType<V1Deployment>().Select(d => d.Spec.Template.Spec.Containers.Single()))
@@ -112,6 +112,7 @@ public sealed class KubernetesManifestTests : IAsyncLifetime
         var routes = ingress.Spec.Rules.Single().Http.Paths.ToDictionary(p => p.Path, p => p.Backend.Service.Name);
         Assert.Equal("api", routes["/api"]);
         Assert.Equal("realtime", routes["/hubs"]);
+        Assert.Equal("web", routes["/"]);
         Assert.Equal("3600", ingress.Metadata.Annotations["nginx.ingress.kubernetes.io/proxy-read-timeout"]);
     }
 

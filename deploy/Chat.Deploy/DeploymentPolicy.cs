@@ -43,8 +43,8 @@ public static class DeploymentPolicy
     /// <summary>Secret parameters that hold an ECDSA P-256 private key (PEM), which the AppHost generates in code.</summary>
     public static readonly IReadOnlySet<string> EcdsaKeyParameters = new HashSet<string> { "jwt-private-key" };
 
-    /// <summary>The ingress: path prefix → the resource that serves it.</summary>
-    public static readonly IReadOnlyList<(string Path, string Resource)> Routes = [("/api", "api"), ("/hubs", "realtime")];
+    /// <summary>The ingress: path prefix → the resource that serves it (the longest prefix wins; the web app takes the rest).</summary>
+    public static readonly IReadOnlyList<(string Path, string Resource)> Routes = [("/api", "api"), ("/hubs", "realtime"), ("/", "web")];
 
     /// <summary>Where the OpenTelemetry collector listens in the cluster (OTLP over gRPC); a plain setting.</summary>
     public const string OtlpEndpoint = "http://otel-collector.observability:4317";
@@ -63,6 +63,9 @@ public static class DeploymentPolicy
             Replicas = 2, Autoscale = (2, 20), DisruptionBudget = true,
             PreStopSeconds = 15, TerminationGracePeriodSeconds = 60, MemoryLimit = "1536Mi",
         },
+
+        // The browser client's files (and, outside a cluster, its forwarding): light, two for availability.
+        ["web"] = new() { Replicas = 2, DisruptionBudget = true },
 
         // Several workers share the push outbox safely (FOR UPDATE SKIP LOCKED, one delivery record per device).
         ["worker"] = new() { Replicas = 2 },

@@ -110,7 +110,7 @@ public sealed class KustomizeLayout(AspireManifest manifest)
         return text.ToString();
     }
 
-    /// <summary>One host with TLS: /api to the API, /hubs to the realtime pods, with timeouts that let WebSockets idle.</summary>
+    /// <summary>One host with TLS: /api to the API, /hubs to the realtime pods, the rest to the web app; timeouts that let WebSockets idle.</summary>
     private V1Ingress Ingress()
     {
         var host = new Uri(manifest.DefaultValue(DeploymentPolicy.PublicUrlParameter)
