@@ -1,18 +1,26 @@
+import { del, get, set } from "idb-keyval";
 import type { Tokens } from "../api/wire";
 import { refusalFrom, ServerRefusal } from "../api/problems";
 
-/** What this browser keeps of a sign-in. Every tab of the origin shares it through localStorage. */
+/** Who is signed in here: every tab of the origin shows the same sign-in. */
 export interface Session {
   userId: string;
   deviceId: string;
   username: string;
+}
+
+interface StoredTokens {
   accessToken: string;
   refreshToken: string;
   /** When the access token expires, in ms since 1970. */
   expiresAt: number;
 }
 
-const storageKey = "chat.session";
+// The sign-in's identity lives in localStorage: read at once on start, and its changes reach the other tabs as
+// storage events. Its tokens live in IndexedDB, whose transactions every tab sees in order; localStorage is not
+// like that across Chrome's processes, and a tab that read a stale refresh token would present a spent one.
+const identityKey = "chat.session";
+const tokensKey = "chat.tokens";
 const refreshLock = "chat.session.refresh";
 // Refresh a little before expiry, so a token never expires between being read and being used.
 const refreshMargin = 60_000;
@@ -25,24 +33,22 @@ export class SignedOut extends Error {
 }
 
 function read(): Session | null {
-  const text = localStorage.getItem(storageKey);
+  const text = localStorage.getItem(identityKey);
   return text ? (JSON.parse(text) as Session) : null;
 }
 
-function write(tokens: Tokens, username: string): Session {
-  const session: Session = {
-    userId: tokens.userId,
-    deviceId: tokens.deviceId,
-    username,
-    accessToken: tokens.accessToken,
-    refreshToken: tokens.refreshToken,
-    expiresAt: Date.now() + tokens.expiresIn * 1000,
-  };
-  localStorage.setItem(storageKey, JSON.stringify(session));
-  return session;
+/** Stores new tokens (awaited: the newest refresh token must be safe before anything uses it). */
+async function store(tokens: Tokens): Promise<StoredTokens> {
+  const stored = { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: Date.now() + tokens.expiresIn * 1000 };
+  await set(tokensKey, stored);
+  cached = stored;
+  return stored;
 }
 
-const fresh = (session: Session) => session.expiresAt - refreshMargin > Date.now();
+const fresh = (tokens: StoredTokens): boolean => tokens.expiresAt - refreshMargin > Date.now();
+
+/** This tab's copy of the tokens, so that most calls need no storage read. */
+let cached: StoredTokens | undefined;
 
 /**
  * The sign-in this browser holds. A refresh token works once, and presenting a used one signs the device out, so
@@ -64,17 +70,23 @@ export const session = {
         409: "That username is taken. Choose another.",
       });
     }
-    return write((await response.json()) as Tokens, body.username);
+    const tokens = (await response.json()) as Tokens;
+    await store(tokens);
+    const signedIn = { userId: tokens.userId, deviceId: tokens.deviceId, username: body.username };
+    localStorage.setItem(identityKey, JSON.stringify(signedIn));
+    return signedIn;
   },
 
   async accessToken(): Promise<string> {
-    const stored = read();
-    if (!stored) throw new SignedOut();
-    if (fresh(stored)) return stored.accessToken;
+    if (!read()) throw new SignedOut();
+    if (cached && fresh(cached)) return cached.accessToken;
     return navigator.locks.request(refreshLock, async () => {
-      const current = read();
-      if (!current) throw new SignedOut();
-      if (fresh(current)) return current.accessToken;
+      const current = await get<StoredTokens>(tokensKey);
+      if (!current || !read()) throw new SignedOut();
+      if (fresh(current)) {
+        cached = current; // another tab refreshed
+        return current.accessToken;
+      }
       const response = await fetch("/api/auth/refresh", {
         method: "POST",
         headers: { "Content-Type": "application/json" },
@@ -85,7 +97,7 @@ export const session = {
         throw new SignedOut("Your sign-in has ended. Sign in again.");
       }
       if (!response.ok) throw await refusalFrom(response);
-      return write((await response.json()) as Tokens, current.username).accessToken;
+      return (await store((await response.json()) as Tokens)).accessToken;
     });
   },
 
@@ -102,13 +114,15 @@ export const session = {
   },
 
   forget(): void {
-    localStorage.removeItem(storageKey);
+    cached = undefined;
+    localStorage.removeItem(identityKey);
+    void del(tokensKey);
   },
 
   /** Calls back when another tab signs out or signs in as someone else. */
   onChangedElsewhere(callback: (current: Session | null) => void): () => void {
     const listener = (event: StorageEvent) => {
-      if (event.key === storageKey || event.key === null) callback(read());
+      if (event.key === identityKey || event.key === null) callback(read());
     };
     window.addEventListener("storage", listener);
     return () => window.removeEventListener("storage", listener);
