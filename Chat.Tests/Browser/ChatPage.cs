@@ -38,12 +38,12 @@ public sealed class ChatPage(IPage page)
 
     public ILocator Status => page.Locator(".sidebar-header").GetByRole(AriaRole.Status);
 
-    public async Task StartDirectAsync(TestUser with)
+    public async Task StartDirectAsync(TestUser with, string displayName)
     {
         await page.GetByRole(AriaRole.Button, new() { Name = "New chat" }).ClickAsync();
         await page.GetByLabel("Search people").FillAsync(with.Username);
         await page.GetByRole(AriaRole.List, new() { Name = "People found" }).GetByRole(AriaRole.Button).First.ClickAsync();
-        await Expect(ChatTitle).ToHaveTextAsync($"Test {with.Username}");
+        await Expect(ChatTitle).ToHaveTextAsync(displayName);
     }
 
     public async Task StartGroupAsync(string title, params TestUser[] members)

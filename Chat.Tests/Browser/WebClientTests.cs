@@ -23,14 +23,14 @@ public sealed class WebClientTests(ChatApp chat, BrowserSession browser) : Distr
     [Fact]
     public async Task Two_people_chat_both_ways_with_ticks_and_typing()
     {
-        var bob = await TestUser.RegisterAsync(Chat);
+        var bob = await RegisterAsync("Bob Dylan");
         var alice = await OpenAsync();
         var aliceName = TestUser.UniqueName("alice");
         await alice.ScreenshotAsync("login");
         await alice.SignUpAsync(aliceName, "Alice Liddell", "correct horse battery");
         var bobTab = await SignedInAsync(bob);
 
-        await alice.StartDirectAsync(bob);
+        await alice.StartDirectAsync(bob, "Bob Dylan");
         await alice.SendAsync("Hello Bob");
         // Bob's tab is open but not on this conversation: it has the message (delivered), not read.
         await Expect(alice.Message("Hello Bob")).ToHaveAttributeAsync("data-status", "delivered");
@@ -41,7 +41,7 @@ public sealed class WebClientTests(ChatApp chat, BrowserSession browser) : Distr
         await Expect(bobTab.Conversation("Alice Liddell").Locator(".unread")).ToHaveCountAsync(0);
 
         await bobTab.MessageBox.FillAsync("Hi Al");
-        await Expect(alice.Subtitle).ToHaveTextAsync($"Test {bob.Username} is typing…");
+        await Expect(alice.Subtitle).ToHaveTextAsync($"Bob Dylan is typing…");
         await bobTab.MessageBox.PressAsync("Enter");
         await Expect(alice.Message("Hi Al")).ToBeVisibleAsync();
         await Expect(bobTab.Message("Hi Al")).ToHaveAttributeAsync("data-status", "read");
@@ -57,12 +57,12 @@ public sealed class WebClientTests(ChatApp chat, BrowserSession browser) : Distr
     [Fact]
     public async Task A_tab_that_lost_the_network_shows_everything_sent_meanwhile_once_in_order()
     {
-        var (alice, bob) = (await TestUser.RegisterAsync(Chat), await TestUser.RegisterAsync(Chat));
+        var (alice, bob) = (await RegisterAsync("Alice Liddell"), await RegisterAsync("Bob Dylan"));
         var conversationId = await Conversations.DirectAsync(Chat, alice, bob);
         using var aliceApi = alice.Api(Chat);
         await SendAsync(aliceApi, conversationId, "before");
         var bobTab = await SignedInAsync(bob);
-        await bobTab.OpenConversationAsync($"Test {alice.Username}");
+        await bobTab.OpenConversationAsync("Alice Liddell");
         await Expect(bobTab.Message("before")).ToBeVisibleAsync();
 
         await bobTab.Page.Context.SetOfflineAsync(true);
@@ -82,13 +82,13 @@ public sealed class WebClientTests(ChatApp chat, BrowserSession browser) : Distr
     [Fact]
     public async Task An_edit_and_a_delete_show_on_the_other_side()
     {
-        var (alice, bob) = (await TestUser.RegisterAsync(Chat), await TestUser.RegisterAsync(Chat));
+        var (alice, bob) = (await RegisterAsync("Alice Liddell"), await RegisterAsync("Bob Dylan"));
         var aliceTab = await SignedInAsync(alice);
         var bobTab = await SignedInAsync(bob);
-        await aliceTab.StartDirectAsync(bob);
+        await aliceTab.StartDirectAsync(bob, "Bob Dylan");
         await aliceTab.SendAsync("see you at 5");
         await aliceTab.SendAsync("bring snacks");
-        await bobTab.OpenConversationAsync($"Test {alice.Username}");
+        await bobTab.OpenConversationAsync("Alice Liddell");
         await Expect(bobTab.Message("bring snacks")).ToBeVisibleAsync();
 
         await aliceTab.Message("see you at 5").GetByRole(AriaRole.Button, new() { Name = "Edit" }).ClickAsync();
@@ -101,13 +101,13 @@ public sealed class WebClientTests(ChatApp chat, BrowserSession browser) : Distr
         await aliceTab.Message("bring snacks").GetByRole(AriaRole.Button, new() { Name = "Delete for everyone" }).ClickAsync();
         await Expect(bobTab.Message("This message was deleted.")).ToBeVisibleAsync();
         await Expect(bobTab.Message("bring snacks")).ToHaveCountAsync(0);
-        await Expect(bobTab.Conversation($"Test {alice.Username}")).ToContainTextAsync("Message deleted");
+        await Expect(bobTab.Conversation("Alice Liddell")).ToContainTextAsync("Message deleted");
     }
 
     [Fact]
     public async Task A_group_of_three_talks_and_its_owner_removes_one()
     {
-        var (alice, bob, carol) = (await TestUser.RegisterAsync(Chat), await TestUser.RegisterAsync(Chat), await TestUser.RegisterAsync(Chat));
+        var (alice, bob, carol) = (await RegisterAsync("Alice Liddell"), await RegisterAsync("Bob Dylan"), await RegisterAsync("Carol King"));
         var aliceTab = await SignedInAsync(alice);
         var bobTab = await SignedInAsync(bob);
         var carolTab = await SignedInAsync(carol);
@@ -116,17 +116,17 @@ public sealed class WebClientTests(ChatApp chat, BrowserSession browser) : Distr
         await aliceTab.SendAsync("Who is driving?");
         await bobTab.OpenConversationAsync("Weekend trip");
         await carolTab.OpenConversationAsync("Weekend trip");
-        await Expect(carolTab.Message("Who is driving?")).ToContainTextAsync($"Test {alice.Username}");
+        await Expect(carolTab.Message("Who is driving?")).ToContainTextAsync("Alice Liddell");
         await carolTab.SendAsync("I can drive");
-        await Expect(aliceTab.Message("I can drive")).ToContainTextAsync($"Test {carol.Username}");
+        await Expect(aliceTab.Message("I can drive")).ToContainTextAsync("Carol King");
         await Expect(bobTab.Message("I can drive")).ToBeVisibleAsync();
         await Expect(aliceTab.Message("Who is driving?")).ToHaveAttributeAsync("data-status", "read");
         await aliceTab.ScreenshotAsync("group");
 
         await aliceTab.Page.GetByRole(AriaRole.Button, new() { Name = "Members" }).ClickAsync();
-        await aliceTab.Page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = $"Remove Test {carol.Username}" }).ClickAsync();
+        await aliceTab.Page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = $"Remove Carol King" }).ClickAsync();
         await Expect(carolTab.Page.GetByText("You are no longer a member of this conversation.")).ToBeVisibleAsync();
-        await Expect(bobTab.Page.GetByText($"Test {alice.Username} removed Test {carol.Username}")).ToBeVisibleAsync();
+        await Expect(bobTab.Page.GetByText($"Alice Liddell removed Carol King")).ToBeVisibleAsync();
         await aliceTab.Page.Keyboard.PressAsync("Escape");
         await aliceTab.SendAsync("Just us two then");
         await Expect(bobTab.Message("Just us two then")).ToBeVisibleAsync();
@@ -138,7 +138,7 @@ public sealed class WebClientTests(ChatApp chat, BrowserSession browser) : Distr
     [Fact]
     public async Task Two_tabs_of_one_sign_in_refresh_once_and_both_keep_working()
     {
-        var (alice, bob) = (await TestUser.RegisterAsync(Chat), await TestUser.RegisterAsync(Chat));
+        var (alice, bob) = (await RegisterAsync("Alice Liddell"), await RegisterAsync("Bob Dylan"));
         var conversationId = await Conversations.DirectAsync(Chat, bob, alice);
         var first = await SignedInAsync(alice);
         var second = await ChatPage.OpenAsync(first.Page.Context, Web);
@@ -157,8 +157,8 @@ public sealed class WebClientTests(ChatApp chat, BrowserSession browser) : Distr
 
         using var bobApi = bob.Api(Chat);
         await SendAsync(bobApi, conversationId, "still there?");
-        await first.OpenConversationAsync($"Test {bob.Username}");
-        await second.OpenConversationAsync($"Test {bob.Username}");
+        await first.OpenConversationAsync("Bob Dylan");
+        await second.OpenConversationAsync("Bob Dylan");
         await Expect(first.Message("still there?")).ToBeVisibleAsync();
         await Expect(second.Message("still there?")).ToBeVisibleAsync();
 
@@ -195,7 +195,7 @@ public sealed class WebClientTests(ChatApp chat, BrowserSession browser) : Distr
     [Fact]
     public async Task A_signed_out_device_s_tab_goes_to_the_login_page()
     {
-        var alice = await TestUser.RegisterAsync(Chat);
+        var alice = await RegisterAsync("Alice Liddell");
         var tab = await SignedInAsync(alice);
         var deviceId = await tab.SessionValueAsync("deviceId");
 
@@ -208,7 +208,7 @@ public sealed class WebClientTests(ChatApp chat, BrowserSession browser) : Distr
     [Fact]
     public async Task Server_refusals_read_as_sentences()
     {
-        var alice = await TestUser.RegisterAsync(Chat);
+        var alice = await RegisterAsync("Alice Liddell");
         var tab = await OpenAsync();
         await tab.Page.GetByLabel("Username").FillAsync(alice.Username);
         await tab.Page.GetByLabel("Password").FillAsync("not the password");
@@ -226,7 +226,7 @@ public sealed class WebClientTests(ChatApp chat, BrowserSession browser) : Distr
     [Fact]
     public async Task On_a_phone_sized_screen_by_keyboard_alone_with_nothing_for_a_screen_reader_to_miss()
     {
-        var (alice, bob) = (await TestUser.RegisterAsync(Chat), await TestUser.RegisterAsync(Chat));
+        var (alice, bob) = (await RegisterAsync("Alice Liddell"), await RegisterAsync("Bob Dylan"));
         await Conversations.DirectAsync(Chat, bob, alice);
         var tab = await OpenAsync(390, 844);
         await AssertAccessibleAsync(tab.Page);
@@ -239,9 +239,9 @@ public sealed class WebClientTests(ChatApp chat, BrowserSession browser) : Distr
         await tab.ExpectOnlineAsync();
         await AssertAccessibleAsync(tab.Page);
 
-        await tab.Conversation($"Test {bob.Username}").FocusAsync();
+        await tab.Conversation("Bob Dylan").FocusAsync();
         await tab.Page.Keyboard.PressAsync("Enter");
-        await Expect(tab.ChatTitle).ToHaveTextAsync($"Test {bob.Username}");
+        await Expect(tab.ChatTitle).ToHaveTextAsync("Bob Dylan");
         // One pane at a time: the list makes way for the chat, with a way back.
         await Expect(tab.Page.GetByRole(AriaRole.Complementary, new() { Name = "Chats" })).ToBeHiddenAsync();
         await tab.MessageBox.FocusAsync();
@@ -252,7 +252,7 @@ public sealed class WebClientTests(ChatApp chat, BrowserSession browser) : Distr
         await AssertAccessibleAsync(tab.Page);
 
         await tab.Page.GetByRole(AriaRole.Button, new() { Name = "Back to conversations" }).PressAsync("Enter");
-        await Expect(tab.Conversation($"Test {bob.Username}")).ToContainTextAsync("You: typed on a phone");
+        await Expect(tab.Conversation("Bob Dylan")).ToContainTextAsync("You: typed on a phone");
     }
 
     /// <summary>axe-core finds no serious or critical problem (missing labels, roles, names, contrast).</summary>
@@ -263,6 +263,9 @@ public sealed class WebClientTests(ChatApp chat, BrowserSession browser) : Distr
             .Select(v => $"{v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Select(n => n.Html))})").ToList();
         Assert.True(serious.Count == 0, string.Join("\n", serious));
     }
+
+    /// <summary>An account with a person's name (usernames stay unique per run; the pictures in the README show names).</summary>
+    private Task<TestUser> RegisterAsync(string displayName) => TestUser.RegisterAsync(Chat, displayName: displayName);
 
     private async Task<ChatPage> OpenAsync(int width = 1280, int height = 800)
     {
