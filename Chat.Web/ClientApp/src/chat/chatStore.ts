@@ -5,7 +5,8 @@ import type {
   Conversation, ConversationPage, MessageAck, MessageEvent, MessagePage, Presence, Receipt, SyncResult, Typing, User,
 } from "../api/wire";
 import { type Session, SignedOut } from "../auth/session";
-import { ConversationState } from "./conversationState";
+import { SecureMessenger } from "../e2ee/secureMessenger";
+import { ConversationState, type OpenedEvent } from "./conversationState";
 import { createHubConnection } from "./hub";
 
 export type ConnectionStatus = "connecting" | "online" | "reconnecting" | "offline";
@@ -36,6 +37,8 @@ export class ChatStore {
   private readonly adopting = new Map<string, Promise<ConversationState | null>>();
   private readonly fetchingUsers = new Set<string>();
   private readonly deliveredDue = new Map<string, number>();
+  private e2ee!: SecureMessenger;
+  private reopening = false;
   private syncing = false;
   private syncAgain = false;
   private stopped = false;
@@ -44,8 +47,11 @@ export class ChatStore {
 
   constructor(readonly me: Session, private readonly onSignedOut: (reason: string | null) => void) {
     this.siblingTabs = new BroadcastChannel(`chat.sent.${me.deviceId}`);
-    this.siblingTabs.onmessage = (message) => void this.receive(message.data as MessageEvent);
+    this.siblingTabs.onmessage = (message) => void this.receive(message.data as OpenedEvent);
     this.connection.on("message", (event: MessageEvent) => void this.receive(event));
+    this.connection.on("deviceMessage", (message) => void this.e2ee.onDeviceMessage(message).catch((e) => this.fail(e)));
+    this.connection.on("devices", ({ userId }: { userId: string }) => this.e2ee.onDevicesChanged(userId));
+    this.connection.on("prekeysLow", ({ deviceId }: { deviceId: string }) => void this.e2ee.onPrekeysLow(deviceId).catch(() => undefined));
     this.connection.on("receipt", (receipt: Receipt) => this.onReceipt(receipt));
     this.connection.on("typing", (typing: Typing) => this.onTyping(typing));
     this.connection.on("presence", (presence: Presence) => this.setPresence(presence));
@@ -78,6 +84,11 @@ export class ChatStore {
       await this.guard(async () => {
         const meUser = await api<User>("GET", "/api/users/me");
         this.users.set(meUser.id, meUser);
+        this.e2ee = await SecureMessenger.start(this.me, {
+          invoke: (method, argument) => this.connection.invoke(method, argument),
+          connected: () => this.connection.state === signalR.HubConnectionState.Connected,
+        });
+        this.e2ee.onKeysArrived = () => void this.reopen();
         await this.loadConversations();
       });
       await this.connect();
@@ -100,7 +111,7 @@ export class ChatStore {
     do {
       const query: string = after ? `&after=${encodeURIComponent(after)}` : "";
       const page: ConversationPage = await api<ConversationPage>("GET", `/api/conversations?limit=200${query}`);
-      for (const summary of page.conversations) this.upsert(summary);
+      for (const summary of page.conversations) await this.upsert(summary);
       after = page.next;
     } while (after);
     this.changed();
@@ -124,6 +135,9 @@ export class ChatStore {
   /** After every (re)connect: Sync from the positions, resend what waits, ask the presence of the people shown. */
   private async caughtUp(): Promise<void> {
     this.setStatus("online");
+    // Envelopes first: they carry the keys of the messages Sync brings.
+    this.e2ee.onConnected();
+    await this.e2ee.syncDeviceMessages().catch(() => undefined);
     await this.sync();
     for (const conversation of this.conversations.values()) {
       for (const pending of conversation.pending) if (!pending.error) void this.transmit(conversation, pending);
@@ -194,21 +208,51 @@ export class ChatStore {
     }
   }
 
-  private async receive(event: MessageEvent): Promise<void> {
-    const conversation = this.conversations.get(event.conversationId) ?? (await this.adopt(event.conversationId));
-    if (!conversation) return;
+  private async receive(received: MessageEvent | OpenedEvent): Promise<void> {
+    const conversation = this.conversations.get(received.conversationId) ?? (await this.adopt(received.conversationId));
+    if (!conversation || received.seq <= conversation.order.applied) return;
+    const event = await this.opened(received);
     for (const due of conversation.order.accept(event)) this.apply(conversation, due);
     if (conversation.order.hasGap && conversation.inFlight === 0) void this.sync();
     this.changed();
   }
 
+  /** The event with the text to show: decrypted (or kept from before), plain, or marked as not readable here. */
+  private async opened(event: MessageEvent | OpenedEvent): Promise<OpenedEvent> {
+    if ("security" in event) return event;
+    if ((event.kind !== "text" && event.kind !== "edit") || event.content === null) return { ...event, security: "plain" };
+    const opened = await this.e2ee.open(event);
+    return {
+      ...event, content: opened.text, security: opened.security, failure: opened.failure,
+      sealed: opened.security === "undecryptable" ? event.content : undefined,
+    };
+  }
+
+  /** Keys arrived: lines that waited for one are opened now. */
+  private async reopen(): Promise<void> {
+    if (this.reopening) return;
+    this.reopening = true;
+    try {
+      for (const conversation of this.conversations.values()) {
+        for (const line of conversation.lines()) {
+          if (line.security !== "undecryptable" || line.failure !== "NoKey" || !line.sealed) continue;
+          const opened = await this.e2ee.open({ ...line, conversationId: conversation.id, content: line.sealed });
+          if (opened.security === "encrypted" && opened.text !== null) conversation.reopened(line.seq, opened.text);
+        }
+      }
+    } finally {
+      this.reopening = false;
+      this.changed();
+    }
+  }
+
   /** The device that sends gets no event for it: the acknowledgement is its event, in this tab and its siblings. */
-  private async receiveOwn(event: MessageEvent): Promise<void> {
+  private async receiveOwn(event: OpenedEvent): Promise<void> {
     this.siblingTabs.postMessage(event);
     await this.receive(event);
   }
 
-  private apply(conversation: ConversationState, event: MessageEvent): void {
+  private apply(conversation: ConversationState, event: OpenedEvent): void {
     conversation.show(event);
     const mine = event.senderId === this.me.userId;
     if (event.kind === "text") {
@@ -221,6 +265,8 @@ export class ChatStore {
       }
     } else if (event.kind === "memberAdded" || event.kind === "memberRemoved" || event.kind === "memberLeft") {
       conversation.lastActivityAt = event.sentAt;
+      // Who holds this device's sender key changed: the next message goes under a new one.
+      this.e2ee.onMembershipChanged(conversation.id);
       if (event.memberId === this.me.userId && event.kind !== "memberAdded") {
         conversation.left = true;
       } else {
@@ -238,7 +284,7 @@ export class ChatStore {
         try {
           const summary = await api<Conversation>("GET", `/api/conversations/${id}`);
           // Events up to its lastSeq are in the summary (unread count, last message) and in history.
-          const conversation = this.upsert(summary);
+          const conversation = await this.upsert(summary);
           if (summary.lastMessage && summary.lastMessage.senderId !== this.me.userId) this.markDelivered(conversation, summary.lastSeq);
           const peer = this.peerOf(conversation);
           if (peer) void this.loadPresence(peer);
@@ -266,13 +312,14 @@ export class ChatStore {
     return adopting;
   }
 
-  private upsert(summary: Conversation): ConversationState {
+  private async upsert(summary: Conversation): Promise<ConversationState> {
     const known = this.conversations.get(summary.id);
     if (known) {
       known.refresh(summary);
       return known;
     }
     const conversation = new ConversationState(summary.id, summary);
+    conversation.lastMessage = summary.lastMessage && (await this.opened(summary.lastMessage));
     this.conversations.set(summary.id, conversation);
     for (const member of summary.members) this.user(member.userId);
     return conversation;
@@ -364,7 +411,7 @@ export class ChatStore {
     try {
       const page = await api<MessagePage>("GET", `/api/conversations/${conversation.id}/messages?beforeSeq=${before}&limit=${historyPage}`);
       // Newer events come through the ordering; history fills in below what was applied.
-      for (const event of page.messages) if (event.seq <= conversation.order.applied) conversation.show(event);
+      for (const event of page.messages) if (event.seq <= conversation.order.applied) conversation.show(await this.opened(event));
       conversation.oldestLoadedSeq = page.messages.length > 0 ? page.messages[0].seq : before;
       conversation.hasOlder = page.hasMore && conversation.oldestLoadedSeq > 1;
       conversation.historyLoaded = true;
@@ -389,13 +436,15 @@ export class ChatStore {
     pending.inFlight = true;
     conversation.inFlight++;
     try {
+      pending.sealed ??= await this.e2ee.seal(conversation.id, pending.clientMessageId, pending.content);
       const ack = await this.connection.invoke<MessageAck>("SendMessage", {
-        conversationId: conversation.id, clientMessageId: pending.clientMessageId, content: pending.content,
+        conversationId: conversation.id, clientMessageId: pending.clientMessageId, content: pending.sealed,
       });
+      await this.e2ee.remember(ack.messageId, pending.content);
       conversation.pending.splice(conversation.pending.indexOf(pending), 1);
       await this.receiveOwn({
-        ...ack, kind: "text", senderId: this.me.userId, senderDeviceId: this.me.deviceId,
-        clientMessageId: pending.clientMessageId, content: pending.content, targetMessageId: null, memberId: null,
+        ...ack, kind: "text", senderId: this.me.userId, senderDeviceId: this.me.deviceId, clientMessageId: pending.clientMessageId,
+        content: pending.content, targetMessageId: null, memberId: null, security: "encrypted",
       });
     } catch (error) {
       // Refused: say why. Cut off: it stays pending and goes again after the reconnect.
@@ -432,12 +481,14 @@ export class ChatStore {
   private async change(conversation: ConversationState, method: string, kind: "edit" | "delete", messageId: string, content: string | null) {
     const clientMessageId = crypto.randomUUID();
     try {
+      const sealed = content === null ? null : await this.e2ee.seal(conversation.id, clientMessageId, content);
       const ack = await this.invoke<MessageAck>(method, {
-        conversationId: conversation.id, messageId, clientMessageId, ...(content === null ? {} : { content }),
+        conversationId: conversation.id, messageId, clientMessageId, ...(sealed === null ? {} : { content: sealed }),
       });
+      if (content !== null) await this.e2ee.remember(ack.messageId, content);
       await this.receiveOwn({
         ...ack, kind, senderId: this.me.userId, senderDeviceId: this.me.deviceId, clientMessageId, content,
-        targetMessageId: messageId, memberId: null,
+        targetMessageId: messageId, memberId: null, security: content === null ? "plain" : "encrypted",
       });
     } catch (error) {
       this.say(describe(error instanceof ServerRefusal ? error : refusalFromHub(error)));
@@ -461,7 +512,7 @@ export class ChatStore {
 
   private async create(request: object): Promise<void> {
     const summary = await api<Conversation>("POST", "/api/conversations", request);
-    this.upsert(summary);
+    await this.upsert(summary);
     await this.openConversation(summary.id);
     const peer = this.peerOf(this.conversations.get(summary.id)!);
     if (peer) void this.loadPresence(peer);

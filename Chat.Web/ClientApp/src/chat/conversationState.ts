@@ -1,5 +1,17 @@
 import type { Conversation, Member, MessageEvent } from "../api/wire";
+import type { Failure } from "../crypto/bytes";
 import { SeqOrder } from "./seqOrder";
+
+/** How a message's text reached this device (docs/e2ee.md): decrypted, never encrypted, or not readable here. */
+export type Security = "encrypted" | "plain" | "undecryptable";
+
+/** An event whose content is already the text to show (decrypted, or plain), with how it was read. */
+export interface OpenedEvent extends MessageEvent {
+  security: Security;
+  failure?: Failure;
+  /** The ciphertext of one not readable yet: tried again when keys arrive. */
+  sealed?: string;
+}
 
 /** A line of the chat: a text message or a membership change, as the conversation shows it now. */
 export interface ShownMessage {
@@ -12,12 +24,19 @@ export interface ShownMessage {
   memberId: string | null;
   edited: boolean;
   deleted: boolean;
+  security: Security;
+  failure?: Failure;
+  senderDeviceId: string;
+  clientMessageId: string;
+  sealed?: string;
 }
 
 /** A message typed here that the server has not acknowledged yet. */
 export interface PendingMessage {
   clientMessageId: string;
   content: string;
+  /** Its ciphertext, made once: a resend carries the same bytes. */
+  sealed?: string;
   inFlight: boolean;
   /** Why the server refused it, in words; null while it may still go. */
   error: string | null;
@@ -38,9 +57,9 @@ export class ConversationState {
   members: Member[];
   readSeq: number;
   unreadCount: number;
-  lastMessage: MessageEvent | null;
+  lastMessage: OpenedEvent | null;
   lastActivityAt: string;
-  readonly order: SeqOrder;
+  readonly order: SeqOrder<OpenedEvent>;
   readonly messages = new Map<number, ShownMessage>();
   readonly pending: PendingMessage[] = [];
   readonly typing = new Map<string, number>();
@@ -63,7 +82,7 @@ export class ConversationState {
     this.members = summary.members;
     this.readSeq = summary.readSeq;
     this.unreadCount = summary.unreadCount;
-    this.lastMessage = summary.lastMessage;
+    this.lastMessage = null; // set once opened (decrypted)
     this.lastActivityAt = summary.lastActivityAt;
     this.order = new SeqOrder(summary.lastSeq);
     this.hasOlder = summary.lastSeq > 0;
@@ -76,7 +95,7 @@ export class ConversationState {
   }
 
   /** Puts a text or membership event on the page (from an event, an acknowledgement, Sync or history). */
-  show(event: MessageEvent): void {
+  show(event: OpenedEvent): void {
     if (event.kind === "edit" || event.kind === "delete") {
       this.change(event);
       return;
@@ -92,16 +111,29 @@ export class ConversationState {
       sentAt: event.sentAt,
       memberId: event.memberId,
       edited: early !== undefined && !early.deleted,
-      deleted: early?.deleted ?? (event.kind === "text" && event.content === null),
+      deleted: early?.deleted ?? (event.kind === "text" && event.content === null && event.security !== "undecryptable"),
+      security: event.security,
+      failure: event.failure,
+      senderDeviceId: event.senderDeviceId,
+      clientMessageId: event.clientMessageId,
+      sealed: event.sealed,
     });
     this.seqById.set(event.messageId, event.seq);
     this.earlyChanges.delete(event.messageId);
   }
 
-  private change(event: MessageEvent): void {
+  /** A line that was not readable, now opened. */
+  reopened(seq: number, text: string): void {
+    const line = this.messages.get(seq);
+    if (line) this.messages.set(seq, { ...line, content: text, security: "encrypted", failure: undefined, sealed: undefined });
+    if (line && this.lastMessage?.messageId === line.messageId) this.lastMessage = { ...this.lastMessage, content: text };
+  }
+
+  private change(event: OpenedEvent): void {
     const target = event.targetMessageId;
     if (!target) return;
     const deleted = event.kind === "delete";
+    if (!deleted && event.security === "undecryptable") return; // an edit nobody here can read changes nothing shown
     const content = deleted ? null : event.content;
     if (this.lastMessage?.messageId === target) this.lastMessage = { ...this.lastMessage, content };
     const seq = this.seqById.get(target);

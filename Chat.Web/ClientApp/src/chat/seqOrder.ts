@@ -1,21 +1,19 @@
-import type { MessageEvent } from "../api/wire";
-
 /**
  * One conversation's exactly-once, in-order rule (docs/protocol.md): events apply in seq order, each once; one
  * that arrives beyond the next waits here until the gap before it is filled (by the answer to a send still in
  * flight, or by Sync).
  */
-export class SeqOrder {
-  private readonly waiting = new Map<number, MessageEvent>();
+export class SeqOrder<T extends { seq: number }> {
+  private readonly waiting = new Map<number, T>();
 
   /** @param applied the highest seq already applied (or already counted, as the list's lastSeq is). */
   constructor(public applied: number) {}
 
   /** Takes an event from anywhere (event, acknowledgement, Sync, history) and returns those now due, in order. */
-  accept(event: MessageEvent): MessageEvent[] {
+  accept(event: T): T[] {
     if (event.seq <= this.applied) return [];
     this.waiting.set(event.seq, event);
-    const due: MessageEvent[] = [];
+    const due: T[] = [];
     for (let next = this.waiting.get(this.applied + 1); next; next = this.waiting.get(this.applied + 1)) {
       this.waiting.delete(next.seq);
       this.applied = next.seq;

@@ -1,5 +1,6 @@
 import { useEffect, useState } from "react";
 import { type Session, session } from "../auth/session";
+import { SecureMessenger } from "../e2ee/secureMessenger";
 import { ChatShell } from "./ChatShell";
 import { LoginPage } from "./LoginPage";
 
@@ -15,6 +16,7 @@ export function App() {
         setCurrent((shown) => {
           if (stored?.deviceId === shown?.deviceId) return shown;
           if (!stored) setReason("You signed out in another tab.");
+          if (shown) SecureMessenger.forget(shown.deviceId);
           return stored;
         });
       }),
@@ -30,6 +32,7 @@ export function App() {
       me={current}
       onSignedOut={(why) => {
         session.forget();
+        SecureMessenger.forget(current.deviceId); // the device is gone: so are its keys
         setReason(why);
         setCurrent(null);
       }}

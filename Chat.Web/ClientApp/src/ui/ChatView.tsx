@@ -39,6 +39,7 @@ export function ChatView({ conversation }: { conversation: ConversationState }) 
           atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
           if (el.scrollTop < 40 && conversation.hasOlder) void store.loadOlder(conversation);
         }}>
+        <p className="system">🔒 Messages sent from this app are end-to-end encrypted: only the members' devices can read them.</p>
         {conversation.hasOlder && (
           <button type="button" className="older" disabled={conversation.loadingHistory} onClick={() => void store.loadOlder(conversation)}>
             {conversation.loadingHistory ? "Loading…" : "Load earlier messages"}

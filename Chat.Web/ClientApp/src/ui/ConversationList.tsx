@@ -10,7 +10,7 @@ export function ConversationList({ onOpen }: { onOpen: (id: string) => void }) {
       {conversations.map((c) => {
         const peer = store.peerOf(c);
         const last = c.lastMessage;
-        const preview = !last ? "No messages yet" : last.content === null ? "Message deleted"
+        const preview = !last ? "No messages yet" : last.security === "undecryptable" ? "🔒 Encrypted message" : last.content === null ? "Message deleted"
           : `${last.senderId === store.me.userId ? "You: " : c.kind === "group" ? `${store.name(last.senderId)}: ` : ""}${last.content}`;
         return (
           <li key={c.id}>

@@ -3,6 +3,12 @@ import type { ConversationState, ShownMessage } from "../chat/conversationState"
 import { useStore } from "./storeContext";
 import { timeOf } from "./time";
 
+/** Why a message shows no text here, in words (docs/e2ee.md's failures). */
+function undecryptable(failure: string | undefined): string {
+  if (failure === "NoKey") return "🔒 Waiting for this message's key. Messages sent before this device signed in cannot be read here.";
+  return "🔒 This message could not be decrypted on this device.";
+}
+
 const tickMarks = { sent: ["✓", "Sent"], delivered: ["✓✓", "Delivered"], read: ["✓✓", "Read"] } as const;
 
 export function MessageRow({ conversation, line, onEdit }: {
@@ -26,15 +32,20 @@ export function MessageRow({ conversation, line, onEdit }: {
     <article className={`message ${mine ? "mine" : "theirs"}`} data-seq={line.seq} data-status={tick ?? undefined}
       aria-label={`${mine ? "You" : store.name(line.senderId)} at ${timeOf(line.sentAt)}`}>
       {!mine && conversation.kind === "group" && <p className="sender">{store.name(line.senderId)}</p>}
-      {line.deleted ? <p className="content deleted">This message was deleted.</p> : <p className="content">{line.content}</p>}
+      {line.deleted ? <p className="content deleted">This message was deleted.</p>
+        : line.security === "undecryptable" ? <p className="content undecryptable">{undecryptable(line.failure)}</p>
+        : <p className="content">{line.content}</p>}
       <span className="meta">
+        {line.security === "plain" && !line.deleted && (
+          <span className="plain" title="Sent without end-to-end encryption, by a client that does not encrypt">not encrypted</span>
+        )}
         {line.edited && <span className="edited">edited</span>}
         <time dateTime={line.sentAt}>{timeOf(line.sentAt)}</time>
         {tick && (
           <span className={`tick tick-${tick}`} role="img" aria-label={tickMarks[tick][1]} title={tickMarks[tick][1]}>{tickMarks[tick][0]}</span>
         )}
       </span>
-      {mine && !line.deleted && !conversation.left && (
+      {mine && !line.deleted && line.security !== "undecryptable" && !conversation.left && (
         <span className="message-actions">
           {confirming ? (
             <>
