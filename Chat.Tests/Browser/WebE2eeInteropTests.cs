@@ -43,6 +43,11 @@ public sealed class WebE2eeInteropTests(ChatApp chat, BrowserSession browser) : 
         await Expect(tab.Message("and back again")).ToBeVisibleAsync();
         Assert.Empty(dotnet.Refused);
 
+        // A message key works once: after a reload the tab shows what it read (and sent) from its own store.
+        await tab.Page.ReloadAsync();
+        await tab.OpenConversationAsync(dotnetName);
+        Assert.Equal(["sealed in .NET", "sealed in the browser", "and back again"], await tab.Messages.Locator(".content").AllInnerTextsAsync());
+
         var history = await ApiClient.ReadAsync<JsonElement>(await rest.GetAsync($"/api/conversations/{conversationId}/messages?afterSeq=0"));
         var stored = history.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("content").GetString()).ToList();
         Assert.Equal(3, stored.Count);
