@@ -136,6 +136,60 @@ public sealed class WebClientTests(ChatApp chat, BrowserSession browser) : Distr
     }
 
     [Fact]
+    public async Task History_pages_back_to_the_first_message()
+    {
+        var (alice, bob) = (await RegisterAsync("Alice Liddell"), await RegisterAsync("Bob Dylan"));
+        var conversationId = await Conversations.DirectAsync(Chat, alice, bob);
+        using var aliceApi = alice.Api(Chat);
+        var sent = Enumerable.Range(1, 105).Select(i => $"line {i}").ToList();
+        foreach (var text in sent)
+        {
+            await SendAsync(aliceApi, conversationId, text);
+        }
+
+        var bobTab = await SignedInAsync(bob);
+        await Expect(bobTab.Conversation("Alice Liddell").Locator(".unread")).ToHaveTextAsync("105");
+        await bobTab.OpenConversationAsync("Alice Liddell");
+        await Expect(bobTab.Messages).ToHaveCountAsync(50); // the newest page
+        await Expect(bobTab.Messages.Last).ToContainTextAsync("line 105");
+
+        var older = bobTab.Page.GetByRole(AriaRole.Button, new() { Name = "Load earlier messages" });
+        await older.ClickAsync();
+        await Expect(bobTab.Messages).ToHaveCountAsync(100);
+        await older.ClickAsync();
+        await Expect(bobTab.Messages).ToHaveCountAsync(105);
+        await Expect(older).ToHaveCountAsync(0);
+        Assert.Equal(sent, await bobTab.Messages.Locator(".content").AllInnerTextsAsync());
+    }
+
+    [Fact]
+    public async Task A_member_added_later_takes_part_and_one_who_leaves_sees_nothing_new()
+    {
+        var (alice, bob, carol) = (await RegisterAsync("Alice Liddell"), await RegisterAsync("Bob Dylan"), await RegisterAsync("Carol King"));
+        var aliceTab = await SignedInAsync(alice);
+        var carolTab = await SignedInAsync(carol);
+        await aliceTab.StartGroupAsync("Book club", bob);
+
+        await aliceTab.Page.GetByRole(AriaRole.Button, new() { Name = "Members" }).ClickAsync();
+        var dialog = aliceTab.Page.GetByRole(AriaRole.Dialog);
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Add people" }).ClickAsync();
+        await dialog.GetByLabel("Search people").FillAsync(carol.Username);
+        await dialog.GetByRole(AriaRole.List, new() { Name = "People found" }).GetByRole(AriaRole.Button).First.ClickAsync();
+        await Expect(dialog.GetByRole(AriaRole.List, new() { Name = "Members" })).ToContainTextAsync("Carol King");
+        await aliceTab.Page.Keyboard.PressAsync("Escape");
+        await aliceTab.SendAsync("Welcome, Carol");
+
+        await carolTab.OpenConversationAsync("Book club");
+        await Expect(carolTab.Message("Welcome, Carol")).ToBeVisibleAsync();
+        await carolTab.Page.GetByRole(AriaRole.Button, new() { Name = "Members" }).ClickAsync();
+        await carolTab.Page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Leave group" }).ClickAsync();
+        await Expect(carolTab.Conversation("Book club")).ToHaveCountAsync(0);
+        await Expect(aliceTab.Page.GetByText("Carol King left")).ToBeVisibleAsync();
+        await aliceTab.SendAsync("Carol has gone");
+        await Expect(aliceTab.Message("Carol has gone")).ToHaveAttributeAsync("data-status", "sent");
+    }
+
+    [Fact]
     public async Task Two_tabs_of_one_sign_in_refresh_once_and_both_keep_working()
     {
         var (alice, bob) = (await RegisterAsync("Alice Liddell"), await RegisterAsync("Bob Dylan"));
