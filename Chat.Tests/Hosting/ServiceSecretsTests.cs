@@ -4,6 +4,7 @@ using Aspire.Hosting.Testing;
 using Chat.Api;
 using Chat.Api.Auth;
 using Chat.Realtime;
+using Chat.Web;
 using Chat.Worker;
 using Chat.Worker.Migrations;
 using Chat.Worker.Push;
@@ -40,6 +41,7 @@ public sealed class ServiceSecretsTests
         ["realtime"] = builder => builder.AddRealtimeServices(),
         ["worker"] = builder => builder.AddWorkerServices(),
         ["migrations"] = builder => builder.AddMigrationServices(),
+        ["web"] = builder => builder.AddWebServices(),
     };
 
     [Fact]
