@@ -2,6 +2,7 @@ using Chat.Api.Auth;
 using Chat.Api.Conversations;
 using Chat.Api.Devices;
 using Chat.Api.Keys;
+using Chat.Api.Calls;
 using Chat.Api.RateLimiting;
 using Chat.Api.Realtime;
 using Chat.Data.Accounts;
@@ -42,6 +43,7 @@ public static class ApiServiceExtensions
                 o.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
             }
         });
+        services.AddOptions<TurnOptions>().BindConfiguration(TurnOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RealtimeRegionOptions>().BindConfiguration(RealtimeRegionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();

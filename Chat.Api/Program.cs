@@ -1,5 +1,6 @@
 using Chat.Api;
 using Chat.Api.Auth;
+using Chat.Api.Calls;
 using Chat.Api.Conversations;
 using Chat.Api.Messages;
 using Chat.Api.Devices;
@@ -36,5 +37,6 @@ app.MapDeviceMessagesApi();
 app.MapConversationsApi();
 app.MapMessagesApi();
 app.MapRealtimeEndpointApi();
+app.MapCallsApi();
 
 app.Run();

@@ -78,6 +78,18 @@ else
     api.WithEnvironment("RealtimeRegions__Regions__0__Url", ReferenceExpression.Create($"{realtime.GetEndpoint("http")}/hubs/chat"));
 }
 
+// A TURN relay for calls: the API hands out time-limited credentials made with the secret the relay checks them by.
+// Local runs only for now: a cluster's relay needs public UDP ports, which the manifests do not describe yet.
+if (!builder.ExecutionContext.IsPublishMode)
+{
+    var turnSecret = builder.AddParameter("turn-secret", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
+    var (turn, turnEndpoint) = builder.AddChatTurn("turn", servers, turnSecret);
+    api.WithEnvironment("Turn__Secret", turnSecret)
+        .WithEnvironment("Turn__Uris__0", ReferenceExpression.Create($"turn:127.0.0.1:{turnEndpoint.Property(EndpointProperty.Port)}?transport=udp"))
+        .WithEnvironment("Turn__Uris__1", ReferenceExpression.Create($"turn:127.0.0.1:{turnEndpoint.Property(EndpointProperty.Port)}?transport=tcp"))
+        .WaitFor(turn);
+}
+
 // Work that must not block a sender: push notifications, retries, clean-up.
 builder.AddProject<Projects.Chat_Worker>("worker")
     .WithReferenceEnvironment(connectionStringsOnly)

@@ -3,6 +3,7 @@ using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Chat.Api;
 using Chat.Api.Auth;
+using Chat.Api.Calls;
 using Chat.Realtime;
 using Chat.Web;
 using Chat.Worker;
@@ -32,6 +33,7 @@ public sealed class ServiceSecretsTests
         ["ConnectionStrings__chatdb"] = typeof(NpgsqlDataSource),
         ["Database__AppRolePassword"] = typeof(IConfigureOptions<AppRoleOptions>),
         ["ConnectionStrings__redis"] = typeof(IConnectionMultiplexer),
+        ["Turn__Secret"] = typeof(IConfigureOptions<TurnOptions>),
     };
 
     /// <summary>Each project resource of the AppHost, and the registration its process runs.</summary>
