@@ -32,6 +32,14 @@ public sealed class WebE2eeInteropTests(ChatApp chat, BrowserSession browser) : 
         var conversationId = created.GetProperty("id").GetGuid();
         var dotnetName = (await ApiClient.ReadAsync<JsonElement>(await rest.GetAsync($"/api/users/{dotnet.UserId}"))).GetProperty("displayName").GetString()!;
 
+        // Garbage from a member's device (not even base64) must not hold up the envelopes after it.
+        var browserDevice = await tab.SessionValueAsync("deviceId");
+        Assert.Equal(HttpStatusCode.OK, (await rest.PostAsync("/api/devices/current/messages", new
+        {
+            clientMessageId = "garbage",
+            envelopes = new[] { new { userId = alice.Id, deviceId = Guid.Parse(browserDevice), ciphertext = "AAAAA" } },
+        })).StatusCode);
+
         await dotnet.SendAsync(conversationId, "sealed in .NET");
         await tab.OpenConversationAsync(dotnetName);
         await Expect(tab.Message("sealed in .NET")).ToBeVisibleAsync();
@@ -46,6 +54,7 @@ public sealed class WebE2eeInteropTests(ChatApp chat, BrowserSession browser) : 
         // A message key works once: after a reload the tab shows what it read (and sent) from its own store.
         await tab.Page.ReloadAsync();
         await tab.OpenConversationAsync(dotnetName);
+        await Expect(tab.Messages).ToHaveCountAsync(3);
         Assert.Equal(["sealed in .NET", "sealed in the browser", "and back again"], await tab.Messages.Locator(".content").AllInnerTextsAsync());
 
         var history = await ApiClient.ReadAsync<JsonElement>(await rest.GetAsync($"/api/conversations/{conversationId}/messages?afterSeq=0"));

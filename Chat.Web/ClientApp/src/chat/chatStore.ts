@@ -89,6 +89,8 @@ export class ChatStore {
           connected: () => this.connection.state === signalR.HubConnectionState.Connected,
         });
         this.e2ee.onKeysArrived = () => void this.reopen();
+        this.e2ee.onIdentityChanged = (userId) =>
+          this.say(`${this.name(userId)}'s security keys changed: a new installation, or someone in between. If it is unexpected, check with them another way.`);
         await this.loadConversations();
       });
       await this.connect();
@@ -200,8 +202,12 @@ export class ChatStore {
           hasMore = result.hasMore;
         }
       } while (this.syncAgain);
-    } catch {
-      // The connection went while syncing: the next connect syncs again from the positions.
+    } catch (error) {
+      // Lost connection: the next connect syncs again. Anything else (a budget, a fault): try again shortly.
+      if (this.connection.state === signalR.HubConnectionState.Connected) {
+        console.warn("Sync failed; trying again.", error);
+        setTimeout(() => void this.sync(), 2_000);
+      }
     } finally {
       this.syncing = false;
       this.changed();
@@ -221,7 +227,14 @@ export class ChatStore {
   private async opened(event: MessageEvent | OpenedEvent): Promise<OpenedEvent> {
     if ("security" in event) return event;
     if ((event.kind !== "text" && event.kind !== "edit") || event.content === null) return { ...event, security: "plain" };
-    const opened = await this.e2ee.open(event);
+    let opened;
+    try {
+      opened = await this.e2ee.open(event);
+    } catch (error) {
+      // Never drop an event: it shows as waiting for its key, and opens when keys arrive.
+      console.warn("A message could not be opened now.", error);
+      opened = { text: null, security: "undecryptable" as const, failure: "NoKey" as const };
+    }
     return {
       ...event, content: opened.text, security: opened.security, failure: opened.failure,
       sealed: opened.security === "undecryptable" ? event.content : undefined,
@@ -440,7 +453,7 @@ export class ChatStore {
       const ack = await this.connection.invoke<MessageAck>("SendMessage", {
         conversationId: conversation.id, clientMessageId: pending.clientMessageId, content: pending.sealed,
       });
-      await this.e2ee.remember(ack.messageId, pending.content);
+      await this.e2ee.remember({ ...ack, senderDeviceId: this.me.deviceId, clientMessageId: pending.clientMessageId }, pending.content);
       conversation.pending.splice(conversation.pending.indexOf(pending), 1);
       await this.receiveOwn({
         ...ack, kind: "text", senderId: this.me.userId, senderDeviceId: this.me.deviceId, clientMessageId: pending.clientMessageId,
@@ -485,7 +498,7 @@ export class ChatStore {
       const ack = await this.invoke<MessageAck>(method, {
         conversationId: conversation.id, messageId, clientMessageId, ...(sealed === null ? {} : { content: sealed }),
       });
-      if (content !== null) await this.e2ee.remember(ack.messageId, content);
+      if (content !== null) await this.e2ee.remember({ ...ack, senderDeviceId: this.me.deviceId, clientMessageId }, content);
       await this.receiveOwn({
         ...ack, kind, senderId: this.me.userId, senderDeviceId: this.me.deviceId, clientMessageId, content,
         targetMessageId: messageId, memberId: null, security: content === null ? "plain" : "encrypted",

@@ -46,8 +46,10 @@ export type Tick = "sent" | "delivered" | "read";
 
 /** An edit or delete applied before the message it changes was loaded: applied when history brings it. */
 interface Change {
+  senderId: string;
   content: string | null;
   deleted: boolean;
+  security: Security;
 }
 
 /** One conversation as this tab knows it: its summary, the part of its history loaded, and what is in flight. */
@@ -101,7 +103,8 @@ export class ConversationState {
       return;
     }
     if (this.messages.has(event.seq)) return;
-    const early = this.earlyChanges.get(event.messageId);
+    const change = this.earlyChanges.get(event.messageId);
+    const early = change?.senderId === event.senderId ? change : undefined;
     this.messages.set(event.seq, {
       seq: event.seq,
       messageId: event.messageId,
@@ -112,8 +115,8 @@ export class ConversationState {
       memberId: event.memberId,
       edited: early !== undefined && !early.deleted,
       deleted: early?.deleted ?? (event.kind === "text" && event.content === null && event.security !== "undecryptable"),
-      security: event.security,
-      failure: event.failure,
+      security: early && !early.deleted ? early.security : event.security,
+      failure: early ? undefined : event.failure,
       senderDeviceId: event.senderDeviceId,
       clientMessageId: event.clientMessageId,
       sealed: event.sealed,
@@ -135,14 +138,19 @@ export class ConversationState {
     const deleted = event.kind === "delete";
     if (!deleted && event.security === "undecryptable") return; // an edit nobody here can read changes nothing shown
     const content = deleted ? null : event.content;
-    if (this.lastMessage?.messageId === target) this.lastMessage = { ...this.lastMessage, content };
+    if (this.lastMessage?.messageId === target && this.lastMessage.senderId === event.senderId) {
+      this.lastMessage = { ...this.lastMessage, content, security: deleted ? this.lastMessage.security : event.security, failure: undefined };
+    }
     const seq = this.seqById.get(target);
     const shown = seq === undefined ? undefined : this.messages.get(seq);
     if (!shown) {
-      this.earlyChanges.set(target, { content, deleted });
+      this.earlyChanges.set(target, { senderId: event.senderId, content, deleted, security: event.security });
       return;
     }
-    this.messages.set(shown.seq, { ...shown, content, deleted, edited: !deleted });
+    // Only a message's sender changes it (the server checks too; a server that lied would show here).
+    if (shown.senderId !== event.senderId) return;
+    // The line is now as secure as the edit that changed it: a plain edit of an encrypted message shows as plain.
+    this.messages.set(shown.seq, { ...shown, content, deleted, edited: !deleted, security: deleted ? shown.security : event.security, failure: undefined, sealed: undefined });
   }
 
   /** Lines in seq order, for the chat view. */

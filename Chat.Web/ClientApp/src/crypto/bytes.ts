@@ -38,7 +38,8 @@ export function toBase64Url(bytes: Uint8Array): string {
 }
 
 export function fromBase64Url(text: string): Bytes {
-  if (!/^[A-Za-z0-9_-]*$/.test(text)) throw new CryptoFailure("Malformed", "Not base64url.");
+  // A length of 4n+1 is no base64 at all (atob would throw a plain error): malformed, like any other bad input.
+  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) throw new CryptoFailure("Malformed", "Not base64url.");
   const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
   return Uint8Array.from(binary, (c) => c.charCodeAt(0));
 }

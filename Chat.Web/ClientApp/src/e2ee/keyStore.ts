@@ -1,4 +1,4 @@
-import { createStore, del, get, set, type UseStore } from "idb-keyval";
+import { clear, createStore, del, get, set, setMany, type UseStore } from "idb-keyval";
 
 /**
  * One device's end-to-end state in IndexedDB (its own database, deleted at sign-out): its private keys as
@@ -14,11 +14,18 @@ export class KeyStore {
 
   static databaseName = (deviceId: string) => `chat-e2ee-${deviceId}`;
 
-  static forget(deviceId: string): void {
+  /**
+   * Empties the store at once (its connections may stay open in other tabs, which would hold up deleting the
+   * database), then deletes the database, which completes when the last tab lets go of it.
+   */
+  static async forget(deviceId: string): Promise<void> {
+    await clear(createStore(KeyStore.databaseName(deviceId), "state"));
     indexedDB.deleteDatabase(KeyStore.databaseName(deviceId));
   }
 
   get = <T>(name: string) => get<T>(name, this.store);
   put = <T>(name: string, value: T) => set(name, value, this.store);
   delete = (name: string) => del(name, this.store);
+  /** Several entries in one transaction: all are stored, or none. */
+  putAll = (entries: [string, unknown][]) => setMany(entries, this.store);
 }

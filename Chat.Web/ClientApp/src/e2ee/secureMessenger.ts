@@ -53,6 +53,7 @@ interface StaleDevices {
 
 const rotateAfterMessages = 100;
 const prekeyBatch = 50;
+const lowPrekeys = 10;
 const maxEnvelopesPerSend = 100;
 const maxRememberedOpenings = 200;
 const maxSessionsPerDevice = 5;
@@ -81,6 +82,8 @@ export class SecureMessenger {
   private lastEnvelopeSync = 0;
   /** Envelopes were applied: lines that waited for a key may open now. */
   onKeysArrived: () => void = () => undefined;
+  /** A user's device now has other identity keys than this device's session with it (docs/e2ee.md "Identity keys"). */
+  onIdentityChanged: (userId: string) => void = () => undefined;
 
   private constructor(private readonly me: { userId: string; deviceId: string }, private readonly store: KeyStore,
     private identity: DeviceIdentity, private readonly hub: HubCalls) {}
@@ -99,8 +102,8 @@ export class SecureMessenger {
     });
   }
 
-  static forget(deviceId: string): void {
-    KeyStore.forget(deviceId);
+  static forget(deviceId: string): Promise<void> {
+    return KeyStore.forget(deviceId);
   }
 
   private locked<T>(work: () => Promise<T>): Promise<T> {
@@ -130,6 +133,9 @@ export class SecureMessenger {
   async onPrekeysLow(deviceId: string): Promise<void> {
     if (deviceId !== this.me.deviceId) return;
     await this.locked(async () => {
+      // Every tab of this device hears the event; the first to take the lock publishes, the others find enough.
+      const { remaining } = await api<{ remaining: number }>("GET", "/api/devices/current/prekeys");
+      if (remaining >= lowPrekeys) return;
       await api("POST", "/api/devices/current/prekeys", { oneTimePrekeys: await newPrekeys(this.store, prekeyBatch) });
     });
   }
@@ -148,8 +154,15 @@ export class SecureMessenger {
   }
 
   /** Keeps the text of a message this device sent: nobody can decrypt their own sender key's message again. */
-  remember(messageId: string, text: string): Promise<void> {
-    return this.store.put(names.plaintext(messageId), text);
+  remember(event: Sealed, text: string): Promise<void> {
+    return this.store.put(names.plaintext(event.messageId), keptText(event, text));
+  }
+
+  /** A kept text, if it was kept for this very message (the id alone is the server's word). */
+  private async kept(event: Sealed): Promise<string | undefined> {
+    const record = await this.store.get<KeptText>(names.plaintext(event.messageId));
+    return record && record.conversationId === event.conversationId && record.senderDeviceId === event.senderDeviceId
+      && record.clientMessageId === event.clientMessageId ? record.text : undefined;
   }
 
   private async currentSenderKey(conversationId: string): Promise<SenderKeyState> {
@@ -235,8 +248,14 @@ export class SecureMessenger {
     const needSession: string[] = [];
     for (const bundle of listed) {
       const sessions = (await this.store.get<SessionState[]>(names.sessions(bundle.deviceId))) ?? [];
-      // A device that published new identity keys gets a new session.
-      if (sessions.length === 0 || !equal(sessions[0].remoteIdentityKey, fromBase64Url(bundle.identityKey))) needSession.push(bundle.deviceId);
+      if (sessions.length === 0) {
+        needSession.push(bundle.deviceId);
+      } else if (!equal(sessions[0].remoteIdentityKey, fromBase64Url(bundle.identityKey))) {
+        // A device that published new identity keys gets a new session, and the person is told (a re-install, or
+        // someone in between: only comparing out of band tells).
+        this.onIdentityChanged(userId);
+        needSession.push(bundle.deviceId);
+      }
     }
     if (needSession.length > 0) {
       for (const bundle of (await fetchKeys(userId, true)).filter((b) => needSession.includes(b.deviceId))) {
@@ -258,9 +277,9 @@ export class SecureMessenger {
   // ---- receiving ----
 
   /** A message's (or an edit's) text: kept from before, decrypted now, plain, or why it cannot be read. */
-  async open(event: { messageId: string; conversationId: string; senderDeviceId: string; clientMessageId: string; content: string | null }): Promise<Opened> {
+  async open(event: Sealed & { content: string | null }): Promise<Opened> {
     if (event.content === null) return { text: null, security: "plain" };
-    const kept = await this.store.get<string>(names.plaintext(event.messageId));
+    const kept = await this.kept(event);
     if (kept !== undefined) return { text: kept, security: "encrypted" };
     let message;
     try {
@@ -270,20 +289,25 @@ export class SecureMessenger {
       return { text: event.content, security: "plain" };
     }
     return this.locked(async () => {
-      const keptMeanwhile = await this.store.get<string>(names.plaintext(event.messageId));
+      const keptMeanwhile = await this.kept(event);
       if (keptMeanwhile !== undefined) return { text: keptMeanwhile, security: "encrypted" } as Opened;
       const keyName = names.peerKey(event.conversationId, event.senderDeviceId, message.distributionId);
       let key = await this.store.get<SenderKeyState>(keyName);
-      // The key may be among envelopes not yet applied (they travel apart from the conversation's events).
+      // The key may be among envelopes not yet applied (they travel apart from the conversation's events). If
+      // they cannot be fetched now, the line waits for its key: onKeysArrived opens it later.
       if (!key && this.hub.connected() && Date.now() - this.lastEnvelopeSync > 2_000) {
-        await this.syncEnvelopes();
+        try {
+          await this.syncEnvelopes();
+        } catch (error) {
+          console.warn("Envelopes could not be fetched now.", error);
+        }
         key = await this.store.get<SenderKeyState>(keyName);
       }
       if (!key) return { text: null, security: "undecryptable", failure: "NoKey" } as Opened;
       try {
         const text = new TextDecoder().decode(await senderKeyDecrypt(key, message, event.clientMessageId));
-        await this.store.put(keyName, key);
-        await this.store.put(names.plaintext(event.messageId), text);
+        // Together: a key advanced past this message without its text kept would leave it unreadable for good.
+        await this.store.putAll([[keyName, key], [names.plaintext(event.messageId), keptText(event, text)]]);
         return { text, security: "encrypted" } as Opened;
       } catch (error) {
         if (error instanceof CryptoFailure) return { text: null, security: "undecryptable", failure: error.failure } as Opened;
@@ -341,8 +365,8 @@ export class SecureMessenger {
       const name = names.peerKey(distribution.conversationId, message.senderDeviceId, distribution.distributionId);
       if (!(await this.store.get(name))) await this.store.put(name, receivedSenderKey(distribution, message.senderDeviceId));
     } catch (error) {
-      if (!(error instanceof CryptoFailure)) throw error;
-      console.warn(`Envelope ${message.seq} from device ${message.senderDeviceId} refused: ${error.message}`);
+      // Whatever these bytes are, they will not open later either: refused, so the envelopes after them still apply.
+      console.warn(`Envelope ${message.seq} from device ${message.senderDeviceId} refused: ${error instanceof Error ? error.message : error}`);
     }
   }
 
@@ -395,10 +419,29 @@ export class SecureMessenger {
     if (!published || !equal(fromBase64Url(published.identityKey), identityKey)) {
       throw new CryptoFailure("Tampered", "The opening's identity key is not the one its sending device published.");
     }
+    if (sessions.length > 0) this.onIdentityChanged(message.senderId);
   }
 }
 
 const lockName = (deviceId: string) => `chat.e2ee.${deviceId}`;
+
+/** What names a message: its text is kept with it, and shown only for that message. */
+interface Sealed {
+  messageId: string;
+  conversationId: string;
+  senderDeviceId: string;
+  clientMessageId: string;
+}
+
+interface KeptText {
+  text: string;
+  conversationId: string;
+  senderDeviceId: string;
+  clientMessageId: string;
+}
+
+const keptText = (event: Sealed, text: string): KeptText =>
+  ({ text, conversationId: event.conversationId, senderDeviceId: event.senderDeviceId, clientMessageId: event.clientMessageId });
 
 async function fetchKeys(userId: string, oneTimePrekeys: boolean): Promise<KeyBundleJson[]> {
   return (await api<{ devices: KeyBundleJson[] }>("GET", `/api/users/${userId}/keys?oneTimePrekeys=${oneTimePrekeys}`)).devices;

@@ -16,7 +16,7 @@ export function App() {
         setCurrent((shown) => {
           if (stored?.deviceId === shown?.deviceId) return shown;
           if (!stored) setReason("You signed out in another tab.");
-          if (shown) SecureMessenger.forget(shown.deviceId);
+          if (shown) void SecureMessenger.forget(shown.deviceId);
           return stored;
         });
       }),
@@ -32,7 +32,7 @@ export function App() {
       me={current}
       onSignedOut={(why) => {
         session.forget();
-        SecureMessenger.forget(current.deviceId); // the device is gone: so are its keys
+        void SecureMessenger.forget(current.deviceId); // the device is gone: so are its keys
         setReason(why);
         setCurrent(null);
       }}
