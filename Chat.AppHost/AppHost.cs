@@ -79,10 +79,20 @@ else
 }
 
 // A TURN relay for calls: the API hands out time-limited credentials made with the secret the relay checks them by.
-// Local runs only for now: a cluster's relay needs public UDP ports, which the manifests do not describe yet.
-if (!builder.ExecutionContext.IsPublishMode)
+var turnSecret = builder.AddParameter("turn-secret", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
+if (builder.ExecutionContext.IsPublishMode)
 {
-    var turnSecret = builder.AddParameter("turn-secret", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
+    // Clients reach the relay at its LoadBalancer's public address (docs/deploy.md), which coturn also announces;
+    // 3478 is TurnServerExtensions.ClusterPort.
+    var turnPublicAddress = builder.AddParameter("turn-public-address", "203.0.113.10", publishValueAsDefault: true)
+        .WithDescription("The TURN relay's public IP address: its LoadBalancer Service's external IP.");
+    builder.AddClusterTurn("turn", turnSecret, turnPublicAddress);
+    api.WithEnvironment("Turn__Secret", turnSecret)
+        .WithEnvironment("Turn__Uris__0", ReferenceExpression.Create($"turn:{turnPublicAddress}:3478?transport=udp"))
+        .WithEnvironment("Turn__Uris__1", ReferenceExpression.Create($"turn:{turnPublicAddress}:3478?transport=tcp"));
+}
+else
+{
     var (turn, turnEndpoint) = builder.AddChatTurn("turn", servers, turnSecret);
     api.WithEnvironment("Turn__Secret", turnSecret)
         .WithEnvironment("Turn__Uris__0", ReferenceExpression.Create($"turn:127.0.0.1:{turnEndpoint.Property(EndpointProperty.Port)}?transport=udp"))

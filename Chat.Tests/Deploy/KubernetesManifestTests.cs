@@ -61,7 +61,7 @@ public sealed class KubernetesManifestTests : IAsyncLifetime
         Assert.Equal(
             ["ConfigMap", "Deployment", "HorizontalPodAutoscaler", "Ingress", "Job", "Namespace", "PodDisruptionBudget", "Secret", "Service", "StatefulSet"],
             objects.Select(o => ((IKubernetesObject)o).Kind).Distinct().Order());
-        Assert.Equal(["api", "realtime", "web", "worker"], objects.OfType<V1Deployment>().Select(d => d.Name()).Order());
+        Assert.Equal(["api", "realtime", "turn", "web", "worker"], objects.OfType<V1Deployment>().Select(d => d.Name()).Order());
         Assert.Equal(["postgres", "redis"], objects.OfType<V1StatefulSet>().Select(s => s.Name()).Order());
         Assert.All(objects.OfType<V1StatefulSet>(), s => Assert.NotEmpty(s.Spec.VolumeClaimTemplates));
         Assert.Equal("migrations", Assert.Single(objects.OfType<V1Job>()).Name());
@@ -72,7 +72,8 @@ public sealed class KubernetesManifestTests : IAsyncLifetime
     public async Task Our_services_run_hardened_with_probes_limits_and_telemetry()
     {
         var objects = KubernetesYaml.LoadAllFromString(await DeployFiles.RenderAsync(_files, _layout, _scratch.FullName), strict: true);
-        var pods = objects.OfType<V1Deployment>().Select(d => d.Spec.Template.Spec)
+        // Our images (the relay is coturn's own image, checked in its own test).
+        var pods = objects.OfType<V1Deployment>().Where(d => d.Name() != "turn").Select(d => d.Spec.Template.Spec)
             .Append(objects.OfType<V1Job>().Single().Spec.Template.Spec);
 
         foreach (var container in pods.SelectMany(p => p.Containers))
@@ -85,7 +86,7 @@ public sealed class KubernetesManifestTests : IAsyncLifetime
             Assert.Matches(@"^chat/(api|realtime|web|worker):", container.Image);
         }
 
-        foreach (var container in objects.OfType<V1Deployment>().Select(d => d.Spec.Template.Spec.Containers.Single()))
+        foreach (var container in objects.OfType<V1Deployment>().Where(d => d.Name() != "turn").Select(d => d.Spec.Template.Spec.Containers.Single()))
         {
             Assert.Equal("/health", container.ReadinessProbe.HttpGet.Path);
             Assert.Equal("/alive", container.LivenessProbe.HttpGet.Path);
@@ -114,6 +115,30 @@ public sealed class KubernetesManifestTests : IAsyncLifetime
         Assert.Equal("realtime", routes["/hubs"]);
         Assert.Equal("web", routes["/"]);
         Assert.Equal("3600", ingress.Metadata.Annotations["nginx.ingress.kubernetes.io/proxy-read-timeout"]);
+    }
+
+    [Fact]
+    public async Task The_TURN_relay_is_reached_on_a_LoadBalancer_over_UDP_and_TCP_with_its_secret_from_the_Secret()
+    {
+        var objects = KubernetesYaml.LoadAllFromString(await DeployFiles.RenderAsync(_files, _layout, _scratch.FullName), strict: true);
+
+        var service = objects.OfType<V1Service>().Single(s => s.Name() == "turn");
+        Assert.Equal("LoadBalancer", service.Spec.Type);
+        Assert.Contains(service.Spec.Ports, p => p.Port == 3478 && p.Protocol == "UDP");
+        Assert.Contains(service.Spec.Ports, p => p.Port == 3478 && p.Protocol == "TCP");
+        Assert.True(service.Spec.Ports.Count(p => p.Protocol == "UDP" && p.Port >= 49152) >= 20, "relay ports on the Service");
+        Assert.All(objects.OfType<V1Service>().Where(s => s.Name() != "turn"), s => Assert.Null(s.Spec.Type));
+
+        var relay = objects.OfType<V1Deployment>().Single(d => d.Name() == "turn").Spec.Template.Spec.Containers.Single();
+        Assert.Contains(relay.Env, e => e.Name == "TURN_SECRET" && e.ValueFrom.SecretKeyRef?.Key == "turn-secret");
+        Assert.Contains("--static-auth-secret=$(TURN_SECRET)", relay.Args);
+        Assert.Contains("--external-ip=$(TURN_EXTERNAL_IP)", relay.Args);
+        Assert.Contains(relay.Args, a => a.StartsWith("--denied-peer-ip=10.", StringComparison.Ordinal));
+        Assert.Equal("UDP", relay.Ports.Single(p => p.ContainerPort == 3478 && p.Name == "turn-udp").Protocol);
+
+        var api = objects.OfType<V1Deployment>().Single(d => d.Name() == "api").Spec.Template.Spec.Containers.Single().Env;
+        Assert.Contains(api, e => e.Name == "Turn__Secret" && e.ValueFrom.SecretKeyRef?.Key == "turn-secret");
+        Assert.Contains(api, e => e.Name == "Turn__Uris__0" && e.Value.StartsWith("turn:", StringComparison.Ordinal) && e.Value.EndsWith(":3478?transport=udp", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -27,6 +27,9 @@ public sealed record WorkloadPolicy
 
     /// <summary>The size of each persistent volume of a container resource.</summary>
     public string VolumeSize { get; init; } = "1Gi";
+
+    /// <summary>The Service's type: null (ClusterIP), or LoadBalancer for what clients reach outside the HTTP ingress (TURN).</summary>
+    public string? ServiceType { get; init; }
 }
 
 public static class DeploymentPolicy
@@ -71,6 +74,9 @@ public static class DeploymentPolicy
         ["worker"] = new() { Replicas = 2 },
         ["postgres"] = new() { CpuRequest = "250m", MemoryRequest = "512Mi", CpuLimit = "2", MemoryLimit = "2Gi", VolumeSize = "20Gi" },
         ["redis"] = new() { MemoryRequest = "256Mi", MemoryLimit = "1Gi", VolumeSize = "2Gi" },
+
+        // Clients reach the relay directly over UDP and TCP (docs/deploy.md): a LoadBalancer of its own.
+        ["turn"] = new() { Replicas = 1, ServiceType = "LoadBalancer", CpuLimit = "2", MemoryLimit = "512Mi" },
     };
 
     public static WorkloadPolicy For(string resource) => Policies.GetValueOrDefault(resource, Default);

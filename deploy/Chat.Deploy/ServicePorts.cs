@@ -22,9 +22,9 @@ public sealed class ServicePorts(AspireManifest manifest)
             : throw new NotSupportedException($"{resource}.{binding} has no target port.");
     }
 
-    /// <summary>The bindings a resource serves inside the cluster, with their ports.</summary>
-    public IEnumerable<(string Name, int Port)> Served(string resource) =>
+    /// <summary>The bindings a resource serves inside the cluster, with their ports and protocols (TCP, or UDP for a relay).</summary>
+    public IEnumerable<(string Name, int Port, string Protocol)> Served(string resource) =>
         (manifest.Resource(resource)["bindings"]?.AsObject() ?? [])
             .Where(b => (string?)b.Value!["scheme"] != "https")
-            .Select(b => (b.Key, PortOf(resource, b.Key)));
+            .Select(b => (b.Key, PortOf(resource, b.Key), (string?)b.Value!["protocol"] == "udp" ? "UDP" : "TCP"));
 }

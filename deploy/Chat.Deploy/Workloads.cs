@@ -21,7 +21,7 @@ public sealed class Workloads(AspireManifest manifest, ServicePorts ports, Conta
             yield break;
         }
 
-        container.Ports = served.Select(p => new V1ContainerPort { ContainerPort = p.Port, Name = p.Name }).ToList();
+        container.Ports = served.Select(p => new V1ContainerPort { ContainerPort = p.Port, Name = p.Name, Protocol = p.Protocol == "UDP" ? "UDP" : null }).ToList();
         container.ReadinessProbe = HttpProbe("/health", periodSeconds: 5, failureThreshold: 3);
         container.LivenessProbe = HttpProbe("/alive", periodSeconds: 10, failureThreshold: 6);
         container.StartupProbe = HttpProbe("/alive", periodSeconds: 2, failureThreshold: 60);
@@ -58,13 +58,17 @@ public sealed class Workloads(AspireManifest manifest, ServicePorts ports, Conta
         }
     }
 
-    /// <summary>A container resource (PostgreSQL, Redis): a StatefulSet with a volume claim per volume, and its Service.</summary>
+    /// <summary>
+    /// A container resource: with volumes (PostgreSQL, Redis) a StatefulSet with a volume claim per volume; without
+    /// (the TURN relay) a Deployment. Each with its Service.
+    /// </summary>
     public IEnumerable<IKubernetesObject<V1ObjectMeta>> ForContainer(string name)
     {
         var resource = manifest.Resource(name);
         var policy = DeploymentPolicy.For(name);
         var volumes = (resource["volumes"]?.AsArray() ?? []).Select((v, i) => (Name: i == 0 ? "data" : $"data-{i}", Target: (string)v!["target"]!)).ToList();
         var served = ports.Served(name).ToList();
+        var probed = served.First(p => p.Protocol == "TCP").Port;
         var container = new V1Container
         {
             Name = name,
@@ -72,12 +76,34 @@ public sealed class Workloads(AspireManifest manifest, ServicePorts ports, Conta
             Command = resource["entrypoint"] is { } entrypoint ? [(string)entrypoint!] : null,
             Args = AspireManifest.List(resource["args"]).ToList() is { Count: > 0 } args ? args : null,
             Env = environment.For(name),
-            Ports = served.Select(p => new V1ContainerPort { ContainerPort = p.Port, Name = p.Name }).ToList(),
+            Ports = served.Select(p => new V1ContainerPort { ContainerPort = p.Port, Name = p.Name, Protocol = p.Protocol == "UDP" ? "UDP" : null }).ToList(),
             VolumeMounts = volumes.Select(v => new V1VolumeMount { MountPath = v.Target, Name = v.Name }).ToList(),
             Resources = Resources(policy),
-            ReadinessProbe = new V1Probe { TcpSocket = new V1TCPSocketAction { Port = served[0].Port }, PeriodSeconds = 5 },
-            LivenessProbe = new V1Probe { TcpSocket = new V1TCPSocketAction { Port = served[0].Port }, PeriodSeconds = 20, FailureThreshold = 6 },
+            ReadinessProbe = new V1Probe { TcpSocket = new V1TCPSocketAction { Port = probed }, PeriodSeconds = 5 },
+            LivenessProbe = new V1Probe { TcpSocket = new V1TCPSocketAction { Port = probed }, PeriodSeconds = 20, FailureThreshold = 6 },
         };
+
+        if (volumes.Count == 0)
+        {
+            yield return new V1Deployment
+            {
+                ApiVersion = "apps/v1",
+                Kind = "Deployment",
+                Metadata = Metadata(name),
+                Spec = new V1DeploymentSpec
+                {
+                    Replicas = policy.Replicas,
+                    Selector = new V1LabelSelector { MatchLabels = Selector(name) },
+                    Template = new V1PodTemplateSpec
+                    {
+                        Metadata = Metadata(name),
+                        Spec = new V1PodSpec { Containers = [container], TerminationGracePeriodSeconds = policy.TerminationGracePeriodSeconds, AutomountServiceAccountToken = false },
+                    },
+                },
+            };
+            yield return Service(name);
+            yield break;
+        }
 
         yield return new V1StatefulSet
         {
@@ -168,8 +194,9 @@ public sealed class Workloads(AspireManifest manifest, ServicePorts ports, Conta
         Metadata = Metadata(name),
         Spec = new V1ServiceSpec
         {
+            Type = DeploymentPolicy.For(name).ServiceType,
             Selector = Selector(name),
-            Ports = ports.Served(name).Select(p => new V1ServicePort { Port = p.Port, Name = p.Name, TargetPort = p.Port, Protocol = "TCP" }).ToList(),
+            Ports = ports.Served(name).Select(p => new V1ServicePort { Port = p.Port, Name = p.Name, TargetPort = p.Port, Protocol = p.Protocol }).ToList(),
         },
     };
 
