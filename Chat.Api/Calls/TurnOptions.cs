@@ -18,9 +18,9 @@ public sealed class TurnOptions : IValidatableObject
 
     public bool Enabled => Secret.Length > 0;
 
-    /// <summary>How long credentials work: long enough for a call to set up and to re-allocate, short if one leaks.</summary>
-    [Range(typeof(TimeSpan), "00:01:00", "2.00:00:00")]
-    public TimeSpan CredentialLifetime { get; set; } = TimeSpan.FromHours(6);
+    /// <summary>How long credentials work: a client fetches them for each call; an allocation outlives them once made.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
+    public TimeSpan CredentialLifetime { get; set; } = TimeSpan.FromHours(1);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -17,17 +17,9 @@ public static class TurnServerExtensions
             var container = builder.AddContainer(name, "coturn/coturn", "4.6")
                 .WithContainerRuntimeArgs("--network=host")
                 .WithEndpoint(LocalTurnResource.EndpointName, e => (e.UriScheme, e.Port, e.TargetPort, e.IsProxied) = ("turn", port, port, false))
-                .WithArgs(context =>
-                {
-                    context.Args.Add("-n");
-                    foreach (var arg in new[] { "--listening-ip=127.0.0.1", "--relay-ip=127.0.0.1", $"--listening-port={port}", "--realm=chat",
-                                 "--use-auth-secret", "--no-tls", "--no-dtls", "--no-cli", "--allow-loopback-peers", "--log-file=stdout" })
-                    {
-                        context.Args.Add(arg);
-                    }
-
-                    context.Args.Add(ReferenceExpression.Create($"--static-auth-secret={secret.Resource}"));
-                });
+                .WithEnvironment("TURN_SECRET", secret)
+                .WithEntrypoint("sh")
+                .WithArgs("-c", StartScript("--listening-ip=127.0.0.1", "--relay-ip=127.0.0.1", $"--listening-port={port}", "--allow-loopback-peers"));
             return (container, container.GetEndpoint(LocalTurnResource.EndpointName));
         }
 
@@ -37,6 +29,26 @@ public static class TurnServerExtensions
             .WithEnvironment("TURN_SECRET", secret);
         return (turn, turn.GetEndpoint(LocalTurnResource.EndpointName));
     }
+
+    /// <summary>Peers a cluster's relay refuses: private, loopback, link-local, shared (CGNAT) and reserved ranges, IPv4 and IPv6.</summary>
+    private static readonly string[] DeniedPeerRanges =
+    [
+        "0.0.0.0-0.255.255.255", "10.0.0.0-10.255.255.255", "100.64.0.0-100.127.255.255", "127.0.0.0-127.255.255.255",
+        "169.254.0.0-169.254.255.255", "172.16.0.0-172.31.255.255", "192.0.0.0-192.0.0.255", "192.168.0.0-192.168.255.255",
+        "198.18.0.0-198.19.255.255", "240.0.0.0-255.255.255.255", "::1", "::ffff:0.0.0.0-::ffff:255.255.255.255",
+        "64:ff9b::-64:ff9b::ffff:ffff", "fc00::-fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "fe80::-febf:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+    ];
+
+    /// <summary>
+    /// A shell line for coturn's image: the secret (TURN_SECRET) goes into a config file first, so it shows in no
+    /// process list and no container description; then turnserver starts with it and <paramref name="options"/>.
+    /// </summary>
+    private static string StartScript(params string[] options) =>
+        "umask 077 && printf 'static-auth-secret=%s\\n' \"$TURN_SECRET\" > /tmp/turnserver.conf && exec turnserver -c /tmp/turnserver.conf "
+        + string.Join(' ', [
+            "--realm=chat", "--use-auth-secret", "--no-tls", "--no-dtls", "--no-cli", "--no-tcp-relay", "--no-multicast-peers",
+            "--log-file=stdout", "--pidfile=/tmp/turnserver.pid", .. options,
+        ]);
 
     /// <summary>The relay's listening port in a cluster (TURN's standard port), UDP and TCP.</summary>
     public const int ClusterPort = 3478;
@@ -58,13 +70,15 @@ public static class TurnServerExtensions
                 ("turn", ClusterPort, ClusterPort, System.Net.Sockets.ProtocolType.Udp, "udp", false))
             .WithEnvironment("TURN_SECRET", secret)
             .WithEnvironment("TURN_EXTERNAL_IP", publicAddress)
-            .WithArgs("-n", $"--listening-port={ClusterPort}", $"--min-port={ClusterRelayPorts.First}", $"--max-port={ClusterRelayPorts.Last}",
-                "--realm=chat", "--use-auth-secret", "--static-auth-secret=$(TURN_SECRET)", "--external-ip=$(TURN_EXTERNAL_IP)",
-                "--no-tls", "--no-dtls", "--no-cli", "--no-multicast-peers", "--log-file=stdout", "--pidfile=/tmp/turnserver.pid",
-                // Relays reach the internet only, never the cluster's or the host's own networks.
-                "--denied-peer-ip=10.0.0.0-10.255.255.255", "--denied-peer-ip=172.16.0.0-172.31.255.255",
-                "--denied-peer-ip=192.168.0.0-192.168.255.255", "--denied-peer-ip=127.0.0.0-127.255.255.255",
-                "--denied-peer-ip=169.254.0.0-169.254.255.255", "--denied-peer-ip=100.64.0.0-100.127.255.255");
+            .WithEntrypoint("sh")
+            .WithArgs("-c", StartScript([
+                $"--listening-port={ClusterPort}", $"--min-port={ClusterRelayPorts.First}", $"--max-port={ClusterRelayPorts.Last}",
+                "--external-ip=\"$TURN_EXTERNAL_IP\"",
+                // Two relays per call, per user; the pod's ports shared by many users.
+                "--user-quota=4", "--total-quota=40",
+                // Relays reach the internet only, never the cluster's, the host's or other reserved networks.
+                .. DeniedPeerRanges.Select(range => $"--denied-peer-ip={range}"),
+            ]));
         for (var port = ClusterRelayPorts.First; port <= ClusterRelayPorts.Last; port++)
         {
             var relayPort = port;

@@ -22,6 +22,14 @@ if [ ! -s "$data_dir/PG_VERSION" ]; then
   rm -f "$pwfile"
 fi
 
+# A restart can begin while the previous server is still shutting down and holds the data directory (its lock
+# file names a live process): wait for it, or the single-user step below fails and the resource with it.
+for _ in $(seq 1 300); do
+  pid=$(head -n 1 "$data_dir/postmaster.pid" 2>/dev/null || true)
+  { [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; } || break
+  sleep 0.1
+done
+
 # The password is a generated AppHost parameter; setting it on every start keeps an existing data folder usable
 # when the parameter changes (a new machine, cleared user secrets).
 printf "ALTER ROLE postgres PASSWORD '%s';\n" "${POSTGRES_PASSWORD//\'/\'\'}" \

@@ -28,12 +28,13 @@ no-tls
 no-dtls
 no-cli
 no-multicast-peers
+no-tcp-relay
 # Both call peers of a local run are this machine.
 allow-loopback-peers
 log-file=stdout
 simple-log
 pidfile=$data_dir/turnserver.pid
 CONF
-[ ${#as_user[@]} -eq 0 ] || chown "turnserver:$(id -g turnserver)" "$config" 2>/dev/null || true
+chown --reference="$data_dir" "$config"
 
 exec "${as_user[@]}" turnserver -c "$config"

@@ -14,7 +14,7 @@ namespace Chat.Tests.Calls;
 /// <summary>
 /// TURN credentials from the API against the real relay the AppHost runs (coturn): an allocation with them
 /// succeeds; with a wrong password, or an expired username, it fails. The TURN client is coturn's own
-/// turnutils_uclient, which allocates relays for two clients and passes packets between them.
+/// turnutils_uclient, which allocates relays for two clients and counts the packets that pass between them.
 /// </summary>
 public sealed class TurnCredentialTests(ChatApp chat) : DistributedTest(chat)
 {
@@ -36,15 +36,15 @@ public sealed class TurnCredentialTests(ChatApp chat) : DistributedTest(chat)
         Assert.Contains(uris, u => u.EndsWith("?transport=tcp", StringComparison.Ordinal));
         var relay = new Uri(uris[0].Replace("turn:", "turn://", StringComparison.Ordinal));
 
-        Assert.Equal(0, await AllocateAsync(relay, username, password));
-        Assert.NotEqual(0, await AllocateAsync(relay, username, "not the password"));
+        await RelaysAsync(relay, username, password);
+        await RefusedAsync(relay, username, "not the password");
 
         var secret = await TurnSecretAsync();
         var expired = $"{DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeSeconds()}:{user.Id}";
-        Assert.NotEqual(0, await AllocateAsync(relay, expired, PasswordFor(expired, secret)));
+        await RefusedAsync(relay, expired, PasswordFor(expired, secret));
         // The same scheme with a live expiry works: the refusal above is the expiry's.
         var live = $"{DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeSeconds()}:{user.Id}";
-        Assert.Equal(0, await AllocateAsync(relay, live, PasswordFor(live, secret)));
+        await RelaysAsync(relay, live, PasswordFor(live, secret));
     }
 
     [Fact]
@@ -64,20 +64,42 @@ public sealed class TurnCredentialTests(ChatApp chat) : DistributedTest(chat)
         return (await parameter.GetValueAsync(TestContext.Current.CancellationToken))!;
     }
 
-    /// <summary>turnutils_uclient's exit code: 0 when both of its clients allocated a relay and exchanged packets.</summary>
-    private static async Task<int> AllocateAsync(Uri relay, string username, string password)
+    /// <summary>Both of turnutils_uclient's clients allocated a relay, and every packet went through them.</summary>
+    private static async Task RelaysAsync(Uri relay, string username, string password)
+    {
+        var (exitCode, output) = await UclientAsync(relay, username, password);
+        Assert.True(exitCode == 0 && output.Contains("Total lost packets 0 ", StringComparison.Ordinal), output);
+    }
+
+    /// <summary>The relay refused the allocation (its exit code alone would not say why).</summary>
+    private static async Task RefusedAsync(Uri relay, string username, string password)
+    {
+        var (exitCode, output) = await UclientAsync(relay, username, password);
+        Assert.True(exitCode != 0 && output.Contains("Cannot complete Allocation", StringComparison.Ordinal), output);
+    }
+
+    private static async Task<(int ExitCode, string Output)> UclientAsync(Uri relay, string username, string password)
     {
         using var client = Process.Start(new ProcessStartInfo("turnutils_uclient",
-            ["-y", "-n", "2", "-u", username, "-w", password, "-p", relay.Port.ToString(), relay.Host])
+            ["-y", "-n", "4", "-u", username, "-w", password, "-p", relay.Port.ToString(), relay.Host])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         })!;
         var output = client.StandardOutput.ReadToEndAsync();
+        var errors = client.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await client.WaitForExitAsync(timeout.Token);
-        await output;
-        return client.ExitCode;
+        try
+        {
+            await client.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            client.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        return (client.ExitCode, await output + await errors);
     }
 }
 

@@ -129,11 +129,18 @@ public sealed class KubernetesManifestTests : IAsyncLifetime
         Assert.True(service.Spec.Ports.Count(p => p.Protocol == "UDP" && p.Port >= 49152) >= 20, "relay ports on the Service");
         Assert.All(objects.OfType<V1Service>().Where(s => s.Name() != "turn"), s => Assert.Null(s.Spec.Type));
 
+        Assert.Equal("Local", service.Spec.ExternalTrafficPolicy);
+
+        // The secret reaches coturn through a file the start script writes: never in a command line or an argument.
         var relay = objects.OfType<V1Deployment>().Single(d => d.Name() == "turn").Spec.Template.Spec.Containers.Single();
         Assert.Contains(relay.Env, e => e.Name == "TURN_SECRET" && e.ValueFrom.SecretKeyRef?.Key == "turn-secret");
-        Assert.Contains("--static-auth-secret=$(TURN_SECRET)", relay.Args);
-        Assert.Contains("--external-ip=$(TURN_EXTERNAL_IP)", relay.Args);
-        Assert.Contains(relay.Args, a => a.StartsWith("--denied-peer-ip=10.", StringComparison.Ordinal));
+        Assert.Equal(["sh"], relay.Command);
+        var script = relay.Args.Last();
+        Assert.Contains("\"$TURN_SECRET\" > /tmp/turnserver.conf", script);
+        Assert.DoesNotContain("$(TURN_SECRET)", script);
+        Assert.Contains("--no-tcp-relay", script);
+        Assert.Contains("--external-ip=\"$TURN_EXTERNAL_IP\"", script);
+        Assert.Contains("--denied-peer-ip=10.0.0.0-10.255.255.255", script);
         Assert.Equal("UDP", relay.Ports.Single(p => p.ContainerPort == 3478 && p.Name == "turn-udp").Protocol);
 
         var api = objects.OfType<V1Deployment>().Single(d => d.Name() == "api").Spec.Template.Spec.Containers.Single().Env;

@@ -30,6 +30,9 @@ public sealed record WorkloadPolicy
 
     /// <summary>The Service's type: null (ClusterIP), or LoadBalancer for what clients reach outside the HTTP ingress (TURN).</summary>
     public string? ServiceType { get; init; }
+
+    /// <summary>Local keeps a client's own address on what reaches the pod (a relay grants permissions by address).</summary>
+    public string? ExternalTrafficPolicy { get; init; }
 }
 
 public static class DeploymentPolicy
@@ -76,7 +79,7 @@ public static class DeploymentPolicy
         ["redis"] = new() { MemoryRequest = "256Mi", MemoryLimit = "1Gi", VolumeSize = "2Gi" },
 
         // Clients reach the relay directly over UDP and TCP (docs/deploy.md): a LoadBalancer of its own.
-        ["turn"] = new() { Replicas = 1, ServiceType = "LoadBalancer", CpuLimit = "2", MemoryLimit = "512Mi" },
+        ["turn"] = new() { Replicas = 1, ServiceType = "LoadBalancer", ExternalTrafficPolicy = "Local", CpuLimit = "2", MemoryLimit = "512Mi" },
     };
 
     public static WorkloadPolicy For(string resource) => Policies.GetValueOrDefault(resource, Default);

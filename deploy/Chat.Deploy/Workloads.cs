@@ -68,7 +68,7 @@ public sealed class Workloads(AspireManifest manifest, ServicePorts ports, Conta
         var policy = DeploymentPolicy.For(name);
         var volumes = (resource["volumes"]?.AsArray() ?? []).Select((v, i) => (Name: i == 0 ? "data" : $"data-{i}", Target: (string)v!["target"]!)).ToList();
         var served = ports.Served(name).ToList();
-        var probed = served.First(p => p.Protocol == "TCP").Port;
+        var probed = served.FirstOrDefault(p => p.Protocol == "TCP").Port;
         var container = new V1Container
         {
             Name = name,
@@ -79,8 +79,9 @@ public sealed class Workloads(AspireManifest manifest, ServicePorts ports, Conta
             Ports = served.Select(p => new V1ContainerPort { ContainerPort = p.Port, Name = p.Name, Protocol = p.Protocol == "UDP" ? "UDP" : null }).ToList(),
             VolumeMounts = volumes.Select(v => new V1VolumeMount { MountPath = v.Target, Name = v.Name }).ToList(),
             Resources = Resources(policy),
-            ReadinessProbe = new V1Probe { TcpSocket = new V1TCPSocketAction { Port = probed }, PeriodSeconds = 5 },
-            LivenessProbe = new V1Probe { TcpSocket = new V1TCPSocketAction { Port = probed }, PeriodSeconds = 20, FailureThreshold = 6 },
+            // A TCP port answers a connect; a container serving only UDP gets no probe.
+            ReadinessProbe = probed == 0 ? null : new V1Probe { TcpSocket = new V1TCPSocketAction { Port = probed }, PeriodSeconds = 5 },
+            LivenessProbe = probed == 0 ? null : new V1Probe { TcpSocket = new V1TCPSocketAction { Port = probed }, PeriodSeconds = 20, FailureThreshold = 6 },
         };
 
         if (volumes.Count == 0)
@@ -195,6 +196,7 @@ public sealed class Workloads(AspireManifest manifest, ServicePorts ports, Conta
         Spec = new V1ServiceSpec
         {
             Type = DeploymentPolicy.For(name).ServiceType,
+            ExternalTrafficPolicy = DeploymentPolicy.For(name).ExternalTrafficPolicy,
             Selector = Selector(name),
             Ports = ports.Served(name).Select(p => new V1ServicePort { Port = p.Port, Name = p.Name, TargetPort = p.Port, Protocol = p.Protocol }).ToList(),
         },
