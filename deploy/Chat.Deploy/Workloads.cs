@@ -27,19 +27,8 @@ public sealed class Workloads(AspireManifest manifest, ServicePorts ports, Conta
         container.StartupProbe = HttpProbe("/alive", periodSeconds: 2, failureThreshold: 60);
         container.Lifecycle = new V1Lifecycle { PreStop = new V1LifecycleHandler { Sleep = new V1SleepAction { Seconds = policy.PreStopSeconds } } };
 
-        yield return new V1Deployment
-        {
-            ApiVersion = "apps/v1",
-            Kind = "Deployment",
-            Metadata = Metadata(name),
-            Spec = new V1DeploymentSpec
-            {
-                Replicas = policy.Replicas,
-                Selector = new V1LabelSelector { MatchLabels = Selector(name) },
-                Strategy = new V1DeploymentStrategy { Type = "RollingUpdate", RollingUpdate = new V1RollingUpdateDeployment { MaxSurge = "25%", MaxUnavailable = 0 } },
-                Template = PodTemplate(name, container, policy, "Always"),
-            },
-        };
+        yield return Deployment(name, policy, PodTemplate(name, container, policy, "Always"),
+            new V1DeploymentStrategy { Type = "RollingUpdate", RollingUpdate = new V1RollingUpdateDeployment { MaxSurge = "25%", MaxUnavailable = 0 } });
         yield return Service(name);
         if (policy.Autoscale is var (min, max))
         {
@@ -86,22 +75,11 @@ public sealed class Workloads(AspireManifest manifest, ServicePorts ports, Conta
 
         if (volumes.Count == 0)
         {
-            yield return new V1Deployment
+            yield return Deployment(name, policy, new V1PodTemplateSpec
             {
-                ApiVersion = "apps/v1",
-                Kind = "Deployment",
                 Metadata = Metadata(name),
-                Spec = new V1DeploymentSpec
-                {
-                    Replicas = policy.Replicas,
-                    Selector = new V1LabelSelector { MatchLabels = Selector(name) },
-                    Template = new V1PodTemplateSpec
-                    {
-                        Metadata = Metadata(name),
-                        Spec = new V1PodSpec { Containers = [container], TerminationGracePeriodSeconds = policy.TerminationGracePeriodSeconds, AutomountServiceAccountToken = false },
-                    },
-                },
-            };
+                Spec = new V1PodSpec { Containers = [container], TerminationGracePeriodSeconds = policy.TerminationGracePeriodSeconds, AutomountServiceAccountToken = false },
+            });
             yield return Service(name);
             yield break;
         }
@@ -156,6 +134,20 @@ public sealed class Workloads(AspireManifest manifest, ServicePorts ports, Conta
 
         // The root file system is read-only; .NET still wants a writable temporary folder.
         VolumeMounts = [new V1VolumeMount { MountPath = "/tmp", Name = "tmp" }],
+    };
+
+    private static V1Deployment Deployment(string name, WorkloadPolicy policy, V1PodTemplateSpec template, V1DeploymentStrategy? strategy = null) => new()
+    {
+        ApiVersion = "apps/v1",
+        Kind = "Deployment",
+        Metadata = Metadata(name),
+        Spec = new V1DeploymentSpec
+        {
+            Replicas = policy.Replicas,
+            Selector = new V1LabelSelector { MatchLabels = Selector(name) },
+            Strategy = strategy,
+            Template = template,
+        },
     };
 
     private static V1Job Job(string name, V1Container container) => new()

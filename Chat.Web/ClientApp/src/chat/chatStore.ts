@@ -6,7 +6,7 @@ import type {
 } from "../api/wire";
 import { type Session, SignedOut } from "../auth/session";
 import { SecureMessenger } from "../e2ee/secureMessenger";
-import { ConversationState, type OpenedEvent } from "./conversationState";
+import { ConversationState, type OpenedEvent, type PendingMessage } from "./conversationState";
 import { createHubConnection } from "./hub";
 
 export type ConnectionStatus = "connecting" | "online" | "reconnecting" | "offline";
@@ -378,7 +378,7 @@ export class ChatStore {
       this.deliveredDue.delete(conversation.id);
       const mine = conversation.member(this.me.userId);
       if (mine && mine.deliveredSeq >= upTo) return;
-      this.invoke<number>("MarkDelivered", { conversationId: conversation.id, seq: upTo })
+      this.connection.invoke<number>("MarkDelivered", { conversationId: conversation.id, seq: upTo })
         .then(() => conversation.advance(this.me.userId, upTo, 0))
         .catch(() => undefined); // Sync's positions put it right after a reconnect.
     }, 100);
@@ -390,7 +390,7 @@ export class ChatStore {
     conversation.readSeq = seq;
     conversation.unreadCount = 0;
     this.changed();
-    this.invoke<number>("MarkRead", { conversationId: conversation.id, seq })
+    this.connection.invoke<number>("MarkRead", { conversationId: conversation.id, seq })
       .then(() => conversation.advance(this.me.userId, seq, seq))
       .catch(() => (conversation.readSeq = Math.min(conversation.readSeq, seq - 1)));
   }
@@ -444,7 +444,7 @@ export class ChatStore {
   }
 
   /** Sends (or resends, with the same clientMessageId, so the server stores it once) a pending message. */
-  private async transmit(conversation: ConversationState, pending: ConversationState["pending"][number]): Promise<void> {
+  private async transmit(conversation: ConversationState, pending: PendingMessage): Promise<void> {
     if (pending.inFlight || this.connection.state !== signalR.HubConnectionState.Connected) return;
     pending.inFlight = true;
     conversation.inFlight++;
@@ -495,7 +495,7 @@ export class ChatStore {
     const clientMessageId = crypto.randomUUID();
     try {
       const sealed = content === null ? null : await this.e2ee.seal(conversation.id, clientMessageId, content);
-      const ack = await this.invoke<MessageAck>(method, {
+      const ack = await this.connection.invoke<MessageAck>(method, {
         conversationId: conversation.id, messageId, clientMessageId, ...(sealed === null ? {} : { content: sealed }),
       });
       if (content !== null) await this.e2ee.remember({ ...ack, senderDeviceId: this.me.deviceId, clientMessageId }, content);
@@ -512,7 +512,7 @@ export class ChatStore {
     const now = Date.now();
     if (now - conversation.lastTypingSentAt < typingSentEvery) return;
     conversation.lastTypingSentAt = now;
-    this.invoke("Typing", { conversationId: conversation.id }).catch(() => undefined);
+    this.connection.invoke("Typing", { conversationId: conversation.id }).catch(() => undefined);
   }
 
   async startDirect(userId: string): Promise<void> {
@@ -610,10 +610,6 @@ export class ChatStore {
       this.notice = null;
       this.changed();
     }, 8_000);
-  }
-
-  private async invoke<T>(method: string, argument: object): Promise<T> {
-    return this.connection.invoke<T>(method, argument);
   }
 
   /** Runs a REST step; a sign-in that ended leads to the login page, other failures to a notice. */

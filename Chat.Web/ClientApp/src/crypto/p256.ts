@@ -1,4 +1,4 @@
-import { type Bytes, concat, CryptoFailure } from "./bytes";
+import { type Bytes, concat, CryptoFailure, fromBase64Url } from "./bytes";
 
 // P-256 keys through WebCrypto. A public key travels as its uncompressed point (65 bytes, WebCrypto's "raw"
 // form); private keys stay CryptoKeys (IndexedDB stores them as they are, never as bytes).
@@ -39,8 +39,7 @@ const pkcs8Prefix = Uint8Array.from([
 export async function agreementFromScalar(scalar: Uint8Array): Promise<AgreementKeyPair> {
   const imported = await crypto.subtle.importKey("pkcs8", concat(pkcs8Prefix, scalar), ecdh, true, ["deriveBits"]);
   const jwk = await crypto.subtle.exportKey("jwk", imported);
-  const coordinate = (text: string) => Uint8Array.from(atob(text.replaceAll("-", "+").replaceAll("_", "/")), (c) => c.charCodeAt(0));
-  return { privateKey: imported, publicKey: concat(Uint8Array.of(4), coordinate(jwk.x!), coordinate(jwk.y!)) };
+  return { privateKey: imported, publicKey: concat(Uint8Array.of(4), fromBase64Url(jwk.x!), fromBase64Url(jwk.y!)) };
 }
 
 /** The shared point's X coordinate (32 bytes). A key that is not a point on P-256 makes the input malformed. */
