@@ -1,4 +1,5 @@
 using Chat.Data;
+using Chat.Messaging.Calls;
 using Chat.Messaging.Conversations;
 using Chat.Messaging.DeviceMessages;
 using Chat.Messaging.Devices;
@@ -51,8 +52,8 @@ public static class MessagingServiceExtensions
     }
 
     /// <summary>
-    /// What a realtime node adds: the receiving half of the fan-out, and its part of the presence registry (its
-    /// connections, its heartbeat, and the sweep of nodes that died).
+    /// What a realtime node adds: the receiving half of the fan-out, its part of the presence registry (its
+    /// connections, its heartbeat, and the sweep of nodes that died), and calls, whose deadlines every node sweeps.
     /// </summary>
     public static IServiceCollection AddRealtimeNodeMessaging(this IServiceCollection services)
     {
@@ -62,6 +63,19 @@ public static class MessagingServiceExtensions
         services.AddSingleton<NodeIdentity>();
         services.AddSingleton<PresenceTracker>();
         services.AddHostedService<NodeHeartbeat>();
+        services.AddCallState();
+        services.AddSingleton<CallRecorder>();
+        services.AddSingleton<LocalCallDevices>();
+        services.AddSingleton<CallService>();
+        services.AddHostedService<CallSweeper>();
+        return services;
+    }
+
+    /// <summary>Calls' shared state in Redis, for the realtime nodes that change it and the worker that reads it.</summary>
+    public static IServiceCollection AddCallState(this IServiceCollection services)
+    {
+        services.AddOptions<CallOptions>().BindConfiguration(CallOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<CallRegistry>();
         return services;
     }
 }

@@ -41,4 +41,7 @@ public enum MessageKind
     MemberAdded = 4,
     MemberRemoved = 5,
     MemberLeft = 6,
+
+    /// <summary>A call ended: its outcome and length, written by the server (content is JSON, not the sender's).</summary>
+    Call = 7,
 }

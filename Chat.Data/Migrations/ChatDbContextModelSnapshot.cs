@@ -505,6 +505,10 @@ namespace Chat.Data.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<Guid?>("CallId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("call_id");
+
                     b.Property<Guid>("ConversationId")
                         .HasColumnType("uuid")
                         .HasColumnName("conversation_id");
@@ -525,12 +529,21 @@ namespace Chat.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("processed_at");
 
+                    b.PrimitiveCollection<Guid[]>("Recipients")
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("recipients");
+
                     b.Property<Guid>("UserId")
                         .HasColumnType("uuid")
                         .HasColumnName("user_id");
 
                     b.HasKey("Id")
                         .HasName("pk_push_outbox");
+
+                    b.HasIndex("CallId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_push_outbox_call_id")
+                        .HasFilter("call_id IS NOT NULL");
 
                     b.HasIndex("Id")
                         .HasDatabaseName("ix_push_outbox_pending")

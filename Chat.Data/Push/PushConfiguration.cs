@@ -10,6 +10,8 @@ internal sealed class PushOutboxEntryConfiguration : IEntityTypeConfiguration<Pu
         entry.ToTable("push_outbox");
         // The worker's poll reads only the pending rows, oldest first.
         entry.HasIndex(e => e.Id).HasFilter("processed_at IS NULL").HasDatabaseName("ix_push_outbox_pending");
+        // A call's start may be retried, on any node: its push is queued once.
+        entry.HasIndex(e => e.CallId).IsUnique().HasFilter("call_id IS NOT NULL");
     }
 }
 

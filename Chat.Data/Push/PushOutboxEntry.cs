@@ -16,6 +16,12 @@ public sealed class PushOutboxEntry
     /// <summary>Who caused the entry: the sender (not notified) or the reader (whose other devices get a badge update).</summary>
     public Guid UserId { get; init; }
 
+    /// <summary>The call that rings, for <see cref="PushKind.Call"/>: one entry per call, whoever retries its start.</summary>
+    public Guid? CallId { get; init; }
+
+    /// <summary>Whom a <see cref="PushKind.Call"/> rings: the invitees, not always every other member of a group.</summary>
+    public Guid[]? Recipients { get; init; }
+
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? ProcessedAt { get; set; }
 }
@@ -24,4 +30,7 @@ public enum PushKind
 {
     Message = 1,
     Badge = 2,
+
+    /// <summary>A call rings the recipients' devices that have no connection: high priority, no SDP.</summary>
+    Call = 3,
 }

@@ -63,6 +63,41 @@ public static class ChatErrors
     public static ChatError TooManyConnections(int limit) =>
         new("too_many_connections", StatusCodes.Status429TooManyRequests, $"At most {limit} connections per user on one node; close one first.");
 
+    public static readonly ChatError CallNotFound =
+        new("call_not_found", StatusCodes.Status404NotFound, "No call you may see has this id.");
+
+    public static ChatError CallEnded(string? outcome) =>
+        new("call_ended", StatusCodes.Status409Conflict, $"The call has ended ({outcome}).");
+
+    public static readonly ChatError AlreadyInCall =
+        new("already_in_call", StatusCodes.Status409Conflict, "You are in another call; hang up first.");
+
+    public static ChatError CallInProgress(Guid callId) =>
+        new("call_in_progress", StatusCodes.Status409Conflict, $"This conversation has a call in progress, {callId}; join it with AcceptCall.");
+
+    public static readonly ChatError AnsweredElsewhere =
+        new("answered_elsewhere", StatusCodes.Status409Conflict, "Another of your devices is in this call.");
+
+    public static ChatError CallFull(int limit) =>
+        new("call_full", StatusCodes.Status409Conflict, $"The call already has {limit} participants, its most.");
+
+    public static readonly ChatError NotInCall =
+        new("not_in_call", StatusCodes.Status403Forbidden, "This device is not in this call.");
+
+    public static readonly ChatError NotInvited =
+        new("not_invited", StatusCodes.Status403Forbidden, "This call does not ring for you.");
+
+    public static readonly ChatError CallNotRinging =
+        new("call_not_ringing", StatusCodes.Status409Conflict, "The call was answered; hang up instead.");
+
+    public static ChatError PeerNotInCall(Guid deviceId) =>
+        new("peer_not_in_call", StatusCodes.Status409Conflict, $"Device {deviceId} is not in this call.", "toDeviceId");
+
+    public static readonly ChatError CallIdTaken = Invalid("callId", "This callId belongs to another call.");
+
+    public static readonly ChatError ClientMessageIdReserved =
+        Invalid("clientMessageId", $"clientMessageId may not start with \"{Messages.MessageRules.CallRecordPrefix}\": the server writes those.");
+
     public static ChatError Invalid(string field, string message) => new("invalid_argument", StatusCodes.Status400BadRequest, message, field);
 
     public static ChatError RateLimited(TimeSpan retryAfter, string what = "calls") => new("rate_limited", StatusCodes.Status429TooManyRequests,

@@ -10,4 +10,6 @@ public static class ChatEvents
     public const string PrekeysLow = "prekeysLow";
     public const string Devices = "devices";
     public const string DeviceMessage = "deviceMessage";
+    public const string Call = "call";
+    public const string CallSignal = "callSignal";
 }

@@ -16,6 +16,7 @@ public static class MessageKindNames
         MessageKind.MemberAdded => "memberAdded",
         MessageKind.MemberRemoved => "memberRemoved",
         MessageKind.MemberLeft => "memberLeft",
+        MessageKind.Call => "call",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 }

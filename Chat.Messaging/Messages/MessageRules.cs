@@ -12,6 +12,9 @@ public static class MessageRules
 
     public const int MaxClientMessageIdLength = 64;
 
+    /// <summary>The clientMessageId of a call's message starts so, and only a call's: a client cannot forestall one.</summary>
+    public const string CallRecordPrefix = "call-";
+
     /// <summary>A sender's id for a send (a message or a device message): present, at most 64 characters, none a control character.</summary>
     public static bool IsValidClientMessageId(string? clientMessageId) =>
         !string.IsNullOrWhiteSpace(clientMessageId) && clientMessageId.Length <= MaxClientMessageIdLength && !clientMessageId.Any(char.IsControl);
@@ -21,6 +24,11 @@ public static class MessageRules
         if (!IsValidClientMessageId(message.ClientMessageId))
         {
             return ChatErrors.ClientMessageIdInvalid;
+        }
+
+        if (message.Kind != MessageKind.Call && message.ClientMessageId.StartsWith(CallRecordPrefix, StringComparison.Ordinal))
+        {
+            return ChatErrors.ClientMessageIdReserved;
         }
 
         // Content is opaque and may hold any other character (line breaks, tabs); PostgreSQL's text cannot hold NUL.

@@ -47,6 +47,8 @@ public static class RedisWire
         ChatEvents.PrekeysLow => payload.Deserialize<PrekeysLow>(JsonSerializerOptions.Web)!,
         ChatEvents.Devices => payload.Deserialize<DevicesChanged>(JsonSerializerOptions.Web)!,
         ChatEvents.DeviceMessage => payload.Deserialize<DeviceMessageEvent>(JsonSerializerOptions.Web)!,
+        ChatEvents.Call => payload.Deserialize<Calls.CallEvent>(JsonSerializerOptions.Web)!,
+        ChatEvents.CallSignal => payload.Deserialize<Calls.CallSignalEvent>(JsonSerializerOptions.Web)!,
         _ => throw new JsonException($"Unknown user event '{eventName}'."),
     };
 

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using Chat.Data.Conversations;
+using Chat.Messaging.Calls;
 using Chat.Messaging.DeviceMessages;
 using Chat.Messaging.Errors;
+using Chat.Messaging.Fanout;
 using Chat.Messaging.Messages;
 using Chat.Messaging.Presence;
 using Chat.Messaging.Receipts;
@@ -25,6 +27,8 @@ public sealed class ChatHub(
     MessageHistory history,
     ReceiptTracker receipts,
     TypingNotifier typing,
+    CallService calls,
+    LocalCallDevices callDevices,
     ConnectionRegistry registry,
     IRevokedDeviceCheck revokedDevices,
     LocalConnections connections,
@@ -55,12 +59,23 @@ public sealed class ChatHub(
             await registry.DisconnectedAsync(UserId, Context.ConnectionId);
             throw ChatErrors.DeviceSignedOut.ToHubException();
         }
+
+        // A device woken by a call's push rings now; one that was in a call and lost its node stays in it.
+        foreach (var live in await calls.ConnectedAsync(UserId, DeviceId))
+        {
+            await Clients.Caller.SendAsync(ChatEvents.Call, live);
+        }
     }
 
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
         using var activity = StartConnectionSpan("disconnect device");
         await registry.DisconnectedAsync(UserId, Context.ConnectionId);
+        if (connections.ConnectionsOfDevice(UserId, DeviceId).Count == 0)
+        {
+            // Its calls keep it until their deadline, unless it reconnects to some node first.
+            callDevices.Forget(DeviceId);
+        }
     }
 
     public Task<MessageAck> SendMessage(SendMessageRequest request) =>
@@ -95,6 +110,26 @@ public sealed class ChatHub(
     public async Task Typing(TypingRequest request)
     {
         if (await typing.TypingAsync(request.ConversationId, UserId, Context.ConnectionAborted) is { } refused)
+        {
+            throw refused.ToHubException();
+        }
+    }
+
+    public async Task<CallView> StartCall(StartCallRequest request) =>
+        (await calls.StartAsync(UserId, DeviceId, request, Context.ConnectionAborted)).OrThrow();
+
+    public async Task<CallView> AcceptCall(CallRequest request) =>
+        (await calls.AcceptAsync(UserId, DeviceId, request, Context.ConnectionAborted)).OrThrow();
+
+    public async Task<CallView> RejectCall(CallRequest request) => (await calls.RejectAsync(UserId, request)).OrThrow();
+
+    public async Task<CallView> CancelCall(CallRequest request) => (await calls.CancelAsync(UserId, DeviceId, request)).OrThrow();
+
+    public async Task<CallView> HangUp(CallRequest request) => (await calls.HangUpAsync(UserId, DeviceId, request)).OrThrow();
+
+    public async Task SendCallSignal(CallSignalRequest request)
+    {
+        if (await calls.SignalAsync(UserId, DeviceId, request) is { } refused)
         {
             throw refused.ToHubException();
         }

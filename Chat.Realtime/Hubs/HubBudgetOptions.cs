@@ -26,6 +26,14 @@ public sealed class HubBudgetOptions : IValidatableObject
     [Required]
     public Budget Sync { get; set; } = new() { PerSecond = 10, Burst = 50 };
 
+    /// <summary>StartCall: each rings every device of its invitees, and may push to them.</summary>
+    [Required]
+    public Budget Calls { get; set; } = new() { PerSecond = 1, Burst = 5 };
+
+    /// <summary>AcceptCall, RejectCall, CancelCall, HangUp and SendCallSignal: ICE candidates come in bursts.</summary>
+    [Required]
+    public Budget CallSignals { get; set; } = new() { PerSecond = 50, Burst = 200 };
+
     /// <summary>Connection attempts (negotiate and connect): each writes presence and may announce it to every contact.</summary>
     [Required]
     public Budget Connects { get; set; } = new() { PerSecond = 1, Burst = 20 };
@@ -37,7 +45,7 @@ public sealed class HubBudgetOptions : IValidatableObject
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         var results = new List<ValidationResult>();
-        foreach (var (name, budget) in new[] { (nameof(Writes), Writes), (nameof(Typing), Typing), (nameof(Receipts), Receipts), (nameof(Sync), Sync), (nameof(Connects), Connects) })
+        foreach (var (name, budget) in new[] { (nameof(Writes), Writes), (nameof(Typing), Typing), (nameof(Receipts), Receipts), (nameof(Sync), Sync), (nameof(Calls), Calls), (nameof(CallSignals), CallSignals), (nameof(Connects), Connects) })
         {
             if (!Validator.TryValidateObject(budget, new ValidationContext(budget), results, validateAllProperties: true))
             {

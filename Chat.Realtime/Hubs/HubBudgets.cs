@@ -6,7 +6,7 @@ namespace Chat.Realtime.Hubs;
 /// <summary>The token buckets of <see cref="HubBudgetOptions"/>, one per user and kind of call.</summary>
 public sealed class HubBudgets(IOptions<HubBudgetOptions> options) : IDisposable
 {
-    public enum Kind { Writes, Typing, Receipts, Sync }
+    public enum Kind { Writes, Typing, Receipts, Sync, Calls, CallSignals }
 
     private readonly PartitionedRateLimiter<(Guid, Kind)> _limiter = PartitionedRateLimiter.Create<(Guid, Kind), (Guid, Kind)>(key =>
         RateLimitPartition.GetTokenBucketLimiter(key, partition =>
@@ -16,6 +16,8 @@ public sealed class HubBudgets(IOptions<HubBudgetOptions> options) : IDisposable
                 Kind.Writes => options.Value.Writes,
                 Kind.Typing => options.Value.Typing,
                 Kind.Receipts => options.Value.Receipts,
+                Kind.Calls => options.Value.Calls,
+                Kind.CallSignals => options.Value.CallSignals,
                 _ => options.Value.Sync,
             };
             return new TokenBucketRateLimiterOptions
@@ -34,6 +36,8 @@ public sealed class HubBudgets(IOptions<HubBudgetOptions> options) : IDisposable
         "Typing" => Kind.Typing,
         "MarkDelivered" or "MarkRead" or "AckDeviceMessages" => Kind.Receipts,
         "Sync" or "SyncDeviceMessages" => Kind.Sync,
+        "StartCall" => Kind.Calls,
+        "AcceptCall" or "RejectCall" or "CancelCall" or "HangUp" or "SendCallSignal" => Kind.CallSignals,
         _ => null,
     };
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Chat.Messaging.Calls;
 using Chat.Tests.Messages;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -11,6 +12,8 @@ public sealed class ChatClient : IAsyncDisposable
     private readonly ConcurrentQueue<MessageEvent> _messages = new();
     private readonly ConcurrentQueue<ReceiptEvent> _receipts = new();
     private readonly ConcurrentQueue<PresenceEvent> _presence = new();
+    private readonly ConcurrentQueue<CallEvent> _calls = new();
+    private readonly ConcurrentQueue<CallSignalEvent> _callSignals = new();
 
     private ChatClient(HubConnection connection)
     {
@@ -18,6 +21,8 @@ public sealed class ChatClient : IAsyncDisposable
         connection.On<MessageEvent>("message", _messages.Enqueue);
         connection.On<ReceiptEvent>("receipt", _receipts.Enqueue);
         connection.On<PresenceEvent>("presence", _presence.Enqueue);
+        connection.On<CallEvent>("call", _calls.Enqueue);
+        connection.On<CallSignalEvent>("callSignal", _callSignals.Enqueue);
     }
 
     public HubConnection Connection { get; }
@@ -25,6 +30,8 @@ public sealed class ChatClient : IAsyncDisposable
     public IReadOnlyList<MessageEvent> Messages => [.. _messages];
     public IReadOnlyList<ReceiptEvent> Receipts => [.. _receipts];
     public IReadOnlyList<PresenceEvent> Presence => [.. _presence];
+    public IReadOnlyList<CallEvent> Calls => [.. _calls];
+    public IReadOnlyList<CallSignalEvent> CallSignals => [.. _callSignals];
 
     public static async Task<ChatClient> ConnectAsync(RealtimeNode node, string accessToken, bool messagePack = false)
     {
@@ -65,7 +72,8 @@ public sealed class ChatClient : IAsyncDisposable
     /// <summary>Waits until the recorded events satisfy a condition; fails with what was seen after the timeout.</summary>
     public Task WaitUntilAsync(Func<ChatClient, bool> condition, TimeSpan? timeout = null) =>
         Eventually.HoldsAsync(() => condition(this), timeout ?? TimeSpan.FromSeconds(15),
-            () => $"condition not met; {_messages.Count} message(s), {_receipts.Count} receipt(s), {_presence.Count} presence event(s) seen");
+            () => $"condition not met; {_messages.Count} message(s), {_receipts.Count} receipt(s), {_presence.Count} presence event(s), {_calls.Count} call event(s) seen: "
+                + string.Join(", ", _calls.Select(c => $"{c.Type}/{c.Call.State}/{c.Call.Outcome}")));
 
     public IReadOnlyList<MessageEvent> MessagesIn(Guid conversationId) => Messages.Where(m => m.ConversationId == conversationId).ToList();
 

@@ -12,4 +12,14 @@ public static class Eventually
             await Task.Delay(pollEvery ?? TimeSpan.FromMilliseconds(20), TestContext.Current.CancellationToken);
         }
     }
+
+    public static async Task HoldsAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> seen, TimeSpan? pollEvery = null)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, seen());
+            await Task.Delay(pollEvery ?? TimeSpan.FromMilliseconds(100), TestContext.Current.CancellationToken);
+        }
+    }
 }

@@ -86,10 +86,13 @@ public sealed partial class PushDispatcher(
     private async Task SendAsync(FcmClient fcm, PushTarget device)
     {
         var entry = device.Entry;
-        var message = entry.Kind == PushKind.Message
-            ? FcmMessages.NewMessage(device.PushToken, entry.ConversationId, entry.MessageId!.Value, device.Badge)
-            : FcmMessages.BadgeUpdate(device.PushToken, entry.ConversationId, device.Badge);
-        var kind = entry.Kind == PushKind.Message ? "message" : "badge";
+        var message = entry.Kind switch
+        {
+            PushKind.Message => FcmMessages.NewMessage(device.PushToken, entry.ConversationId, entry.MessageId!.Value, device.Badge),
+            PushKind.Call => FcmMessages.IncomingCall(device.PushToken, device.Call!, time.GetUtcNow()),
+            _ => FcmMessages.BadgeUpdate(device.PushToken, entry.ConversationId, device.Badge),
+        };
+        var kind = entry.Kind switch { PushKind.Message => "message", PushKind.Call => "call", _ => "badge" };
         FcmOutcome outcome;
         string reason;
         try

@@ -1,3 +1,4 @@
+using Chat.Messaging;
 using Chat.Messaging.Presence;
 using Chat.Messaging.Receipts;
 using Microsoft.Extensions.Http.Resilience;
@@ -14,6 +15,7 @@ public static class PushServiceExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<PushMetrics>();
         services.AddSingleton<PresenceReader>();
+        services.AddCallState();
         services.AddSingleton<UnreadCounts>();
         services.AddSingleton<FcmCredentials>();
         services.AddScoped<PushTargets>();
