@@ -140,4 +140,44 @@ public sealed class PushNotificationTests(ChatApp chat) : DistributedTest(chat)
         await Task.Delay(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken);
         Assert.Equal([503, 200], Chat.Fcm.For(flaky).Select(r => r.Status));
     }
+
+    [Fact]
+    public async Task A_call_wakes_each_offline_device_of_the_callee_with_one_high_priority_push_and_rings_it_once_connected()
+    {
+        var alice = await TestUser.RegisterAsync(Chat);
+        var bob = await TestUser.RegisterAsync(Chat);
+        var conversation = await Conversations.DirectAsync(Chat, alice, bob);
+        var bobPhoneTokens = await bob.LoginAsync(Chat, "phone");
+        var bobPhone = await PushDevices.RegisterAsync(Chat, bobPhoneTokens, "android", PushDevices.Token("bob-phone"));
+        var bobTablet = await PushDevices.RegisterAsync(Chat, await bob.LoginAsync(Chat, "tablet"), "ios", PushDevices.Token("bob-tablet"));
+        var bobOnline = await PushDevices.RegisterAsync(Chat, bob.Tokens, "android", PushDevices.Token("bob-online"));
+        await using var bobOnlineClient = await ChatClient.ConnectAsync(Chat.RealtimeNodes[1], bob.Tokens.AccessToken);
+        await using var aliceClient = await ChatClient.ConnectAsync(Chat.RealtimeNodes[0], alice.Tokens.AccessToken);
+
+        var call = await aliceClient.Connection.InvokeAsync<Chat.Messaging.Calls.CallView>("StartCall",
+            new { conversationId = conversation, callId = Guid.NewGuid(), media = "video" }, TestContext.Current.CancellationToken);
+        // A retried start (say, after a lost answer) is the same call and queues nothing more.
+        await aliceClient.Connection.InvokeAsync<Chat.Messaging.Calls.CallView>("StartCall",
+            new { conversationId = conversation, callId = call.CallId, media = "video" }, TestContext.Current.CancellationToken);
+
+        await PushDevices.WaitForPushesAsync(Chat, bobPhone, 1);
+        await PushDevices.WaitForPushesAsync(Chat, bobTablet, 1);
+        var push = Chat.Fcm.For(bobPhone)[0].Message;
+        Assert.Equal("call", push.GetProperty("data").GetProperty("type").GetString());
+        Assert.Equal(call.CallId.ToString(), push.GetProperty("data").GetProperty("callId").GetString());
+        Assert.Equal("video", push.GetProperty("data").GetProperty("media").GetString());
+        Assert.Equal("HIGH", push.GetProperty("android").GetProperty("priority").GetString());
+        Assert.DoesNotContain("sdp", push.GetRawText(), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("10", Chat.Fcm.For(bobTablet)[0].Message.GetProperty("apns").GetProperty("headers").GetProperty("apns-priority").GetString());
+
+        // The woken phone connects and rings: the node tells it of the call as it opens.
+        await using var phoneClient = await ChatClient.ConnectAsync(Chat.RealtimeNodes[0], bobPhoneTokens.AccessToken);
+        Assert.Contains(phoneClient.Calls, e => e.Type == "state" && e.Call.CallId == call.CallId && e.Call.State == "ringing");
+        await phoneClient.Connection.InvokeAsync<Chat.Messaging.Calls.CallView>("RejectCall", new { callId = call.CallId }, TestContext.Current.CancellationToken);
+
+        await Task.Delay(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken);
+        Assert.Single(Chat.Fcm.For(bobPhone));
+        Assert.Single(Chat.Fcm.For(bobTablet));
+        Assert.Empty(Chat.Fcm.For(bobOnline));
+    }
 }
