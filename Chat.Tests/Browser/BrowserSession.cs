@@ -22,6 +22,8 @@ public sealed class BrowserSession : IAsyncLifetime
         {
             ExecutablePath = ChromiumPath,
             Headless = true,
+            // Calls: a synthetic camera and microphone, allowed without a prompt, playing without a click.
+            Args = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", "--autoplay-policy=no-user-gesture-required"],
         });
     }
 

@@ -317,6 +317,46 @@ public sealed class WebClientTests(ChatApp chat, BrowserSession browser) : Distr
     }
 
     /// <summary>An account with a person's name (usernames stay unique per run; the pictures in the README show names).</summary>
+    [Fact]
+    public async Task A_video_call_between_two_browsers_sends_media_through_the_TURN_relay_and_leaves_its_line_in_history()
+    {
+        var (alice, bob) = (await RegisterAsync("Alice Liddell"), await RegisterAsync("Bob Dylan"));
+        await Conversations.DirectAsync(Chat, alice, bob);
+        var aliceTab = await SignedInAsync(alice);
+        var bobTab = await SignedInAsync(bob);
+        foreach (var tab in new[] { aliceTab, bobTab })
+        {
+            // The privacy setting forces every candidate through the relay (iceTransportPolicy "relay").
+            await tab.Page.GetByRole(AriaRole.Button, new() { Name = "Devices" }).ClickAsync();
+            await tab.Page.GetByRole(AriaRole.Checkbox, new() { Name = "Always relay calls" }).CheckAsync();
+        }
+
+        await aliceTab.OpenConversationAsync("Bob Dylan");
+        await aliceTab.Page.GetByRole(AriaRole.Button, new() { Name = "Start video call" }).ClickAsync();
+        var incoming = bobTab.Page.GetByRole(AriaRole.Alertdialog, new() { Name = "Incoming call" });
+        await Expect(incoming).ToContainTextAsync("Alice Liddell is calling");
+        await Expect(aliceTab.Page.GetByRole(AriaRole.Region, new() { Name = "Call" }).GetByRole(AriaRole.Status)).ToHaveTextAsync("Calling Bob Dylan…");
+        await incoming.GetByRole(AriaRole.Button, new() { Name = "Accept" }).ClickAsync();
+
+        foreach (var tab in new[] { aliceTab, bobTab })
+        {
+            var peer = tab.Page.Locator(".call .peer");
+            await Expect(peer).ToHaveAttributeAsync("data-connection", "connected", new() { Timeout = 30_000 });
+            await Expect(peer).ToHaveAttributeAsync("data-path", "relay");
+            await Expect(tab.Page.GetByRole(AriaRole.Region, new() { Name = "Call" }).GetByRole(AriaRole.Status)).ToHaveTextAsync("In call");
+            await Eventually.HoldsAsync(async () => await tab.Page.EvaluateAsync<int>(
+                    "() => document.querySelector('.call .peer video').getVideoPlaybackQuality().totalVideoFrames") > 10,
+                TimeSpan.FromSeconds(20), () => "no frames decoded from the other side");
+        }
+
+        await bobTab.ScreenshotAsync("call");
+        await bobTab.Page.GetByRole(AriaRole.Button, new() { Name = "Hang up" }).ClickAsync();
+        await Expect(aliceTab.Page.GetByRole(AriaRole.Region, new() { Name = "Call" })).ToHaveCountAsync(0);
+        await Expect(aliceTab.Page.Locator(".call-line")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^🎥 Video call, 0:[0-5][0-9]$"));
+        await bobTab.OpenConversationAsync("Alice Liddell");
+        await Expect(bobTab.Page.Locator(".call-line")).ToHaveCountAsync(1);
+    }
+
     private Task<TestUser> RegisterAsync(string displayName) => TestUser.RegisterAsync(Chat, displayName: displayName);
 
     private async Task<ChatPage> OpenAsync(int width = 1280, int height = 800)

@@ -58,6 +58,10 @@ public sealed class CallSignalingTests(ChatApp chat) : DistributedTest(chat)
         Assert.NotNull(record.DurationSeconds);
         Assert.Equal(new[] { alice.Id, bob.Id }.Order(), record.Participants.Order());
         var message = Assert.Single(await aliceClient.CallMessagesAsync(conversation)).Message;
+
+        // Written by the server as the caller: the caller's own device gets it live too, as every member's do.
+        await aliceClient.WaitUntilAsync(c => c.MessagesIn(conversation).Any(m => m.Kind == "call"));
+        await bobLaptop.WaitUntilAsync(c => c.MessagesIn(conversation).Any(m => m.Kind == "call"));
         Assert.Equal((alice.Id, $"call-{started.CallId:N}"), (message.SenderId, message.ClientMessageId));
 
         // The call is over: the line is free for the next one.

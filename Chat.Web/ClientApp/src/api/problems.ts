@@ -11,6 +11,12 @@ const sentences: Record<string, string> = {
   no_shared_conversation: "You share no conversation with that person.",
   too_many_connections: "This account is open in too many places at once.",
   device_signed_out: "This device was signed out.",
+  already_in_call: "You are already in a call. Hang up first.",
+  call_in_progress: "There is a call going on in this conversation already.",
+  answered_elsewhere: "The call was answered on another of your devices.",
+  call_ended: "That call has ended.",
+  call_full: "That call is full.",
+  call_not_found: "That call is over.",
 };
 
 /** An error the server answered, already in words a person can read. */

@@ -38,7 +38,7 @@ export interface Member {
   readSeq: number;
 }
 
-export type MessageKind = "text" | "edit" | "delete" | "memberAdded" | "memberRemoved" | "memberLeft";
+export type MessageKind = "text" | "edit" | "delete" | "memberAdded" | "memberRemoved" | "memberLeft" | "call";
 
 export interface MessageEvent {
   messageId: string;
@@ -113,4 +113,60 @@ export interface Presence {
 export interface Typing {
   conversationId: string;
   userId: string;
+}
+
+// ---- calls (docs/protocol.md, "Calls on the hub") ----
+
+export interface CallParticipant {
+  userId: string;
+  deviceId: string;
+}
+
+export interface CallView {
+  callId: string;
+  conversationId: string;
+  callerId: string;
+  callerDeviceId: string;
+  media: "audio" | "video";
+  state: "ringing" | "active" | "ended";
+  invitees: string[];
+  participants: CallParticipant[];
+  declined: string[];
+  startedAt: string;
+  ringUntil: string;
+  answeredAt: string | null;
+  endedAt: string | null;
+  outcome: "completed" | "missed" | "rejected" | "cancelled" | "busy" | null;
+  durationSeconds: number | null;
+}
+
+export interface CallEvent {
+  type: "ringing" | "joined" | "declined" | "left" | "unanswered" | "ended" | "state";
+  call: CallView;
+  userId: string | null;
+  deviceId: string | null;
+}
+
+export interface CallSignal {
+  callId: string;
+  fromUserId: string;
+  fromDeviceId: string;
+  type: "offer" | "answer" | "candidate";
+  data: string;
+}
+
+/** The content of a message of kind "call". */
+export interface CallRecord {
+  callId: string;
+  outcome: NonNullable<CallView["outcome"]>;
+  media: CallView["media"];
+  durationSeconds: number | null;
+  participants: string[];
+}
+
+export interface TurnCredentials {
+  username: string;
+  password: string;
+  ttl: number;
+  uris: string[];
 }

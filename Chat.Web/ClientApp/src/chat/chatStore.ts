@@ -7,6 +7,7 @@ import type {
 import { type Session, SignedOut } from "../auth/session";
 import { SecureMessenger } from "../e2ee/secureMessenger";
 import { ConversationState, type OpenedEvent, type PendingMessage } from "./conversationState";
+import { CallManager } from "../calls/callManager";
 import { createHubConnection } from "./hub";
 
 export type ConnectionStatus = "connecting" | "online" | "reconnecting" | "offline";
@@ -31,6 +32,7 @@ export class ChatStore {
 
   private readonly listeners = new Set<() => void>();
   private readonly connection = createHubConnection();
+  readonly calls: CallManager;
   // Tabs of one sign-in are one device, and the server sends a device no event for what it sent itself: the tab
   // that sent tells the others.
   private readonly siblingTabs: BroadcastChannel;
@@ -46,6 +48,7 @@ export class ChatStore {
   private noticeTimer: number | undefined;
 
   constructor(readonly me: Session, private readonly onSignedOut: (reason: string | null) => void) {
+    this.calls = new CallManager(this.connection, me, () => this.changed(), (notice) => this.say(notice));
     this.siblingTabs = new BroadcastChannel(`chat.sent.${me.deviceId}`);
     this.siblingTabs.onmessage = (message) => void this.receive(message.data as OpenedEvent);
     this.connection.on("message", (event: MessageEvent) => void this.receive(event));

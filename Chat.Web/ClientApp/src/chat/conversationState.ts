@@ -17,7 +17,7 @@ export interface OpenedEvent extends MessageEvent {
 export interface ShownMessage {
   seq: number;
   messageId: string;
-  kind: "text" | "memberAdded" | "memberRemoved" | "memberLeft";
+  kind: "text" | "memberAdded" | "memberRemoved" | "memberLeft" | "call";
   senderId: string;
   content: string | null;
   sentAt: string;

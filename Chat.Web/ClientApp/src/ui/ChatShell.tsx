@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import type { Session } from "../auth/session";
 import { session } from "../auth/session";
 import { ChatStore } from "../chat/chatStore";
+import { CallPanel } from "./CallPanel";
 import { ChatView } from "./ChatView";
 import { ConversationList } from "./ConversationList";
 import { DevicesPage } from "./DevicesPage";
@@ -57,6 +58,7 @@ function Shell({ onSignedOut }: { onSignedOut: (reason: string | null) => void }
           <p className="empty">Pick a conversation, or start one with “New chat”.</p>
         )}
       </main>
+      <CallPanel />
       {dialog && <NewConversationDialog kind={dialog} onClose={() => setDialog(null)} />}
       {store.notice && <div className="notice" role="alert">{store.notice}</div>}
     </div>

@@ -29,6 +29,14 @@ export function ChatView({ conversation }: { conversation: ConversationState }) 
           <h2>{title}</h2>
           <p className="subtitle" aria-live="polite">{subtitle(store, conversation, typers)}</p>
         </div>
+        {!conversation.left && (
+          <span className="call-buttons">
+            <button type="button" aria-label="Start voice call" title="Voice call" disabled={store.calls.active !== null}
+              onClick={() => void store.calls.start(conversation.id, "audio")}>📞</button>
+            <button type="button" aria-label="Start video call" title="Video call" disabled={store.calls.active !== null}
+              onClick={() => void store.calls.start(conversation.id, "video")}>🎥</button>
+          </span>
+        )}
         {conversation.kind === "group" && !conversation.left && (
           <button type="button" onClick={() => setMembersOpen(true)}>Members</button>
         )}

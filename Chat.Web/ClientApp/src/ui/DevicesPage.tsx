@@ -3,11 +3,13 @@ import { api } from "../api/http";
 import { describe } from "../api/problems";
 import type { Device } from "../api/wire";
 import { session, SignedOut } from "../auth/session";
+import { callSettings } from "../calls/callSettings";
 
 /** Where this account is signed in; any other device can be signed out from here. */
 export function DevicesPage({ onBack, onSignedOut }: { onBack: () => void; onSignedOut: (reason: string | null) => void }) {
   const [devices, setDevices] = useState<Device[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [relayOnly, setRelayOnly] = useState(callSettings.relayOnly);
 
   const run = useCallback(async (step: () => Promise<void>) => {
     try {
@@ -49,6 +51,11 @@ export function DevicesPage({ onBack, onSignedOut }: { onBack: () => void; onSig
           ))}
         </ul>
       )}
+      <h3>Calls</h3>
+      <label className="setting">
+        <input type="checkbox" checked={relayOnly} onChange={(e) => { callSettings.relayOnly = e.target.checked; setRelayOnly(e.target.checked); }} />
+        Always relay calls through the server, so the people you call do not learn your IP address
+      </label>
     </section>
   );
 }

@@ -1,4 +1,6 @@
 import { useState } from "react";
+import type { CallRecord } from "../api/wire";
+import { duration } from "../calls/callManager";
 import type { ConversationState, ShownMessage } from "../chat/conversationState";
 import { useStore } from "./storeContext";
 import { timeOf } from "./time";
@@ -18,6 +20,9 @@ export function MessageRow({ conversation, line, onEdit }: {
 }) {
   const store = useStore();
   const [confirming, setConfirming] = useState(false);
+  if (line.kind === "call") {
+    return <p className="system call-line" data-seq={line.seq}>{callWords(line.content, line.senderId === store.me.userId)}</p>;
+  }
   if (line.kind !== "text") {
     const actor = store.name(line.senderId);
     const member = line.memberId ? store.name(line.memberId) : "someone";
@@ -64,4 +69,24 @@ export function MessageRow({ conversation, line, onEdit }: {
       )}
     </article>
   );
+}
+
+/** A call's line in the history, from its record (docs/protocol.md, "The call message"). */
+function callWords(content: string | null, placedByMe: boolean): string {
+  let record: CallRecord;
+  try {
+    record = JSON.parse(content ?? "") as CallRecord;
+  } catch {
+    return "📞 Call";
+  }
+  const icon = record.media === "video" ? "🎥" : "📞";
+  const kind = record.media === "video" ? "Video call" : "Voice call";
+  switch (record.outcome) {
+    case "completed": return `${icon} ${kind}, ${duration(record.durationSeconds ?? 0)}`;
+    case "missed": return `${icon} ${placedByMe ? `${kind}, no answer` : `Missed ${kind.toLowerCase()}`}`;
+    case "rejected": return `${icon} ${kind} declined`;
+    case "cancelled": return `${icon} ${placedByMe ? `${kind} cancelled` : `Missed ${kind.toLowerCase()}`}`;
+    case "busy": return `${icon} ${kind}, busy`;
+    default: return `${icon} ${kind}`;
+  }
 }

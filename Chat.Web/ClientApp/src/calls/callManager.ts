@@ -1,0 +1,205 @@
+import type { HubConnection } from "@microsoft/signalr";
+import { api } from "../api/http";
+import { describe, refusalFromHub, ServerRefusal } from "../api/problems";
+import type { CallEvent, CallSignal, CallView, TurnCredentials } from "../api/wire";
+import { callSettings } from "./callSettings";
+import { PeerLink } from "./peerLink";
+
+export interface ActiveCall {
+  call: CallView;
+  local: MediaStream;
+  /** One link per other device in the call. */
+  peers: Map<string, PeerLink>;
+}
+
+/**
+ * This tab's side of calls (docs/protocol.md, "Calls on the hub"): it rings for calls to this user, places and
+ * answers calls over the hub, and holds a peer connection to each other device in the call. The device that joins
+ * offers to those already in it, so the caller only ever answers.
+ */
+export class CallManager {
+  /** A call ringing for this user, shown until answered here or elsewhere, declined, or over. */
+  incoming: CallView | null = null;
+  active: ActiveCall | null = null;
+  private turn: TurnCredentials | null = null;
+
+  constructor(
+    private readonly connection: HubConnection,
+    private readonly me: { userId: string; deviceId: string },
+    private readonly changed: () => void,
+    private readonly say: (notice: string) => void,
+  ) {
+    connection.on("call", (event: CallEvent) => this.onCall(event));
+    connection.on("callSignal", (signal: CallSignal) => void this.onSignal(signal).catch((e) => console.warn("A call signal failed.", e)));
+    // A closing page leaves its call at once, rather than when the server misses the device.
+    window.addEventListener("pagehide", () => {
+      if (this.active) void this.connection.send("HangUp", { callId: this.active.call.callId }).catch(() => undefined);
+    });
+  }
+
+  async start(conversationId: string, media: "audio" | "video"): Promise<void> {
+    if (this.active) return;
+    await this.attempt(async () => {
+      const local = await this.media(media);
+      try {
+        this.turn = await this.credentials();
+        const call = await this.connection.invoke<CallView>("StartCall", { conversationId, callId: crypto.randomUUID(), media });
+        if (call.state === "ended") {
+          stopTracks(local);
+          this.say(outcomeWords(call, true));
+          return;
+        }
+        this.active = { call, local, peers: new Map() };
+      } catch (error) {
+        stopTracks(local);
+        throw error;
+      }
+    });
+  }
+
+  async accept(): Promise<void> {
+    const ringing = this.incoming;
+    if (!ringing || this.active) return;
+    this.incoming = null;
+    await this.attempt(async () => {
+      const local = await this.media(ringing.media);
+      try {
+        this.turn = await this.credentials();
+        const call = await this.connection.invoke<CallView>("AcceptCall", { callId: ringing.callId });
+        this.active = { call, local, peers: new Map() };
+        for (const other of call.participants.filter((p) => p.deviceId !== this.me.deviceId)) {
+          await this.link(other.deviceId, other.userId).offer();
+        }
+      } catch (error) {
+        this.end();
+        stopTracks(local);
+        throw error;
+      }
+    });
+  }
+
+  async reject(): Promise<void> {
+    const ringing = this.incoming;
+    this.incoming = null;
+    this.changed();
+    if (ringing) await this.attempt(() => this.connection.invoke("RejectCall", { callId: ringing.callId }));
+  }
+
+  async hangUp(): Promise<void> {
+    const active = this.active;
+    if (!active) return;
+    this.end();
+    await this.attempt(() => this.connection.invoke("HangUp", { callId: active.call.callId }));
+  }
+
+  private onCall({ type, call, userId, deviceId }: CallEvent): void {
+    if (this.active?.call.callId === call.callId) {
+      this.active.call = call;
+      if (type === "left" && deviceId) this.drop(deviceId);
+      if (type === "ended") {
+        this.end();
+        this.say(outcomeWords(call, call.callerId === this.me.userId));
+      }
+    } else if (this.incoming?.callId === call.callId) {
+      // Tabs of one sign-in are one device: a join by this device from another tab is an answer elsewhere too.
+      const answeredElsewhere = type === "joined" && userId === this.me.userId;
+      if (answeredElsewhere || (type === "declined" && userId === this.me.userId) || type === "ended" || type === "unanswered") {
+        this.incoming = null;
+        if (answeredElsewhere) this.say("Answered on another device.");
+        else if (type !== "declined") this.say("Missed call.");
+      } else {
+        this.incoming = call;
+      }
+    } else if ((type === "ringing" || type === "state") && this.ringsHere(call)) {
+      this.incoming = call;
+    } else {
+      return;
+    }
+    this.changed();
+  }
+
+  private async onSignal({ callId, fromUserId, fromDeviceId, type, data }: CallSignal): Promise<void> {
+    // Other tabs of this device get the signals too; only the one in the call acts on them.
+    if (this.active?.call.callId !== callId) return;
+    const link = this.active.peers.get(fromDeviceId) ?? this.link(fromDeviceId, fromUserId);
+    await link.receive(type, data);
+  }
+
+  /** A call rings here while it is for this user, not answered or declined by them, and within its ring time. */
+  private ringsHere(call: CallView): boolean {
+    return call.state !== "ended" && !this.active && call.callerId !== this.me.userId
+      && call.invitees.includes(this.me.userId) && !call.declined.includes(this.me.userId)
+      && !call.participants.some((p) => p.userId === this.me.userId) && Date.parse(call.ringUntil) > Date.now();
+  }
+
+  private link(deviceId: string, userId: string): PeerLink {
+    const active = this.active!;
+    const link = new PeerLink(deviceId, userId, this.turn, callSettings.relayOnly, active.local,
+      (type, data) => this.connection.invoke("SendCallSignal", { callId: active.call.callId, toDeviceId: deviceId, type, data }),
+      this.changed);
+    active.peers.set(deviceId, link);
+    return link;
+  }
+
+  private drop(deviceId: string): void {
+    this.active?.peers.get(deviceId)?.close();
+    this.active?.peers.delete(deviceId);
+  }
+
+  private end(): void {
+    if (!this.active) return;
+    for (const link of this.active.peers.values()) link.close();
+    stopTracks(this.active.local);
+    this.active = null;
+    this.changed();
+  }
+
+  /** TURN credentials for this call; without a relay (503) calls still go direct, unless the person wants relay only. */
+  private async credentials(): Promise<TurnCredentials | null> {
+    try {
+      return await api<TurnCredentials>("GET", "/api/calls/turn");
+    } catch (error) {
+      if (callSettings.relayOnly) throw new ServerRefusal("Calls cannot be relayed just now, and this browser is set to relay every call.", null, null);
+      console.warn("No TURN relay for this call.", error);
+      return null;
+    }
+  }
+
+  private async media(kind: "audio" | "video"): Promise<MediaStream> {
+    try {
+      return await navigator.mediaDevices.getUserMedia({ audio: true, video: kind === "video" });
+    } catch {
+      throw new ServerRefusal(`Allow this page to use your microphone${kind === "video" ? " and camera" : ""} to call.`, null, null);
+    }
+  }
+
+  private async attempt(step: () => Promise<unknown>): Promise<void> {
+    try {
+      await step();
+    } catch (error) {
+      this.say(describe(error instanceof ServerRefusal ? error : refusalFromHub(error)));
+    } finally {
+      this.changed();
+    }
+  }
+}
+
+function stopTracks(stream: MediaStream): void {
+  for (const track of stream.getTracks()) track.stop();
+}
+
+/** What a call's end means, from either side. */
+export function outcomeWords(call: Pick<CallView, "outcome" | "durationSeconds">, placedByMe: boolean): string {
+  switch (call.outcome) {
+    case "completed": return `Call ended (${duration(call.durationSeconds ?? 0)}).`;
+    case "rejected": return placedByMe ? "Call declined." : "You declined the call.";
+    case "missed": return placedByMe ? "No answer." : "Missed call.";
+    case "busy": return placedByMe ? "Busy: they are in another call." : "Missed call while you were in another.";
+    case "cancelled": return placedByMe ? "Call cancelled." : "Missed call.";
+    default: return "Call ended.";
+  }
+}
+
+export function duration(seconds: number): string {
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+}

@@ -1,0 +1,84 @@
+import type { TurnCredentials } from "../api/wire";
+
+/** How media reaches the other device once connected: straight, or through the TURN relay. */
+export type MediaPath = "direct" | "relay" | null;
+
+/**
+ * One RTCPeerConnection to one other device in the call (full mesh: one per device). Candidates that arrive
+ * before the remote description wait for it, as WebRTC requires.
+ */
+export class PeerLink {
+  readonly connection: RTCPeerConnection;
+  remoteStream: MediaStream | null = null;
+  path: MediaPath = null;
+  private readonly waitingCandidates: RTCIceCandidateInit[] = [];
+
+  constructor(
+    readonly deviceId: string,
+    readonly userId: string,
+    turn: TurnCredentials | null,
+    relayOnly: boolean,
+    local: MediaStream,
+    private readonly send: (type: "offer" | "answer" | "candidate", data: string) => Promise<void>,
+    private readonly changed: () => void,
+  ) {
+    this.connection = new RTCPeerConnection({
+      iceServers: turn ? [{ urls: turn.uris, username: turn.username, credential: turn.password }] : [],
+      iceTransportPolicy: relayOnly ? "relay" : "all",
+    });
+    for (const track of local.getTracks()) this.connection.addTrack(track, local);
+    this.connection.onicecandidate = ({ candidate }) => {
+      if (candidate) void this.send("candidate", JSON.stringify(candidate.toJSON())).catch(() => undefined);
+    };
+    this.connection.ontrack = ({ streams }) => {
+      this.remoteStream = streams[0] ?? null;
+      this.changed();
+    };
+    this.connection.onconnectionstatechange = () => {
+      if (this.connection.connectionState === "connected") void this.findPath();
+      this.changed();
+    };
+  }
+
+  get state(): RTCPeerConnectionState {
+    return this.connection.connectionState;
+  }
+
+  /** The newcomer's side: it offers to each device already in the call. */
+  async offer(): Promise<void> {
+    await this.connection.setLocalDescription(await this.connection.createOffer());
+    await this.send("offer", this.connection.localDescription!.sdp);
+  }
+
+  async receive(type: "offer" | "answer" | "candidate", data: string): Promise<void> {
+    if (type === "candidate") {
+      const candidate = JSON.parse(data) as RTCIceCandidateInit;
+      if (this.connection.remoteDescription) await this.connection.addIceCandidate(candidate);
+      else this.waitingCandidates.push(candidate);
+      return;
+    }
+    await this.connection.setRemoteDescription({ type, sdp: data });
+    for (const candidate of this.waitingCandidates.splice(0)) await this.connection.addIceCandidate(candidate);
+    if (type === "offer") {
+      await this.connection.setLocalDescription(await this.connection.createAnswer());
+      await this.send("answer", this.connection.localDescription!.sdp);
+    }
+  }
+
+  close(): void {
+    this.connection.close();
+  }
+
+  private async findPath(): Promise<void> {
+    const stats = await this.connection.getStats();
+    let pairId: string | undefined;
+    stats.forEach((report) => {
+      if (report.type === "transport" && report.selectedCandidatePairId) pairId = report.selectedCandidatePairId as string;
+    });
+    const pair = pairId ? stats.get(pairId) : undefined;
+    const local = pair ? stats.get(pair.localCandidateId as string) : undefined;
+    const remote = pair ? stats.get(pair.remoteCandidateId as string) : undefined;
+    this.path = local?.candidateType === "relay" || remote?.candidateType === "relay" ? "relay" : "direct";
+    this.changed();
+  }
+}
