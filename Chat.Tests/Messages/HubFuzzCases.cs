@@ -29,6 +29,15 @@ public static class HubFuzzCases
         },
         ["SyncDeviceMessages"] = new() { ["after"] = "0", ["limit"] = "10" },
         ["AckDeviceMessages"] = new() { ["upTo"] = "0" },
+        ["StartCall"] = new() { ["conversationId"] = $"\"{conversationId}\"", ["callId"] = $"\"{Guid.NewGuid()}\"", ["media"] = "\"video\"" },
+        ["AcceptCall"] = new() { ["callId"] = $"\"{Guid.NewGuid()}\"" },
+        ["RejectCall"] = new() { ["callId"] = $"\"{Guid.NewGuid()}\"" },
+        ["CancelCall"] = new() { ["callId"] = $"\"{Guid.NewGuid()}\"" },
+        ["HangUp"] = new() { ["callId"] = $"\"{Guid.NewGuid()}\"" },
+        ["SendCallSignal"] = new()
+        {
+            ["callId"] = $"\"{Guid.NewGuid()}\"", ["toDeviceId"] = $"\"{Guid.NewGuid()}\"", ["type"] = "\"offer\"", ["data"] = "\"v=0\"",
+        },
     };
 
     private static readonly string[] WholeArguments = ["null", "1", "\"text\"", "true", "[]", "[1,2]", "{}"];

@@ -110,7 +110,7 @@ public sealed partial class HubFuzzTests(ChatApp chat) : DistributedTest(chat)
         TestContext.Current.TestOutputHelper?.WriteLine($"{tried} malformed frames ({ignored} ignored as unknown message types), {traffic.Sent} messages exchanged meanwhile");
     }
 
-    [GeneratedRegex("^(invalid_argument|content_too_large|rate_limited|not_member|conversation_not_found|message_not_found|no_shared_conversation|stale_devices|unknown_method): .+", RegexOptions.Singleline)]
+    [GeneratedRegex("^(invalid_argument|content_too_large|rate_limited|not_member|conversation_not_found|message_not_found|no_shared_conversation|stale_devices|call_not_found|unknown_method): .+", RegexOptions.Singleline)]
     private static partial Regex DocumentedError();
 
     /// <summary>Alice writes to Bob across nodes for as long as the fuzz runs; every acknowledged message must reach him once.</summary>
