@@ -65,6 +65,7 @@ public static class MessagingServiceExtensions
         services.AddHostedService<NodeHeartbeat>();
         services.AddCallState();
         services.AddSingleton<CallRecorder>();
+        services.AddSingleton<CallMembers>();
         services.AddSingleton<LocalCallDevices>();
         services.AddSingleton<CallService>();
         services.AddHostedService<CallSweeper>();

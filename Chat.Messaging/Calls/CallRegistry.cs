@@ -10,7 +10,7 @@ public sealed record CallTransition(string Status, CallView? Call = null, string
 /// <summary>
 /// Calls' state in Redis, next to presence, so that no node's memory holds it and any node can end a call whose
 /// node died. Under the prefix <c>chat:call:</c>: a hash per call with its participants (device → user), who joined
-/// and who declined; per user the call they are in (<c>busy:</c>) and their live calls (<c>user:</c>); per
+/// and who declined, and each participant's deadline; per user the call they are in (<c>busy:</c>) and their live calls (<c>user:</c>); per
 /// conversation its live call; and one sorted set of deadlines (ring timeouts, participants' liveness, and call
 /// messages still to write) that every node sweeps (<see cref="CallSweeper"/>).
 /// </summary>
@@ -85,8 +85,7 @@ public sealed class CallRegistry(IConnectionMultiplexer redis, IOptions<CallOpti
     public Task RecordedAsync(Guid callId) => redis.GetDatabase().SortedSetRemoveAsync(Prefix + "deadlines", $"record:{Id(callId)}");
 
     /// <summary>Puts a call's message back in the deadlines, to be tried again after <paramref name="delay"/>.</summary>
-    public Task RecordLaterAsync(Guid callId, TimeSpan delay) =>
-        redis.GetDatabase().SortedSetAddAsync(Prefix + "deadlines", $"record:{Id(callId)}", DateTimeOffset.UtcNow.Add(delay).ToUnixTimeMilliseconds());
+    public Task RecordLaterAsync(Guid callId, TimeSpan delay) => RunRawAsync(CallScripts.RecordLater, Id(callId), Ms(delay));
 
     private async Task<CallTransition> RunAsync(string script, params string[] arguments)
     {

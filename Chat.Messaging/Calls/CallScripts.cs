@@ -58,7 +58,7 @@ internal static class CallScripts
           if redis.call('GET', conversation) == id then redis.call('DEL', conversation) end
           redis.call('ZREM', deadlines, 'ring:' .. id)
           redis.call('ZADD', deadlines, now + recordAfter, 'record:' .. id)
-          for _, key in ipairs({call, call .. ':participants', call .. ':declined', call .. ':joined'}) do
+          for _, key in ipairs({call, call .. ':participants', call .. ':declined', call .. ':joined', call .. ':alive'}) do
             redis.call('PEXPIRE', key, keepFor)
           end
         end
@@ -95,6 +95,7 @@ internal static class CallScripts
           end
         end
         redis.call('HSET', call .. ':participants', device, caller)
+        redis.call('HSET', call .. ':alive', device, now + aliveFor)
         redis.call('SADD', call .. ':joined', caller)
         redis.call('SET', prefix .. 'busy:' .. caller, id, 'PX', 2 * aliveFor)
         redis.call('SET', conversationKey, id)
@@ -122,6 +123,7 @@ internal static class CallScripts
         if mine and mine ~= id and is_live(mine) then return {'in_call', mine} end
         local now = now_ms()
         redis.call('HSET', parts, device, user)
+        redis.call('HSET', call .. ':alive', device, now + aliveFor)
         redis.call('SADD', call .. ':joined', user)
         redis.call('SREM', call .. ':declined', user)
         redis.call('SET', prefix .. 'busy:' .. user, id, 'PX', 2 * aliveFor)
@@ -143,11 +145,11 @@ internal static class CallScripts
         local call = prefix .. id
         local state = redis.call('HGET', call, 'state')
         if not state then return {'not_found'} end
-        if state == 'ended' then return {'ended', snapshot(id)} end
         local invitees = split(redis.call('HGET', call, 'invitees'))
         local invited = false
         for _, u in ipairs(invitees) do if u == user then invited = true end end
         if not invited then return {'not_invited'} end
+        if state == 'ended' then return {'ended', snapshot(id)} end
         local list = redis.call('HGETALL', call .. ':participants')
         for i = 2, #list, 2 do
           if list[i] == user then return {'answered_elsewhere', snapshot(id)} end
@@ -167,27 +169,42 @@ internal static class CallScripts
         """;
 
     /// <summary>
-    /// ARGV 5..7: call id, device, reason (hangup, cancel or lost). A ringing call has only its caller in it, so
-    /// its caller leaving ends it: cancelled, or missed when the caller's device was lost. An answered call ends,
+    /// ARGV 5..7: call id, device, reason (hangup, cancel, lost: its deadline passed, or removed: its user left
+    /// the conversation). A ringing call has only its caller in it, so its caller leaving ends it: cancelled, or
+    /// missed when the caller's device was lost. An answered call ends,
     /// completed, when fewer than two devices remain.
     /// </summary>
     public const string Leave = Functions + """
         local id, device, reason = ARGV[5], ARGV[6], ARGV[7]
         local call = prefix .. id
+        local member = 'p:' .. id .. ':' .. device
+        local lost = reason == 'lost' or reason == 'removed'
         local state = redis.call('HGET', call, 'state')
-        if not state then return {'not_found'} end
-        if state == 'ended' then return {'ended', snapshot(id)} end
         local parts = call .. ':participants'
-        local user = redis.call('HGET', parts, device)
-        if not user then return {'not_in_call'} end
-        if reason == 'cancel' and state ~= 'ringing' then return {'not_ringing', snapshot(id)} end
+        local user = state and redis.call('HGET', parts, device)
+        if not user then
+          if lost then redis.call('ZREM', deadlines, member) end
+          if not state then return {'not_found'} end
+          return {'not_in_call'}
+        end
+        if state == 'ended' then return {'ended', snapshot(id)} end
         local now = now_ms()
+        if reason == 'lost' then
+          -- A claim moved the entry ahead, and the device's node may have renewed it since: then it stays.
+          local alive = tonumber(redis.call('HGET', call .. ':alive', device) or '0')
+          if alive > now then
+            redis.call('ZADD', deadlines, alive, member)
+            return {'alive'}
+          end
+        end
+        if reason == 'cancel' and state ~= 'ringing' then return {'not_ringing', snapshot(id)} end
         if state == 'ringing' then
-          if reason == 'lost' then finish(id, 'missed', now) else finish(id, 'cancelled', now) end
+          if lost then finish(id, 'missed', now) else finish(id, 'cancelled', now) end
           return {'finished', snapshot(id), user}
         end
         redis.call('HDEL', parts, device)
-        redis.call('ZREM', deadlines, 'p:' .. id .. ':' .. device)
+        redis.call('HDEL', call .. ':alive', device)
+        redis.call('ZREM', deadlines, member)
         if redis.call('GET', prefix .. 'busy:' .. user) == id then redis.call('DEL', prefix .. 'busy:' .. user) end
         if redis.call('HLEN', parts) < 2 then
           finish(id, 'completed', now)
@@ -225,7 +242,9 @@ internal static class CallScripts
         local id, device = ARGV[5], ARGV[6]
         local member = 'p:' .. id .. ':' .. device
         if not redis.call('ZSCORE', deadlines, member) then return 0 end
-        redis.call('ZADD', deadlines, now_ms() + aliveFor, member)
+        local deadline = now_ms() + aliveFor
+        redis.call('ZADD', deadlines, deadline, member)
+        redis.call('HSET', prefix .. id .. ':alive', device, deadline)
         local user = redis.call('HGET', prefix .. id .. ':participants', device)
         if user and redis.call('GET', prefix .. 'busy:' .. user) == id then
           redis.call('PEXPIRE', prefix .. 'busy:' .. user, 2 * aliveFor)
@@ -241,5 +260,11 @@ internal static class CallScripts
           if is_live(id) then result[#result + 1] = {id, snapshot(id)} else redis.call('SREM', set, id) end
         end
         return result
+        """;
+
+    /// <summary>ARGV 5..6: call id, delay. The call's message is tried again after the delay.</summary>
+    public const string RecordLater = Functions + """
+        redis.call('ZADD', deadlines, now_ms() + tonumber(ARGV[6]), 'record:' .. ARGV[5])
+        return 1
         """;
 }

@@ -7,54 +7,45 @@ namespace Chat.Messaging.Calls;
 /// <summary>
 /// Runs on every realtime node. Each sweep claims the call deadlines that passed (one node gets each) and acts on
 /// them: a ring timeout, a participant whose node stopped renewing it, a call message not yet written. So a call
-/// ends on time whichever nodes die, as long as one is left. Every third of the participant timeout it renews the
-/// deadlines of this node's devices in calls.
+/// ends on time whichever nodes die, as long as one is left. Apart from that, every third of the participant
+/// timeout, it renews the deadlines of this node's devices in calls: on its own timer, so that a sweep held up
+/// (writing a message to a slow PostgreSQL) does not let this node's devices lapse.
 /// </summary>
 public sealed partial class CallSweeper(
-    CallRegistry registry, CallService calls, CallRecorder recorder, LocalCallDevices localDevices, IOptions<CallOptions> options,
-    TimeProvider time, ILogger<CallSweeper> logger) : BackgroundService
+    CallRegistry registry, CallService calls, CallRecorder recorder, IOptions<CallOptions> options, TimeProvider time, ILogger<CallSweeper> logger)
+    : BackgroundService
 {
     private const int ClaimLimit = 100;
 
     /// <summary>A claimed entry comes due again after this if its node did not finish with it (it died, or failed).</summary>
     private static readonly TimeSpan ClaimFor = TimeSpan.FromSeconds(10);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(EveryAsync(options.Value.ParticipantTimeout / 3, calls.RenewLocalDevicesAsync, stoppingToken),
+            EveryAsync(options.Value.SweepInterval, SweepAsync, stoppingToken));
+
+    private async Task EveryAsync(TimeSpan interval, Func<Task> work, CancellationToken stoppingToken)
     {
-        var renewEvery = options.Value.ParticipantTimeout / 3;
-        var renewedAt = time.GetTimestamp();
-        using var timer = new PeriodicTimer(options.Value.SweepInterval, time);
+        using var timer = new PeriodicTimer(interval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
-                if (time.GetElapsedTime(renewedAt) >= renewEvery)
-                {
-                    renewedAt = time.GetTimestamp();
-                    await RenewLocalDevicesAsync();
-                }
-
-                foreach (var entry in await registry.ClaimDueAsync(ClaimLimit, ClaimFor))
-                {
-                    await HandleAsync(entry);
-                }
+                await work();
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                // Redis may be away for a while; what was claimed comes due again.
-                LogSweepFailed(e);
+                // Redis or PostgreSQL may be away for a while; what a sweep claimed comes due again.
+                LogFailed(e);
             }
         }
     }
 
-    private async Task RenewLocalDevicesAsync()
+    private async Task SweepAsync()
     {
-        foreach (var (callId, deviceId) in localDevices.All())
+        foreach (var entry in await registry.ClaimDueAsync(ClaimLimit, ClaimFor))
         {
-            if (!await registry.RenewAsync(callId, deviceId))
-            {
-                localDevices.Remove(callId, deviceId);
-            }
+            await HandleAsync(entry);
         }
     }
 
@@ -71,6 +62,6 @@ public sealed partial class CallSweeper(
         };
     }
 
-    [LoggerMessage(1, LogLevel.Warning, "A call sweep failed; what it claimed comes due again")]
-    private partial void LogSweepFailed(Exception exception);
+    [LoggerMessage(1, LogLevel.Warning, "A call sweep or renewal failed; it runs again")]
+    private partial void LogFailed(Exception exception);
 }

@@ -38,6 +38,7 @@ public sealed class ChatHub(
 
     private Guid UserId => Context.User!.GetUserId();
     private Guid DeviceId => Context.User!.GetDeviceId();
+    private CallDevice CallDevice => new(UserId, DeviceId, Context.ConnectionId);
 
     public override async Task OnConnectedAsync()
     {
@@ -60,8 +61,8 @@ public sealed class ChatHub(
             throw ChatErrors.DeviceSignedOut.ToHubException();
         }
 
-        // A device woken by a call's push rings now; one that was in a call and lost its node stays in it.
-        foreach (var live in await calls.ConnectedAsync(UserId, DeviceId))
+        // A device woken by a call's push rings now.
+        foreach (var live in await calls.ConnectedAsync(UserId))
         {
             await Clients.Caller.SendAsync(ChatEvents.Call, live);
         }
@@ -71,11 +72,7 @@ public sealed class ChatHub(
     {
         using var activity = StartConnectionSpan("disconnect device");
         await registry.DisconnectedAsync(UserId, Context.ConnectionId);
-        if (connections.ConnectionsOfDevice(UserId, DeviceId).Count == 0)
-        {
-            // Its calls keep it until their deadline, unless it reconnects to some node first.
-            callDevices.Forget(DeviceId);
-        }
+        callDevices.ForgetConnection(Context.ConnectionId);
     }
 
     public Task<MessageAck> SendMessage(SendMessageRequest request) =>
@@ -115,21 +112,19 @@ public sealed class ChatHub(
         }
     }
 
-    public async Task<CallView> StartCall(StartCallRequest request) =>
-        (await calls.StartAsync(UserId, DeviceId, request, Context.ConnectionAborted)).OrThrow();
+    public async Task<CallView> StartCall(StartCallRequest request) => (await calls.StartAsync(CallDevice, request, Context.ConnectionAborted)).OrThrow();
 
-    public async Task<CallView> AcceptCall(CallRequest request) =>
-        (await calls.AcceptAsync(UserId, DeviceId, request, Context.ConnectionAborted)).OrThrow();
+    public async Task<CallView> AcceptCall(CallRequest request) => (await calls.AcceptAsync(CallDevice, request, Context.ConnectionAborted)).OrThrow();
 
-    public async Task<CallView> RejectCall(CallRequest request) => (await calls.RejectAsync(UserId, request)).OrThrow();
+    public async Task<CallView> RejectCall(CallRequest request) => (await calls.RejectAsync(UserId, request, Context.ConnectionAborted)).OrThrow();
 
-    public async Task<CallView> CancelCall(CallRequest request) => (await calls.CancelAsync(UserId, DeviceId, request)).OrThrow();
+    public async Task<CallView> CancelCall(CallRequest request) => (await calls.CancelAsync(CallDevice, request)).OrThrow();
 
-    public async Task<CallView> HangUp(CallRequest request) => (await calls.HangUpAsync(UserId, DeviceId, request)).OrThrow();
+    public async Task<CallView> HangUp(CallRequest request) => (await calls.HangUpAsync(CallDevice, request)).OrThrow();
 
     public async Task SendCallSignal(CallSignalRequest request)
     {
-        if (await calls.SignalAsync(UserId, DeviceId, request) is { } refused)
+        if (await calls.SignalAsync(CallDevice, request, Context.ConnectionAborted) is { } refused)
         {
             throw refused.ToHubException();
         }

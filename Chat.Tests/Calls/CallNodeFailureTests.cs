@@ -44,6 +44,9 @@ public sealed class CallNodeFailureTests(ChatApp chat) : DistributedTest(chat)
         await eveOnVictim.DisposeAsync();
         await using var eveAgain = await ChatClient.ConnectAsync(survivor, eve.Tokens.AccessToken);
         Assert.Contains(eveAgain.Calls, e => e.Type == CallEventTypes.State && e.Call.CallId == keptCall.CallId);
+        // Her device resumes the call through its new connection: answered with the call as it stands.
+        var resumed = await eveAgain.AcceptCallAsync(keptCall.CallId);
+        Assert.Equal(CallStates.Active, resumed.State);
 
         // The ring timeout is kept in Redis and swept by the surviving node.
         await bobClient.WaitForCallEventAsync(ringingCall.CallId, CallEventTypes.Ended, ChatApp.RingTimeout + TimeSpan.FromSeconds(10));

@@ -244,13 +244,23 @@ public sealed class CallSignalingTests(ChatApp chat) : DistributedTest(chat)
         Assert.Equal("invalid_argument", await CallMethods.RefusedAsync(() => aliceClient.StartCallAsync(direct, callId: call.CallId)));
         await bobClient.AcceptCallAsync(call.CallId);
 
-        Assert.Equal("not_in_call", await CallMethods.RefusedAsync(() => malloryClient.SignalAsync(call.CallId, "offer", "sdp")));
+        Assert.Equal("call_not_found", await CallMethods.RefusedAsync(() => malloryClient.SignalAsync(call.CallId, "offer", "sdp")));
+        await using (var aliceLaptop = await ChatClient.ConnectAsync(Chat.RealtimeNodes[1], (await alice.LoginAsync(Chat, "laptop")).AccessToken))
+        {
+            Assert.Equal("not_in_call", await CallMethods.RefusedAsync(() => aliceLaptop.SignalAsync(call.CallId, "offer", "sdp")));
+        }
+
         Assert.Equal("content_too_large", await CallMethods.RefusedAsync(() => aliceClient.SignalAsync(call.CallId, "offer", new string('a', 64 * 1024 + 1))));
         Assert.Equal("invalid_argument", await CallMethods.RefusedAsync(() => aliceClient.SignalAsync(call.CallId, "bye", "sdp")));
         Assert.Equal("invalid_argument", await CallMethods.RefusedAsync(() => aliceClient.SignalAsync(call.CallId, "offer", "")));
         await aliceClient.SignalAsync(call.CallId, "offer", new string('a', 64 * 1024));
         await bobClient.WaitUntilAsync(c => c.CallSignals.Count == 1);
         await aliceClient.HangUpAsync(call.CallId);
+
+        // An ended call tells nothing to someone who was not in it.
+        Assert.Equal("not_member", await CallMethods.RefusedAsync(() => malloryClient.RejectCallAsync(call.CallId)));
+        Assert.Equal("not_in_call", await CallMethods.RefusedAsync(() => malloryClient.HangUpAsync(call.CallId)));
+        Assert.Equal("not_in_call", await CallMethods.RefusedAsync(() => malloryClient.CancelCallAsync(call.CallId)));
 
         // A call attempt rings people: a burst of them is cut off, the connection stays usable.
         var codes = new List<string>();
@@ -261,5 +271,36 @@ public sealed class CallSignalingTests(ChatApp chat) : DistributedTest(chat)
 
         Assert.Contains("rate_limited", codes);
         Assert.Equal(CallOutcomes.Completed, (await aliceClient.CallRecordAsync(group, call.CallId)).Outcome);
+    }
+
+    [Fact]
+    public async Task A_member_removed_during_a_group_call_drops_out_of_it_and_hears_nothing_more()
+    {
+        var alice = await TestUser.RegisterAsync(Chat);
+        var bob = await TestUser.RegisterAsync(Chat);
+        var carol = await TestUser.RegisterAsync(Chat);
+        var group = await Conversations.GroupAsync(Chat, alice, [bob, carol]);
+        await using var aliceClient = await ChatClient.ConnectAsync(Chat.RealtimeNodes[0], alice.Tokens.AccessToken);
+        await using var bobClient = await ChatClient.ConnectAsync(Chat.RealtimeNodes[1], bob.Tokens.AccessToken);
+        await using var carolClient = await ChatClient.ConnectAsync(Chat.RealtimeNodes[1], carol.Tokens.AccessToken);
+
+        var call = await aliceClient.StartCallAsync(group);
+        await bobClient.AcceptCallAsync(call.CallId);
+        await carolClient.AcceptCallAsync(call.CallId);
+        using (var api = alice.Api(Chat))
+        {
+            Assert.True((await api.DeleteAsync($"/api/conversations/{group}/members/{carol.Id}")).IsSuccessStatusCode);
+        }
+
+        // Her node finds her gone from the conversation at its next renewal and takes her device out.
+        await aliceClient.WaitUntilAsync(c => c.Calls.Any(e => e.Type == CallEventTypes.Left && e.DeviceId == carol.Tokens.DeviceId), TimeSpan.FromSeconds(20));
+        Assert.Equal("call_not_found", await CallMethods.RefusedAsync(() => carolClient.SignalAsync(call.CallId, "offer", "sdp", alice.Tokens.DeviceId)));
+        Assert.Equal("not_member", await CallMethods.RefusedAsync(() => carolClient.AcceptCallAsync(call.CallId)));
+
+        var heardBefore = carolClient.Calls.Count;
+        await aliceClient.HangUpAsync(call.CallId);
+        await bobClient.WaitForCallEventAsync(call.CallId, CallEventTypes.Ended);
+        await Task.Delay(500, TestContext.Current.CancellationToken);
+        Assert.Equal(heardBefore, carolClient.Calls.Count);
     }
 }

@@ -22,6 +22,8 @@ export class CallManager {
   incoming: CallView | null = null;
   active: ActiveCall | null = null;
   private turn: TurnCredentials | null = null;
+  private ringTimer: number | undefined;
+  private turnTimer: number | undefined;
 
   constructor(
     private readonly connection: HubConnection,
@@ -67,15 +69,32 @@ export class CallManager {
         this.turn = await this.credentials();
         const call = await this.connection.invoke<CallView>("AcceptCall", { callId: ringing.callId });
         this.active = { call, local, peers: new Map() };
-        for (const other of call.participants.filter((p) => p.deviceId !== this.me.deviceId)) {
-          await this.link(other.deviceId, other.userId).offer();
-        }
+        await this.offerToOthers();
       } catch (error) {
+        // In the call or not, this device must not stay in it without media.
+        if (this.active) void this.connection.invoke("HangUp", { callId: ringing.callId }).catch(() => undefined);
         this.end();
         stopTracks(local);
         throw error;
       }
     });
+  }
+
+  /**
+   * After every (re)connect: a device in a call resumes it through its new connection (AcceptCall answers a
+   * device already in the call with the call as it stands), offers again to any device it lost, and leaves the
+   * call behind if it ended meanwhile.
+   */
+  async resume(): Promise<void> {
+    const active = this.active;
+    if (!active) return;
+    try {
+      active.call = await this.connection.invoke<CallView>("AcceptCall", { callId: active.call.callId });
+      await this.offerToOthers();
+    } catch (error) {
+      this.end();
+      this.say(describe(refusalFromHub(error)));
+    }
   }
 
   async reject(): Promise<void> {
@@ -95,8 +114,13 @@ export class CallManager {
   private onCall({ type, call, userId, deviceId }: CallEvent): void {
     if (this.active?.call.callId === call.callId) {
       this.active.call = call;
-      if (type === "left" && deviceId) this.drop(deviceId);
-      if (type === "ended") {
+      if (type === "left" && deviceId === this.me.deviceId) {
+        // Taken out of the call: this device was missed for too long, or its user left the conversation.
+        this.end();
+        this.say("You are no longer in the call.");
+      } else if (type === "left" && deviceId) {
+        this.drop(deviceId);
+      } else if (type === "ended") {
         this.end();
         this.say(outcomeWords(call, call.callerId === this.me.userId));
       }
@@ -104,14 +128,14 @@ export class CallManager {
       // Tabs of one sign-in are one device: a join by this device from another tab is an answer elsewhere too.
       const answeredElsewhere = type === "joined" && userId === this.me.userId;
       if (answeredElsewhere || (type === "declined" && userId === this.me.userId) || type === "ended" || type === "unanswered") {
-        this.incoming = null;
+        this.stopRinging();
         if (answeredElsewhere) this.say("Answered on another device.");
         else if (type !== "declined") this.say("Missed call.");
       } else {
         this.incoming = call;
       }
     } else if ((type === "ringing" || type === "state") && this.ringsHere(call)) {
-      this.incoming = call;
+      this.ring(call, type === "ringing");
     } else {
       return;
     }
@@ -125,11 +149,45 @@ export class CallManager {
     await link.receive(type, data);
   }
 
-  /** A call rings here while it is for this user, not answered or declined by them, and within its ring time. */
+  /** A call rings here while it is for this user, and not answered or declined by them. */
   private ringsHere(call: CallView): boolean {
     return call.state !== "ended" && !this.active && call.callerId !== this.me.userId
       && call.invitees.includes(this.me.userId) && !call.declined.includes(this.me.userId)
-      && !call.participants.some((p) => p.userId === this.me.userId) && Date.parse(call.ringUntil) > Date.now();
+      && !call.participants.some((p) => p.userId === this.me.userId);
+  }
+
+  /**
+   * Rings until the call's ring time, measured on this clock (the server's may differ): a fresh call rings for
+   * its whole ring time from now, one learnt of later at most until its ringUntil. The server ends or stops it
+   * then anyway; this only keeps a missed event from ringing for ever.
+   */
+  private ring(call: CallView, fresh: boolean): void {
+    this.incoming = call;
+    const ringsFor = Date.parse(call.ringUntil) - Date.parse(call.startedAt);
+    const left = fresh ? ringsFor : Math.min(ringsFor, Math.max(1_000, Date.parse(call.ringUntil) - Date.now()));
+    clearTimeout(this.ringTimer);
+    this.ringTimer = window.setTimeout(() => {
+      if (this.incoming?.callId === call.callId) {
+        this.stopRinging();
+        this.changed();
+      }
+    }, left + 2_000);
+  }
+
+  private stopRinging(): void {
+    clearTimeout(this.ringTimer);
+    this.incoming = null;
+  }
+
+  /** The device that joins offers to each device in the call it has no working connection to. */
+  private async offerToOthers(): Promise<void> {
+    const active = this.active!;
+    for (const other of active.call.participants.filter((p) => p.deviceId !== this.me.deviceId)) {
+      const link = active.peers.get(other.deviceId);
+      if (link && link.state !== "failed" && link.state !== "closed") continue;
+      this.drop(other.deviceId);
+      await this.link(other.deviceId, other.userId).offer();
+    }
   }
 
   private link(deviceId: string, userId: string): PeerLink {
@@ -137,6 +195,16 @@ export class CallManager {
     const link = new PeerLink(deviceId, userId, this.turn, callSettings.relayOnly, active.local,
       (type, data) => this.connection.invoke("SendCallSignal", { callId: active.call.callId, toDeviceId: deviceId, type, data }),
       this.changed);
+    link.onFailed = () => {
+      // No path to that device: in a call of two there is nothing left; in a group, only that peer is lost.
+      if (this.active?.call.participants.length === 2) {
+        this.say("The call's connection failed.");
+        void this.hangUp();
+      } else {
+        this.drop(deviceId);
+        this.changed();
+      }
+    };
     active.peers.set(deviceId, link);
     return link;
   }
@@ -151,18 +219,33 @@ export class CallManager {
     for (const link of this.active.peers.values()) link.close();
     stopTracks(this.active.local);
     this.active = null;
+    clearTimeout(this.turnTimer);
     this.changed();
   }
 
-  /** TURN credentials for this call; without a relay (503) calls still go direct, unless the person wants relay only. */
+  /**
+   * TURN credentials for this call, fetched again (and handed to every peer connection) five minutes before they
+   * expire. Without a relay (503) calls still go direct, unless the person wants relay only.
+   */
   private async credentials(): Promise<TurnCredentials | null> {
     try {
-      return await api<TurnCredentials>("GET", "/api/calls/turn");
+      const turn = await api<TurnCredentials>("GET", "/api/calls/turn");
+      clearTimeout(this.turnTimer);
+      this.turnTimer = window.setTimeout(() => void this.renewCredentials(), Math.max(60, turn.ttl - 300) * 1_000);
+      return turn;
     } catch (error) {
       if (callSettings.relayOnly) throw new ServerRefusal("Calls cannot be relayed just now, and this browser is set to relay every call.", null, null);
       console.warn("No TURN relay for this call.", error);
       return null;
     }
+  }
+
+  private async renewCredentials(): Promise<void> {
+    if (!this.active) return;
+    const turn = await this.credentials().catch(() => null);
+    if (!turn || !this.active) return;
+    this.turn = turn;
+    for (const link of this.active.peers.values()) await link.renew(turn).catch((e) => console.warn("Renewing a relay failed.", e));
   }
 
   private async media(kind: "audio" | "video"): Promise<MediaStream> {

@@ -11,21 +11,23 @@ export class PeerLink {
   readonly connection: RTCPeerConnection;
   remoteStream: MediaStream | null = null;
   path: MediaPath = null;
+  /** ICE found no path, or lost it for good. */
+  onFailed: (() => void) | null = null;
   private readonly waitingCandidates: RTCIceCandidateInit[] = [];
+
+  /** Whether this side offered: it is the one that restarts ICE, so the two sides never offer at once. */
+  private offered = false;
 
   constructor(
     readonly deviceId: string,
     readonly userId: string,
     turn: TurnCredentials | null,
-    relayOnly: boolean,
+    private readonly relayOnly: boolean,
     local: MediaStream,
     private readonly send: (type: "offer" | "answer" | "candidate", data: string) => Promise<void>,
     private readonly changed: () => void,
   ) {
-    this.connection = new RTCPeerConnection({
-      iceServers: turn ? [{ urls: turn.uris, username: turn.username, credential: turn.password }] : [],
-      iceTransportPolicy: relayOnly ? "relay" : "all",
-    });
+    this.connection = new RTCPeerConnection(this.configuration(turn));
     for (const track of local.getTracks()) this.connection.addTrack(track, local);
     this.connection.onicecandidate = ({ candidate }) => {
       if (candidate) void this.send("candidate", JSON.stringify(candidate.toJSON())).catch(() => undefined);
@@ -36,6 +38,7 @@ export class PeerLink {
     };
     this.connection.onconnectionstatechange = () => {
       if (this.connection.connectionState === "connected") void this.findPath();
+      if (this.connection.connectionState === "failed") this.onFailed?.();
       this.changed();
     };
   }
@@ -46,7 +49,19 @@ export class PeerLink {
 
   /** The newcomer's side: it offers to each device already in the call. */
   async offer(): Promise<void> {
+    this.offered = true;
     await this.connection.setLocalDescription(await this.connection.createOffer());
+    await this.send("offer", this.connection.localDescription!.sdp);
+  }
+
+  /**
+   * Fresh TURN credentials before the old ones expire: the relay refuses to refresh an allocation with expired
+   * ones. The offering side restarts ICE with them; the other side answers the new offer as any offer.
+   */
+  async renew(turn: TurnCredentials): Promise<void> {
+    this.connection.setConfiguration(this.configuration(turn));
+    if (!this.offered) return;
+    await this.connection.setLocalDescription(await this.connection.createOffer({ iceRestart: true }));
     await this.send("offer", this.connection.localDescription!.sdp);
   }
 
@@ -67,6 +82,13 @@ export class PeerLink {
 
   close(): void {
     this.connection.close();
+  }
+
+  private configuration(turn: TurnCredentials | null): RTCConfiguration {
+    return {
+      iceServers: turn ? [{ urls: turn.uris, username: turn.username, credential: turn.password }] : [],
+      iceTransportPolicy: this.relayOnly ? "relay" : "all",
+    };
   }
 
   private async findPath(): Promise<void> {

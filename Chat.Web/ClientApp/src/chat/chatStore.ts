@@ -140,6 +140,7 @@ export class ChatStore {
   /** After every (re)connect: Sync from the positions, resend what waits, ask the presence of the people shown. */
   private async caughtUp(): Promise<void> {
     this.setStatus("online");
+    void this.calls.resume();
     // Envelopes first: they carry the keys of the messages Sync brings.
     this.e2ee.onConnected();
     await this.e2ee.syncDeviceMessages().catch(() => undefined);

@@ -41,8 +41,8 @@ function Shell({ onSignedOut }: { onSignedOut: (reason: string | null) => void }
             <span className={`status status-${store.status}`} role="status">{statusWords[store.status]}</span>
           </div>
           <nav aria-label="Account" className="actions">
-            <button type="button" onClick={() => setDialog("direct")}>New chat</button>
-            <button type="button" onClick={() => setDialog("group")}>New group</button>
+            <button type="button" onClick={() => { setPage("chats"); setDialog("direct"); }}>New chat</button>
+            <button type="button" onClick={() => { setPage("chats"); setDialog("group"); }}>New group</button>
             <button type="button" onClick={() => { setPage("devices"); void store.openConversation(null); }}>Devices</button>
             <button type="button" onClick={async () => { await session.signOut(); onSignedOut(null); }}>Sign out</button>
           </nav>
