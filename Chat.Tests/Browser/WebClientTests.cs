@@ -349,6 +349,7 @@ public sealed class WebClientTests(ChatApp chat, BrowserSession browser) : Distr
                 TimeSpan.FromSeconds(20), () => "no frames decoded from the other side");
         }
 
+        await Expect(bobTab.Page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "another device" })).ToHaveCountAsync(0);
         await bobTab.ScreenshotAsync("call");
         await bobTab.Page.GetByRole(AriaRole.Button, new() { Name = "Hang up" }).ClickAsync();
         await Expect(aliceTab.Page.GetByRole(AriaRole.Region, new() { Name = "Call" })).ToHaveCountAsync(0);

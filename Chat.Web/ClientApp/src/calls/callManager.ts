@@ -23,6 +23,8 @@ export class CallManager {
   active: ActiveCall | null = null;
   private turn: TurnCredentials | null = null;
   private ringTimer: number | undefined;
+  /** The call this tab is answering, between the click and the server's answer. */
+  private answering: string | null = null;
   private turnTimer: number | undefined;
 
   constructor(
@@ -62,7 +64,8 @@ export class CallManager {
   async accept(): Promise<void> {
     const ringing = this.incoming;
     if (!ringing || this.active) return;
-    this.incoming = null;
+    this.stopRinging();
+    this.answering = ringing.callId;
     await this.attempt(async () => {
       const local = await this.media(ringing.media);
       try {
@@ -76,6 +79,8 @@ export class CallManager {
         this.end();
         stopTracks(local);
         throw error;
+      } finally {
+        this.answering = null;
       }
     });
   }
@@ -126,7 +131,7 @@ export class CallManager {
       }
     } else if (this.incoming?.callId === call.callId) {
       // Tabs of one sign-in are one device: a join by this device from another tab is an answer elsewhere too.
-      const answeredElsewhere = type === "joined" && userId === this.me.userId;
+      const answeredElsewhere = type === "joined" && userId === this.me.userId && this.answering !== call.callId;
       if (answeredElsewhere || (type === "declined" && userId === this.me.userId) || type === "ended" || type === "unanswered") {
         this.stopRinging();
         if (answeredElsewhere) this.say("Answered on another device.");
@@ -134,7 +139,7 @@ export class CallManager {
       } else {
         this.incoming = call;
       }
-    } else if ((type === "ringing" || type === "state") && this.ringsHere(call)) {
+    } else if ((type === "ringing" || type === "state") && this.answering !== call.callId && this.ringsHere(call)) {
       this.ring(call, type === "ringing");
     } else {
       return;
