@@ -43,7 +43,7 @@ public sealed class CallNodeFailureTests(ChatApp chat) : DistributedTest(chat)
         await daveOnVictim.DisposeAsync();
         await eveOnVictim.DisposeAsync();
         await using var eveAgain = await ChatClient.ConnectAsync(survivor, eve.Tokens.AccessToken);
-        Assert.Contains(eveAgain.Calls, e => e.Type == CallEventTypes.State && e.Call.CallId == keptCall.CallId);
+        await eveAgain.WaitForCallEventAsync(keptCall.CallId, CallEventTypes.State);
         // Her device resumes the call through its new connection: answered with the call as it stands.
         var resumed = await eveAgain.AcceptCallAsync(keptCall.CallId);
         Assert.Equal(CallStates.Active, resumed.State);
