@@ -1,3 +1,4 @@
+using Chat.Api.Attachments;
 using Chat.Api.Auth;
 using Chat.Api.Conversations;
 using Chat.Api.Devices;
@@ -6,6 +7,7 @@ using Chat.Api.Calls;
 using Chat.Api.RateLimiting;
 using Chat.Api.Realtime;
 using Chat.Data.Accounts;
+using Chat.Data.Attachments;
 using Chat.Messaging;
 using Chat.ServiceDefaults.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -43,6 +45,11 @@ public static class ApiServiceExtensions
                 o.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
             }
         });
+        builder.AddAttachmentBlobs();
+        services.AddOptions<AttachmentOptions>().BindConfiguration(AttachmentOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<AttachmentStorage>();
+        services.AddScoped<Attachments.Attachments>();
+        services.AddHostedService<AttachmentStoragePreparation>();
         services.AddOptions<TurnOptions>().BindConfiguration(TurnOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RealtimeRegionOptions>().BindConfiguration(RealtimeRegionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 

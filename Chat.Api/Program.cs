@@ -1,4 +1,5 @@
 using Chat.Api;
+using Chat.Api.Attachments;
 using Chat.Api.Auth;
 using Chat.Api.Calls;
 using Chat.Api.Conversations;
@@ -38,5 +39,6 @@ app.MapConversationsApi();
 app.MapMessagesApi();
 app.MapRealtimeEndpointApi();
 app.MapCallsApi();
+app.MapAttachmentsApi();
 
 app.Run();

@@ -14,6 +14,9 @@ var appRolePassword = builder.AddParameter("postgres-app-password", new Generate
     secret: true, persist: true);
 var chatdbAsApp = chatdb.AppRoleConnectionString("chatdb", appRolePassword);
 
+// Attachments' bytes: clients upload and download them straight to blob storage with grants from the API.
+var blobs = builder.AddChatBlobStorage("blobs", servers);
+
 // Signs access tokens (ES256): only the API holds it; the realtime nodes read its public half from the API.
 var jwtSigningKey = builder.AddParameter("jwt-private-key", new EcdsaKeyParameterDefault(), secret: true, persist: true)
     .WithDescription("ECDSA P-256 private key (PEM) that signs access tokens.");
@@ -50,6 +53,7 @@ var api = builder.AddProject<Projects.Chat_Api>("api")
     .WithEnvironment("ConnectionStrings__chatdb", chatdbAsApp).WaitForCompletion(migrations)
     .WithReference(redis).WaitFor(redis)
     .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
+    .WithReference(blobs).WaitFor(blobs)
     .WithHttpHealthCheck("/health");
 
 // Not WaitFor(api): with the API's environment naming the realtime endpoint, that wait stalled Aspire's start. A
@@ -107,6 +111,7 @@ builder.AddProject<Projects.Chat_Worker>("worker")
     .WithReference(redis).WaitFor(redis)
     .WithEnvironment("Push__ServiceAccountJson", fcmServiceAccount)
     .WithEnvironment("Push__FcmBaseAddress", fcmBaseAddress)
+    .WithReference(blobs).WaitFor(blobs)
     .WithHttpHealthCheck("/health");
 
 // The browser client: serves the app and forwards /api and /hubs, so the app, the API and the hub share one origin.
@@ -116,5 +121,12 @@ builder.AddProject<Projects.Chat_Web>("web")
     .WithReference(realtime.GetEndpoint("http"))
     .WithExternalHttpEndpoints()
     .WithHttpHealthCheck("/health");
+
+// The web app uploads and downloads attachments straight to the emulator, which lets any origin do so (CORS):
+// the grant in each URL is what authorizes, and it travels with no cookie. A deployment names its web origin.
+if (!builder.ExecutionContext.IsPublishMode)
+{
+    api.WithEnvironment("Attachments__BrowserOrigins__0", "*");
+}
 
 builder.Build().Run();

@@ -1,4 +1,5 @@
 using Chat.Data.Accounts;
+using Chat.Data.Attachments;
 using Chat.Data.Conversations;
 using Chat.Data.DeviceMessages;
 using Chat.Data.Keys;
@@ -21,6 +22,7 @@ public sealed class ChatDbContext(DbContextOptions<ChatDbContext> options) : DbC
     public DbSet<OneTimePrekey> OneTimePrekeys => Set<OneTimePrekey>();
     public DbSet<DeviceMessage> DeviceMessages => Set<DeviceMessage>();
     public DbSet<DeviceMessageSend> DeviceMessageSends => Set<DeviceMessageSend>();
+    public DbSet<Attachment> Attachments => Set<Attachment>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ChatDbContext).Assembly);

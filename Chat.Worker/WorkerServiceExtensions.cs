@@ -1,3 +1,5 @@
+using Chat.Data.Attachments;
+using Chat.Worker.Attachments;
 using Chat.Worker.DeviceMessages;
 using Chat.Worker.Migrations;
 using Chat.Data;
@@ -9,8 +11,8 @@ namespace Chat.Worker;
 public static class WorkerServiceExtensions
 {
     /// <summary>
-    /// The worker's services: push notifications from the outbox, over the database and the presence registry, and
-    /// the clean-up of device messages no device acknowledged.
+    /// The worker's services: push notifications from the outbox, over the database and the presence registry, the
+    /// clean-up of device messages no device acknowledged, and of attachments deleted or never used.
     /// </summary>
     public static IHostApplicationBuilder AddWorkerServices(this IHostApplicationBuilder builder)
     {
@@ -20,6 +22,10 @@ public static class WorkerServiceExtensions
         builder.Services.AddOptions<DeviceMessageRetentionOptions>().BindConfiguration(DeviceMessageRetentionOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHostedService<DeviceMessageCleanup>();
+        builder.AddAttachmentBlobs();
+        builder.Services.AddOptions<AttachmentCleanupOptions>().BindConfiguration(AttachmentCleanupOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddHostedService<AttachmentCleanup>();
         return builder;
     }
 

@@ -3,7 +3,8 @@
 # PostgreSQL server binaries (used when no container runtime answers), Node.js (the web app's build and the
 # JavaScript client interop test), Chromium (the browser tests drive it; Playwright downloads no browser), coturn
 # (the TURN relay for calls), then
-# restores NuGet packages, tools and the interop test's npm packages. Building Chat.Web restores its own.
+# restores NuGet packages, tools, the interop test's npm packages and Azurite (the Azure Storage emulator, for
+# attachments). Building Chat.Web restores its own.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,3 +33,4 @@ dotnet restore Chat.sln --verbosity quiet
 # Only when the lock file changed: npm ci empties node_modules first, and the benchmark's quick test runs this
 # script while the interop test may be using them.
 (cd Chat.Tests/Interop && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error >/dev/null; })
+(cd Chat.AppHost/Servers/azurite && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error >/dev/null; })

@@ -35,13 +35,13 @@ public sealed class ConversationQueries(ChatDbContext db, UnreadCounts unreadCou
             .ToLookup(m => m.ConversationId);
         var unread = await unreadCounts.ByConversationAsync(userId, ids, cancellationToken);
 
-        // Each conversation's last text message, read backwards from the end of its seq index. EF translates the
+        // Each conversation's last text or attachment message, read backwards from the end of its seq index. EF translates the
         // same in a projection into a row number over every text message of every conversation, which makes this
         // request as slow as the messages table is large.
-        var text = (int)MessageKind.Text;
+        var (text, attachment) = ((int)MessageKind.Text, (int)MessageKind.Attachment);
         var last = await db.Messages.FromSql($"""
                 SELECT last.* FROM unnest({ids}) AS c(id)
-                CROSS JOIN LATERAL (SELECT * FROM messages m WHERE m.conversation_id = c.id AND m.kind = {text} ORDER BY m.seq DESC LIMIT 1) AS last
+                CROSS JOIN LATERAL (SELECT * FROM messages m WHERE m.conversation_id = c.id AND m.kind IN ({text}, {attachment}) ORDER BY m.seq DESC LIMIT 1) AS last
                 """)
             .AsNoTracking()
             .ToDictionaryAsync(m => m.ConversationId, cancellationToken);

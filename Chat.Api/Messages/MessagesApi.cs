@@ -7,7 +7,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Chat.Api.Messages;
 
-public sealed record PostMessageRequest(string? ClientMessageId, string? Content);
+/// <summary><see cref="AttachmentId"/>, when given, makes it an attachment message carrying that uploaded file.</summary>
+public sealed record PostMessageRequest(string? ClientMessageId, string? Content, Guid? AttachmentId = null);
 
 public static class MessagesApi
 {
@@ -32,7 +33,8 @@ public static class MessagesApi
     private static async Task<Results<Created<MessageAck>, ProblemHttpResult>> Post(
         Guid id, PostMessageRequest request, HttpContext context, MessageSender sender, CancellationToken cancellationToken)
     {
-        var message = new NewMessage(id, context.User.GetUserId(), context.User.GetDeviceId(), request.ClientMessageId ?? "", MessageKind.Text, request.Content);
+        var message = new NewMessage(id, context.User.GetUserId(), context.User.GetDeviceId(), request.ClientMessageId ?? "",
+            request.AttachmentId is null ? MessageKind.Text : MessageKind.Attachment, request.Content, AttachmentId: request.AttachmentId);
         var result = await sender.SendAsync(message, cancellationToken);
         return result.Event is { } stored
             ? TypedResults.Created($"/api/conversations/{id}/messages?afterSeq={stored.Seq - 1}&limit=1", stored.ToAck())

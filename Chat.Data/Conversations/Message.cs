@@ -31,6 +31,9 @@ public sealed class Message
 
     /// <summary>The member a membership event is about (the sender is who made the change).</summary>
     public Guid? MemberId { get; init; }
+
+    /// <summary>The file an attachment message carries; its content (perhaps ciphertext) describes it for the members.</summary>
+    public Guid? AttachmentId { get; init; }
 }
 
 public enum MessageKind
@@ -44,4 +47,7 @@ public enum MessageKind
 
     /// <summary>A call ended: its outcome and length, written by the server (content is JSON, not the sender's).</summary>
     Call = 7,
+
+    /// <summary>A file (<see cref="Message.AttachmentId"/>) with what the members need to show it, in the content.</summary>
+    Attachment = 8,
 }

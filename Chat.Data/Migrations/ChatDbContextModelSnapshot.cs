@@ -181,6 +181,84 @@ namespace Chat.Data.Migrations
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("Chat.Data.Attachments.Attachment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("BlobDeletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("blob_deleted_at");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("content_type");
+
+                    b.Property<Guid>("ConversationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("conversation_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("DeletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deleted_at");
+
+                    b.Property<Guid?>("MessageId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("message_id");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("sha256")
+                        .IsFixedLength();
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size");
+
+                    b.Property<Guid>("UploaderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("uploader_id");
+
+                    b.Property<DateTimeOffset?>("VerifiedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("verified_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_attachments");
+
+                    b.HasIndex("ConversationId")
+                        .HasDatabaseName("ix_attachments_conversation_id");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_attachments_unused")
+                        .HasFilter("message_id IS NULL AND blob_deleted_at IS NULL");
+
+                    b.HasIndex("DeletedAt")
+                        .HasDatabaseName("ix_attachments_to_delete")
+                        .HasFilter("deleted_at IS NOT NULL AND blob_deleted_at IS NULL");
+
+                    b.HasIndex("MessageId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_attachments_message_id")
+                        .HasFilter("message_id IS NOT NULL");
+
+                    b.HasIndex("UploaderId")
+                        .HasDatabaseName("ix_attachments_uploader_id")
+                        .HasFilter("blob_deleted_at IS NULL");
+
+                    b.ToTable("attachments", (string)null);
+                });
+
             modelBuilder.Entity("Chat.Data.Conversations.Conversation", b =>
                 {
                     b.Property<Guid>("Id")
@@ -273,6 +351,10 @@ namespace Chat.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
+
+                    b.Property<Guid?>("AttachmentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("attachment_id");
 
                     b.Property<string>("ClientMessageId")
                         .IsRequired()
@@ -577,6 +659,16 @@ namespace Chat.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_refresh_tokens_users_user_id");
+                });
+
+            modelBuilder.Entity("Chat.Data.Attachments.Attachment", b =>
+                {
+                    b.HasOne("Chat.Data.Conversations.Conversation", null)
+                        .WithMany()
+                        .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_attachments_conversations_conversation_id");
                 });
 
             modelBuilder.Entity("Chat.Data.Conversations.ConversationMember", b =>

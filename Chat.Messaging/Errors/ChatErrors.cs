@@ -98,6 +98,15 @@ public static class ChatErrors
     public static readonly ChatError ClientMessageIdReserved =
         Invalid("clientMessageId", $"clientMessageId may not start with \"{Messages.MessageRules.CallRecordPrefix}\": the server writes those.");
 
+    public static readonly ChatError AttachmentNotFound =
+        new("attachment_not_found", StatusCodes.Status404NotFound, "No attachment of yours for this conversation has this id.");
+
+    public static readonly ChatError AttachmentNotVerified =
+        new("attachment_not_uploaded", StatusCodes.Status409Conflict, "The attachment's upload is not complete: upload it, then POST /api/attachments/{id}/complete.");
+
+    public static readonly ChatError AttachmentInUse =
+        new("attachment_in_use", StatusCodes.Status409Conflict, "Another message already carries this attachment.");
+
     public static ChatError Invalid(string field, string message) => new("invalid_argument", StatusCodes.Status400BadRequest, message, field);
 
     public static ChatError RateLimited(TimeSpan retryAfter, string what = "calls") => new("rate_limited", StatusCodes.Status429TooManyRequests,

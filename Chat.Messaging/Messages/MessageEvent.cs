@@ -8,7 +8,8 @@ public sealed record MessageAck(Guid MessageId, Guid ConversationId, long Seq, D
 /// <summary>
 /// The <c>message</c> event, and the shape of every message in Sync and history. <see cref="Kind"/> is the wire
 /// name of a <see cref="MessageKind"/> (<see cref="MessageKindNames"/>); edits and deletes name the message they
-/// change in <see cref="TargetMessageId"/>, membership events the member in <see cref="MemberId"/>.
+/// change in <see cref="TargetMessageId"/>, membership events the member in <see cref="MemberId"/>, an attachment
+/// message its file in <see cref="AttachmentId"/>.
 /// </summary>
 public sealed record MessageEvent(
     Guid MessageId,
@@ -21,7 +22,8 @@ public sealed record MessageEvent(
     string? Content,
     Guid? TargetMessageId,
     DateTimeOffset SentAt,
-    Guid? MemberId = null)
+    Guid? MemberId = null,
+    Guid? AttachmentId = null)
 {
     public MessageAck ToAck() => new(MessageId, ConversationId, Seq, SentAt);
 }

@@ -17,6 +17,7 @@ public static class MessageKindNames
         MessageKind.MemberRemoved => "memberRemoved",
         MessageKind.MemberLeft => "memberLeft",
         MessageKind.Call => "call",
+        MessageKind.Attachment => "attachment",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 }

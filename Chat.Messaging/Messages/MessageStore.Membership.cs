@@ -12,7 +12,7 @@ public sealed partial class MessageStore
     private static readonly string MembershipEventSql = $"""
         {NextSeqSql}
         INSERT INTO messages ({MessageEventReader.Columns})
-        SELECT @id, @conversation_id, next.last_seq, @kind, @sender_id, @sender_device_id, @client_message_id, NULL, NULL, @sent_at, @member_id
+        SELECT @id, @conversation_id, next.last_seq, @kind, @sender_id, @sender_device_id, @client_message_id, NULL, NULL, @sent_at, @member_id, NULL
         FROM next
         RETURNING seq
         """;

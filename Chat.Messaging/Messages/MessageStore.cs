@@ -34,7 +34,7 @@ public sealed partial class MessageStore(NpgsqlDataSource dataSource, MessageFan
     private static readonly string InsertSql = $"""
         {NextSeqSql}
         INSERT INTO messages ({MessageEventReader.Columns})
-        SELECT @id, @conversation_id, next.last_seq, @kind, @sender_id, @sender_device_id, @client_message_id, @content, @target_message_id, @sent_at, NULL
+        SELECT @id, @conversation_id, next.last_seq, @kind, @sender_id, @sender_device_id, @client_message_id, @content, @target_message_id, @sent_at, NULL, @attachment_id
         FROM next
         ON CONFLICT (sender_id, client_message_id) DO NOTHING
         RETURNING seq
@@ -54,12 +54,12 @@ public sealed partial class MessageStore(NpgsqlDataSource dataSource, MessageFan
                   AND pd.revoked_at IS NULL AND pd.push_token IS NOT NULL)
         """;
 
-    /// <summary>Only a stored text message (not a resend, edit or delete) notifies offline devices.</summary>
+    /// <summary>Only a stored text or attachment message (not a resend, edit or delete) notifies offline devices.</summary>
     private static readonly string OutboxSql = $"""
         INSERT INTO push_outbox (kind, conversation_id, message_id, user_id, created_at)
         SELECT {(int)PushKind.Message}, s.conversation_id, @id, s.sender_id, @sent_at
         FROM (SELECT @conversation_id AS conversation_id, @sender_id AS sender_id) s
-        WHERE @kind = {(int)MessageKind.Text} AND EXISTS (SELECT 1 FROM messages WHERE id = @id) AND {PushReachesAnotherMemberSql}
+        WHERE @kind IN ({(int)MessageKind.Text}, {(int)MessageKind.Attachment}) AND EXISTS (SELECT 1 FROM messages WHERE id = @id) AND {PushReachesAnotherMemberSql}
         """;
 
     /// <summary>Who a committed event goes to: the conversation's current members, read in the event's transaction.</summary>
@@ -90,6 +90,13 @@ public sealed partial class MessageStore(NpgsqlDataSource dataSource, MessageFan
         var (id, sentAt) = NewIdentity();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        if (message.AttachmentId is { } attachmentId
+            && await LockAttachmentAsync(connection, message, attachmentId, cancellationToken) is { } attachmentError)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return await ExplainAsync(connection, message, attachmentError, cancellationToken);
+        }
 
         if (message.TargetMessageId is { } targetId)
         {
@@ -132,6 +139,11 @@ public sealed partial class MessageStore(NpgsqlDataSource dataSource, MessageFan
             await ApplyToTargetAsync(connection, transaction, message, target, cancellationToken);
         }
 
+        if (message.AttachmentId is { } attached)
+        {
+            await AttachAsync(connection, transaction, attached, id, cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
         var stored = Stored(message, id, seq.Value, sentAt, recipients);
         fanout.Publish(new FanoutEnvelope(stored.Event!, recipients, Activity.Current?.Id));
@@ -141,7 +153,7 @@ public sealed partial class MessageStore(NpgsqlDataSource dataSource, MessageFan
     /// <summary>The outcome of a committed append: the event as it was stored (a delete keeps no content).</summary>
     private static SendResult Stored(NewMessage message, Guid id, long seq, DateTimeOffset sentAt, IReadOnlyList<Guid> recipients) =>
         new(new MessageEvent(id, message.ConversationId, seq, message.Kind.WireName(), message.SenderId, message.SenderDeviceId, message.ClientMessageId,
-                message.Kind == MessageKind.Delete ? null : message.Content, message.TargetMessageId, sentAt),
+                message.Kind == MessageKind.Delete ? null : message.Content, message.TargetMessageId, sentAt, AttachmentId: message.AttachmentId),
             recipients, Duplicate: false, Error: null);
 
     /// <summary>
@@ -161,10 +173,11 @@ public sealed partial class MessageStore(NpgsqlDataSource dataSource, MessageFan
         }
 
         await using var command = new NpgsqlCommand(
-            "SELECT sender_id, content IS NULL FROM messages WHERE id = @id AND conversation_id = @conversation_id AND kind = @text FOR UPDATE", connection);
+            "SELECT sender_id, content IS NULL FROM messages WHERE id = @id AND conversation_id = @conversation_id AND kind IN (@text, @attachment) FOR UPDATE", connection);
         command.Parameters.AddWithValue("id", targetId);
         command.Parameters.AddWithValue("conversation_id", message.ConversationId);
         command.Parameters.AddWithValue("text", (int)MessageKind.Text);
+        command.Parameters.AddWithValue("attachment", (int)MessageKind.Attachment);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
@@ -178,7 +191,7 @@ public sealed partial class MessageStore(NpgsqlDataSource dataSource, MessageFan
 
     /// <summary>
     /// An edit replaces the stored content, keeping the first for those who left before it; a delete erases every
-    /// version, from the message and from its edits.
+    /// version, from the message and from its edits, and marks its attachment for the worker to delete.
     /// </summary>
     private static async Task ApplyToTargetAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, NewMessage message, Guid targetId, CancellationToken cancellationToken)
     {
@@ -190,6 +203,12 @@ public sealed partial class MessageStore(NpgsqlDataSource dataSource, MessageFan
         command.Parameters.AddWithValue("content", (object?)message.Content ?? DBNull.Value);
         command.Parameters.AddWithValue("edit", (int)MessageKind.Edit);
         await command.ExecuteNonQueryAsync(cancellationToken);
+        if (message.Kind == MessageKind.Delete)
+        {
+            await using var attachment = new NpgsqlCommand("UPDATE attachments SET deleted_at = now() WHERE message_id = @target AND deleted_at IS NULL", connection, transaction);
+            attachment.Parameters.AddWithValue("target", targetId);
+            await attachment.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
 
     /// <summary>Nothing was stored: either this is a resend of a stored message, or the caller may not write here.</summary>
@@ -246,6 +265,7 @@ public sealed partial class MessageStore(NpgsqlDataSource dataSource, MessageFan
             parameters.Add(new NpgsqlParameter("content", NpgsqlDbType.Text) { Value = message.Kind == MessageKind.Delete ? DBNull.Value : (object?)message.Content ?? DBNull.Value });
             parameters.Add(new NpgsqlParameter("target_message_id", NpgsqlDbType.Uuid) { Value = (object?)message.TargetMessageId ?? DBNull.Value });
             parameters.AddWithValue("sent_at", sentAt!.Value);
+            parameters.Add(new NpgsqlParameter("attachment_id", NpgsqlDbType.Uuid) { Value = (object?)message.AttachmentId ?? DBNull.Value });
         }
     }
 }

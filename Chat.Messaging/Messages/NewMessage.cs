@@ -2,7 +2,7 @@ using Chat.Data.Conversations;
 
 namespace Chat.Messaging.Messages;
 
-/// <summary>An event to append: text, or an edit or delete of <see cref="TargetMessageId"/>.</summary>
+/// <summary>An event to append: text, an attachment (<see cref="AttachmentId"/>), or an edit or delete of <see cref="TargetMessageId"/>.</summary>
 public sealed record NewMessage(
     Guid ConversationId,
     Guid SenderId,
@@ -10,4 +10,5 @@ public sealed record NewMessage(
     string ClientMessageId,
     MessageKind Kind,
     string? Content,
-    Guid? TargetMessageId = null);
+    Guid? TargetMessageId = null,
+    Guid? AttachmentId = null);

@@ -14,7 +14,7 @@ public sealed class UnreadCounts(NpgsqlDataSource dataSource)
     private static readonly string CountsSql = $"""
         SELECT me.user_id, me.conversation_id, COUNT(m.id)
         FROM conversation_members me
-        JOIN messages m ON m.conversation_id = me.conversation_id AND m.seq > me.read_seq AND m.kind = {(int)MessageKind.Text}
+        JOIN messages m ON m.conversation_id = me.conversation_id AND m.seq > me.read_seq AND m.kind IN ({(int)MessageKind.Text}, {(int)MessageKind.Attachment})
              AND m.sender_id <> me.user_id AND {Membership.SeesSql("me", "m")}
         WHERE me.user_id = ANY(@users) AND (cardinality(@conversations) = 0 OR me.conversation_id = ANY(@conversations))
         GROUP BY me.user_id, me.conversation_id

@@ -76,7 +76,8 @@ public sealed class ChatHub(
     }
 
     public Task<MessageAck> SendMessage(SendMessageRequest request) =>
-        AppendAsync(new NewMessage(request.ConversationId, UserId, DeviceId, request.ClientMessageId ?? "", MessageKind.Text, request.Content));
+        AppendAsync(new NewMessage(request.ConversationId, UserId, DeviceId, request.ClientMessageId ?? "",
+            request.AttachmentId is null ? MessageKind.Text : MessageKind.Attachment, request.Content, AttachmentId: request.AttachmentId));
 
     public Task<MessageAck> EditMessage(EditMessageRequest request) =>
         AppendAsync(new NewMessage(request.ConversationId, UserId, DeviceId, request.ClientMessageId ?? $"edit-{Guid.NewGuid():N}",

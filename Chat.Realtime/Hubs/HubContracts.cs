@@ -1,6 +1,7 @@
 namespace Chat.Realtime.Hubs;
 
-public sealed record SendMessageRequest(Guid ConversationId, string? ClientMessageId, string? Content);
+/// <summary><see cref="AttachmentId"/>, when given, makes it an attachment message carrying that uploaded file.</summary>
+public sealed record SendMessageRequest(Guid ConversationId, string? ClientMessageId, string? Content, Guid? AttachmentId = null);
 
 /// <summary><see cref="ClientMessageId"/> is optional: with it, a retried edit is stored once.</summary>
 public sealed record EditMessageRequest(Guid ConversationId, Guid MessageId, string? Content, string? ClientMessageId = null);

@@ -25,6 +25,14 @@ public sealed class ChatApp : IAsyncLifetime
     /// <summary>How long calls ring in the tests' system.</summary>
     public static readonly TimeSpan RingTimeout = TimeSpan.FromSeconds(8);
 
+    /// <summary>The largest attachment, and each user's storage, in the tests' system.</summary>
+    public const long AttachmentMaxSize = 2 * 1024 * 1024;
+
+    public const long AttachmentQuota = 5 * 1024 * 1024;
+
+    /// <summary>How long an upload no message carries lasts in the tests' system.</summary>
+    public static readonly TimeSpan AttachmentUnusedFor = TimeSpan.FromSeconds(20);
+
     private DistributedApplication? _app;
     private FcmStub? _fcm;
 
@@ -62,6 +70,15 @@ public sealed class ChatApp : IAsyncLifetime
         // Calls ring for 45 s; the tests of a missed call should not wait that long.
         builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "realtime"))
             .WithEnvironment("Calls__RingTimeout", RingTimeout.ToString("c"));
+
+        // Attachments: limits small enough to reach in a test, grants and clean-up that expire within one.
+        builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "api"))
+            .WithEnvironment("Attachments__MaxSize", AttachmentMaxSize.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .WithEnvironment("Attachments__QuotaPerUser", AttachmentQuota.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .WithEnvironment("Attachments__UploadGrantLifetime", "00:00:10");
+        builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "worker"))
+            .WithEnvironment("Attachments__UnusedFor", AttachmentUnusedFor.ToString("c"))
+            .WithEnvironment("Attachments__CleanupInterval", "00:00:02");
 
         builder.Services.AddLogging(logging => logging
             .SetMinimumLevel(LogLevel.Information)

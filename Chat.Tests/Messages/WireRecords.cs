@@ -4,7 +4,7 @@ namespace Chat.Tests.Messages;
 public sealed record MessageAck(Guid MessageId, Guid ConversationId, long Seq, DateTimeOffset SentAt);
 
 public sealed record MessageEvent(Guid MessageId, Guid ConversationId, long Seq, string Kind, Guid SenderId, Guid SenderDeviceId,
-    string ClientMessageId, string? Content, Guid? TargetMessageId, DateTimeOffset SentAt, Guid? MemberId = null);
+    string ClientMessageId, string? Content, Guid? TargetMessageId, DateTimeOffset SentAt, Guid? MemberId = null, Guid? AttachmentId = null);
 
 public sealed record SyncResult(List<MessageEvent> Messages, bool HasMore, List<ReceiptPosition> Positions);
 
