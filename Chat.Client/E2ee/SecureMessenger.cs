@@ -87,8 +87,13 @@ public sealed class SecureMessenger : IEventSink, IAsyncDisposable
     /// <summary>Connects, and catches up with everything sent since this device's cursors (envelopes first).</summary>
     public Task ConnectAsync(CancellationToken cancellationToken = default) => Connection.StartAsync(cancellationToken);
 
-    /// <summary>Encrypts and sends a text message; the acknowledgement means it is stored. Retry with the same client id.</summary>
-    public Task<MessageAck> SendAsync(Guid conversationId, string text, string? clientMessageId = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Encrypts and sends a text message, or with <paramref name="attachmentId"/> an attachment message whose text
+    /// describes the file (its key among it, docs/e2ee.md); the acknowledgement means it is stored. Retry with the
+    /// same client id.
+    /// </summary>
+    public Task<MessageAck> SendAsync(Guid conversationId, string text, string? clientMessageId = null, CancellationToken cancellationToken = default,
+        Guid? attachmentId = null)
     {
         clientMessageId ??= Guid.NewGuid().ToString();
         var result = new TaskCompletionSource<MessageAck>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -101,7 +106,7 @@ public sealed class SecureMessenger : IEventSink, IAsyncDisposable
 
                 // Stored before it is sent: a message key is never used twice, even across a crash.
                 await _store.PutAsync(OwnKeyName(conversationId), key, cancellationToken);
-                result.SetResult(await Connection.SendMessageOnQueueAsync(conversationId, clientMessageId, content, cancellationToken));
+                result.SetResult(await Connection.SendMessageOnQueueAsync(conversationId, clientMessageId, content, cancellationToken, attachmentId));
             }
             catch (Exception e)
             {
@@ -151,7 +156,7 @@ public sealed class SecureMessenger : IEventSink, IAsyncDisposable
             return;
         }
 
-        if (message.Kind != "text" || message.Content is null)
+        if (message.Kind is not ("text" or "attachment") || message.Content is null)
         {
             return;
         }
@@ -186,7 +191,7 @@ public sealed class SecureMessenger : IEventSink, IAsyncDisposable
             var plaintext = key.Decrypt(parsed, message.ClientMessageId);
             await _store.PutAsync(PeerKeyName(key.ConversationId, key.SenderDeviceId, key.DistributionId), key);
             Received?.Invoke(new DecryptedMessage(message.ConversationId, message.Seq, message.SenderId, message.SenderDeviceId,
-                message.ClientMessageId, Encoding.UTF8.GetString(plaintext), message.SentAt));
+                message.ClientMessageId, Encoding.UTF8.GetString(plaintext), message.SentAt, message.AttachmentId));
         }
         catch (DecryptionException e)
         {

@@ -59,9 +59,10 @@ public sealed class ChatConnection : IAsyncDisposable
     /// Sends, and applies the acknowledgement in seq order as the protocol asks (the sending device gets no event).
     /// Only on the apply queue (<see cref="RunAsync"/>, or an <see cref="IEventSink"/> method).
     /// </summary>
-    public async Task<MessageAck> SendMessageOnQueueAsync(Guid conversationId, string clientMessageId, string content, CancellationToken cancellationToken = default)
+    public async Task<MessageAck> SendMessageOnQueueAsync(Guid conversationId, string clientMessageId, string content, CancellationToken cancellationToken = default,
+        Guid? attachmentId = null)
     {
-        var ack = await Connection.InvokeAsync<MessageAck>("SendMessage", new { conversationId, clientMessageId, content }, cancellationToken);
+        var ack = await Connection.InvokeAsync<MessageAck>("SendMessage", new { conversationId, clientMessageId, content, attachmentId }, cancellationToken);
         var cursor = await CursorAsync(conversationId);
         if (ack.Seq == cursor + 1)
         {

@@ -3,7 +3,7 @@ namespace Chat.Client.Realtime;
 // The hub's events and answers (docs/protocol.md), as a client reads them.
 
 public sealed record MessageEvent(Guid MessageId, Guid ConversationId, long Seq, string Kind, Guid SenderId, Guid SenderDeviceId,
-    string ClientMessageId, string? Content, Guid? TargetMessageId, DateTimeOffset SentAt, Guid? MemberId = null);
+    string ClientMessageId, string? Content, Guid? TargetMessageId, DateTimeOffset SentAt, Guid? MemberId = null, Guid? AttachmentId = null);
 
 public sealed record MessageAck(Guid MessageId, Guid ConversationId, long Seq, DateTimeOffset SentAt);
 
