@@ -116,7 +116,7 @@ builder.AddProject<Projects.Chat_Worker>("worker")
 
 // The browser client: serves the app and forwards /api and /hubs, so the app, the API and the hub share one origin.
 // Plain HTTP inside: TLS ends in front of it (the ingress in a cluster).
-builder.AddProject<Projects.Chat_Web>("web")
+var web = builder.AddProject<Projects.Chat_Web>("web")
     .WithReference(api.GetEndpoint("http")).WaitFor(api)
     .WithReference(realtime.GetEndpoint("http"))
     .WithExternalHttpEndpoints()
@@ -127,6 +127,7 @@ builder.AddProject<Projects.Chat_Web>("web")
 if (!builder.ExecutionContext.IsPublishMode)
 {
     api.WithEnvironment("Attachments__BrowserOrigins__0", "*");
+    web.WithEnvironment("ClientApp__StorageOrigin", BlobStorageExtensions.Origin(blobs));
 }
 
 builder.Build().Run();

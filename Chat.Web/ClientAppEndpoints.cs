@@ -8,9 +8,11 @@ namespace Chat.Web;
 /// <summary>Serves the single-page app: its hashed assets cached for good, index.html for every other path.</summary>
 public static class ClientAppEndpoints
 {
-    // Scripts and styles come from this origin only; the app talks to this origin only (the hub's WebSocket too).
-    private const string ContentSecurityPolicy =
-        "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'";
+    // Scripts and styles come from this origin only; the app talks to this origin (the hub's WebSocket too) and to
+    // blob storage, for attachments' bytes. Images it decrypted are shown from blob: URLs it made itself.
+    private static string ContentSecurityPolicy(string? storageOrigin) =>
+        $"default-src 'self'; connect-src 'self'{(storageOrigin is null ? "" : " " + storageOrigin)}; img-src 'self' data: blob:; media-src 'self' blob:; "
+        + "style-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'";
 
     public static WebApplication MapClientApp(this WebApplication app)
     {
@@ -22,9 +24,10 @@ public static class ClientAppEndpoints
         }
 
         var files = new PhysicalFileProvider(root);
+        var contentSecurityPolicy = ContentSecurityPolicy(options.StorageOrigin?.TrimEnd('/'));
         app.Use(async (context, next) =>
         {
-            context.Response.Headers["Content-Security-Policy"] = ContentSecurityPolicy;
+            context.Response.Headers["Content-Security-Policy"] = contentSecurityPolicy;
             context.Response.Headers.XContentTypeOptions = "nosniff";
             context.Response.Headers["Referrer-Policy"] = "no-referrer";
             await next();

@@ -34,6 +34,10 @@ public static class BlobStorageExtensions
             .WithEnvironment("AZURITE_ACCOUNTS", ReferenceExpression.Create($"chat:{key}"));
     }
 
+    /// <summary>The emulator's origin as browsers reach it (the same address its connection string names).</summary>
+    public static ReferenceExpression Origin(IResourceBuilder<IResourceWithConnectionString> blobs) =>
+        ReferenceExpression.Create($"http://127.0.0.1:{((IResourceWithEndpoints)blobs.Resource).GetEndpoint("http").Property(EndpointProperty.Port)}");
+
     /// <summary>
     /// A connection string in the form Azure.Storage.Blobs reads, for the emulator's one account, <c>chat</c>, at
     /// <paramref name="endpoint"/>; its key is a generated secret, not the emulator's well-known one.

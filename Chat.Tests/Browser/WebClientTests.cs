@@ -358,6 +358,27 @@ public sealed class WebClientTests(ChatApp chat, BrowserSession browser) : Distr
         await Expect(bobTab.Page.Locator(".call-line")).ToHaveCountAsync(1);
     }
 
+    [Fact]
+    public async Task An_image_sent_from_the_browser_goes_up_encrypted_and_shows_on_the_other_side()
+    {
+        var (alice, bob) = (await RegisterAsync("Alice Liddell"), await RegisterAsync("Bob Dylan"));
+        await Conversations.DirectAsync(Chat, alice, bob);
+        var aliceTab = await SignedInAsync(alice);
+        var bobTab = await SignedInAsync(bob);
+
+        await aliceTab.OpenConversationAsync("Bob Dylan");
+        // A 1×1 PNG.
+        var png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
+        await aliceTab.Page.Locator("input[type=file]").SetInputFilesAsync(new FilePayload { Name = "dot.png", MimeType = "image/png", Buffer = png });
+        await Expect(aliceTab.Page.GetByRole(AriaRole.Img, new() { Name = "dot.png" })).ToBeVisibleAsync();
+
+        await bobTab.OpenConversationAsync("Alice Liddell");
+        var image = bobTab.Page.GetByRole(AriaRole.Img, new() { Name = "dot.png" });
+        await Expect(image).ToBeVisibleAsync();
+        Assert.Equal(1, await image.EvaluateAsync<int>("img => img.naturalWidth"));
+        await Expect(bobTab.Conversation("Alice Liddell")).ToContainTextAsync("📎 dot.png");
+    }
+
     private Task<TestUser> RegisterAsync(string displayName) => TestUser.RegisterAsync(Chat, displayName: displayName);
 
     private async Task<ChatPage> OpenAsync(int width = 1280, int height = 800)

@@ -38,7 +38,7 @@ export interface Member {
   readSeq: number;
 }
 
-export type MessageKind = "text" | "edit" | "delete" | "memberAdded" | "memberRemoved" | "memberLeft" | "call";
+export type MessageKind = "text" | "attachment" | "edit" | "delete" | "memberAdded" | "memberRemoved" | "memberLeft" | "call";
 
 export interface MessageEvent {
   messageId: string;
@@ -52,6 +52,8 @@ export interface MessageEvent {
   targetMessageId: string | null;
   sentAt: string;
   memberId: string | null;
+  /** The file a message of kind "attachment" carries. */
+  attachmentId?: string | null;
 }
 
 export interface Conversation {

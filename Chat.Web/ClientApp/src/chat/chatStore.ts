@@ -7,6 +7,7 @@ import type {
 import { type Session, SignedOut } from "../auth/session";
 import { SecureMessenger } from "../e2ee/secureMessenger";
 import { ConversationState, type OpenedEvent, type PendingMessage } from "./conversationState";
+import { uploadFile } from "../attachments/files";
 import { CallManager } from "../calls/callManager";
 import { createHubConnection } from "./hub";
 
@@ -28,6 +29,8 @@ export class ChatStore {
   status: ConnectionStatus = "connecting";
   openId: string | null = null;
   notice: string | null = null;
+  /** Files being encrypted and uploaded. */
+  uploading = 0;
   version = 0;
 
   private readonly listeners = new Set<() => void>();
@@ -230,7 +233,7 @@ export class ChatStore {
   /** The event with the text to show: decrypted (or kept from before), plain, or marked as not readable here. */
   private async opened(event: MessageEvent | OpenedEvent): Promise<OpenedEvent> {
     if ("security" in event) return event;
-    if ((event.kind !== "text" && event.kind !== "edit") || event.content === null) return { ...event, security: "plain" };
+    if ((event.kind !== "text" && event.kind !== "edit" && event.kind !== "attachment") || event.content === null) return { ...event, security: "plain" };
     let opened;
     try {
       opened = await this.e2ee.open(event);
@@ -272,7 +275,7 @@ export class ChatStore {
   private apply(conversation: ConversationState, event: OpenedEvent): void {
     conversation.show(event);
     const mine = event.senderId === this.me.userId;
-    if (event.kind === "text") {
+    if (event.kind === "text" || event.kind === "attachment") {
       conversation.lastMessage = event;
       conversation.lastActivityAt = event.sentAt;
       if (!mine) {
@@ -440,11 +443,26 @@ export class ChatStore {
     }
   }
 
-  send(conversation: ConversationState, content: string): void {
-    const pending = { clientMessageId: crypto.randomUUID(), content, inFlight: false, error: null };
+  send(conversation: ConversationState, content: string, attachmentId?: string): void {
+    const pending = { clientMessageId: crypto.randomUUID(), content, attachmentId, inFlight: false, error: null };
     conversation.pending.push(pending);
     this.changed();
     void this.transmit(conversation, pending);
+  }
+
+  /** Encrypts and uploads a file, then sends the message that carries it (its key inside, encrypted). */
+  async sendFile(conversation: ConversationState, file: File): Promise<void> {
+    this.uploading++;
+    this.changed();
+    try {
+      const { attachmentId, description } = await uploadFile(conversation.id, file);
+      this.send(conversation, JSON.stringify(description), attachmentId);
+    } catch (error) {
+      this.fail(error);
+    } finally {
+      this.uploading--;
+      this.changed();
+    }
   }
 
   /** Sends (or resends, with the same clientMessageId, so the server stores it once) a pending message. */
@@ -455,13 +473,14 @@ export class ChatStore {
     try {
       pending.sealed ??= await this.e2ee.seal(conversation.id, pending.clientMessageId, pending.content);
       const ack = await this.connection.invoke<MessageAck>("SendMessage", {
-        conversationId: conversation.id, clientMessageId: pending.clientMessageId, content: pending.sealed,
+        conversationId: conversation.id, clientMessageId: pending.clientMessageId, content: pending.sealed, attachmentId: pending.attachmentId,
       });
       await this.e2ee.remember({ ...ack, senderDeviceId: this.me.deviceId, clientMessageId: pending.clientMessageId }, pending.content);
       conversation.pending.splice(conversation.pending.indexOf(pending), 1);
       await this.receiveOwn({
-        ...ack, kind: "text", senderId: this.me.userId, senderDeviceId: this.me.deviceId, clientMessageId: pending.clientMessageId,
-        content: pending.content, targetMessageId: null, memberId: null, security: "encrypted",
+        ...ack, kind: pending.attachmentId ? "attachment" : "text", senderId: this.me.userId, senderDeviceId: this.me.deviceId,
+        clientMessageId: pending.clientMessageId, content: pending.content, targetMessageId: null, memberId: null,
+        attachmentId: pending.attachmentId ?? null, security: "encrypted",
       });
     } catch (error) {
       // Refused: say why. Cut off: it stays pending and goes again after the reconnect.

@@ -17,7 +17,8 @@ export interface OpenedEvent extends MessageEvent {
 export interface ShownMessage {
   seq: number;
   messageId: string;
-  kind: "text" | "memberAdded" | "memberRemoved" | "memberLeft" | "call";
+  kind: "text" | "attachment" | "memberAdded" | "memberRemoved" | "memberLeft" | "call";
+  attachmentId: string | null;
   senderId: string;
   content: string | null;
   sentAt: string;
@@ -37,6 +38,8 @@ export interface PendingMessage {
   content: string;
   /** Its ciphertext, made once: a resend carries the same bytes. */
   sealed?: string;
+  /** The uploaded file it carries: then its content is the file's description (docs/e2ee.md). */
+  attachmentId?: string;
   inFlight: boolean;
   /** Why the server refused it, in words; null while it may still go. */
   error: string | null;
@@ -113,8 +116,9 @@ export class ConversationState {
       content: early ? early.content : event.content,
       sentAt: event.sentAt,
       memberId: event.memberId,
+      attachmentId: event.attachmentId ?? null,
       edited: early !== undefined && !early.deleted,
-      deleted: early?.deleted ?? (event.kind === "text" && event.content === null && event.security !== "undecryptable"),
+      deleted: early?.deleted ?? ((event.kind === "text" || event.kind === "attachment") && event.content === null && event.security !== "undecryptable"),
       security: early && !early.deleted ? early.security : event.security,
       failure: early ? undefined : event.failure,
       senderDeviceId: event.senderDeviceId,

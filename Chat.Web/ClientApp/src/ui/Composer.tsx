@@ -14,6 +14,7 @@ export function Composer({ conversation, editing, onDoneEditing }: {
   const store = useStore();
   const [text, setText] = useState("");
   const box = useRef<HTMLTextAreaElement>(null);
+  const picker = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
     if (editing) {
@@ -60,6 +61,19 @@ export function Composer({ conversation, editing, onDoneEditing }: {
         onChange={(e) => { setText(e.target.value); if (e.target.value) store.typing(conversation); }} onKeyDown={keyDown}
         aria-invalid={tooLong} aria-describedby={tooLong ? "too-long" : undefined} />
       {tooLong && <p id="too-long" className="error" role="alert">That message is too long to send.</p>}
+      {!editing && (
+        <>
+          <input ref={picker} type="file" className="visually-hidden" tabIndex={-1} aria-hidden="true"
+            onChange={(e) => {
+              const file = e.target.files?.[0];
+              e.target.value = "";
+              if (file) void store.sendFile(conversation, file);
+            }} />
+          <button type="button" aria-label="Attach a file" title="Attach a file" disabled={store.uploading > 0} onClick={() => picker.current?.click()}>
+            {store.uploading > 0 ? "Uploading…" : "📎"}
+          </button>
+        </>
+      )}
       <button type="submit" disabled={!text.trim() || tooLong}>{editing ? "Save" : "Send"}</button>
     </form>
   );

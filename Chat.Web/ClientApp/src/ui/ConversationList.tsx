@@ -1,3 +1,4 @@
+import { parseDescription } from "../attachments/files";
 import { useStore } from "./storeContext";
 import { PresenceDot } from "./PresenceDot";
 
@@ -11,7 +12,7 @@ export function ConversationList({ onOpen }: { onOpen: (id: string) => void }) {
         const peer = store.peerOf(c);
         const last = c.lastMessage;
         const preview = !last ? "No messages yet" : last.security === "undecryptable" ? "🔒 Encrypted message" : last.content === null ? "Message deleted"
-          : `${last.senderId === store.me.userId ? "You: " : c.kind === "group" ? `${store.name(last.senderId)}: ` : ""}${last.security === "plain" ? "(not encrypted) " : ""}${last.content}`;
+          : `${last.senderId === store.me.userId ? "You: " : c.kind === "group" ? `${store.name(last.senderId)}: ` : ""}${last.security === "plain" ? "(not encrypted) " : ""}${last.kind === "attachment" ? `📎 ${parseDescription(last.content)?.name ?? "File"}` : last.content}`;
         return (
           <li key={c.id}>
             <button type="button" className="conversation" aria-current={store.openId === c.id ? "true" : undefined}

@@ -1,6 +1,7 @@
 import { useState } from "react";
 import type { CallRecord } from "../api/wire";
 import { duration } from "../calls/callManager";
+import { AttachmentView } from "./AttachmentView";
 import type { ConversationState, ShownMessage } from "../chat/conversationState";
 import { useStore } from "./storeContext";
 import { timeOf } from "./time";
@@ -23,7 +24,7 @@ export function MessageRow({ conversation, line, onEdit }: {
   if (line.kind === "call") {
     return <p className="system call-line" data-seq={line.seq}>{callWords(line.content, line.senderId === store.me.userId)}</p>;
   }
-  if (line.kind !== "text") {
+  if (line.kind !== "text" && line.kind !== "attachment") {
     const actor = store.name(line.senderId);
     const member = line.memberId ? store.name(line.memberId) : "someone";
     const words = line.kind === "memberAdded" ? `${actor} added ${member}`
@@ -39,6 +40,7 @@ export function MessageRow({ conversation, line, onEdit }: {
       {!mine && conversation.kind === "group" && <p className="sender">{store.name(line.senderId)}</p>}
       {line.deleted ? <p className="content deleted">This message was deleted.</p>
         : line.security === "undecryptable" ? <p className="content undecryptable">{undecryptable(line.failure)}</p>
+        : line.kind === "attachment" && line.attachmentId ? <AttachmentView attachmentId={line.attachmentId} content={line.content} />
         : <p className="content">{line.content}</p>}
       <span className="meta">
         {line.security === "plain" && !line.deleted && (
@@ -61,7 +63,7 @@ export function MessageRow({ conversation, line, onEdit }: {
             </>
           ) : (
             <>
-              <button type="button" className="link" onClick={() => onEdit(line)}>Edit</button>
+              {line.kind === "text" && <button type="button" className="link" onClick={() => onEdit(line)}>Edit</button>}
               <button type="button" className="link" onClick={() => setConfirming(true)}>Delete</button>
             </>
           )}
