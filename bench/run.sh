@@ -5,7 +5,7 @@
 #   bench/run.sh --output FILE        write the report elsewhere (--quick writes to a temporary file by default)
 #   bench/run.sh --configuration Debug
 #   bench/run.sh --only chat,signalr --workloads direct --clients 100 --seconds 5
-#                                     some systems, workloads (direct, fanout, idle, slow, e2ee, storm, floor), sizes, durations: for investigating
+#                                     some systems, workloads (direct, fanout, idle, slow, e2ee, storm, floor, attachments), sizes, durations: for investigating
 #   BENCH_POSTGRES_OPTIONS="-c shared_buffers=2GB" bench/run.sh ...
 #                                     extra PostgreSQL server settings, for investigating
 # Starts PostgreSQL and Redis (the same local binaries the AppHost runs without containers), our API, two realtime
@@ -97,12 +97,16 @@ jwt_key=$(openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 2>/dev/
 # it too, so both are the same version.
 export POSTGRES_BIN=${POSTGRES_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
 
-free_port redis_port postgres_port
+free_port redis_port postgres_port azurite_port
 start redis Chat.AppHost/Servers/redis.sh "$run_dir/redis" "$redis_port"
+# Attachments' storage: the emulator, as the AppHost runs it, with an account key of this run's own.
+export AZURITE_ACCOUNTS="chat:$(head -c 48 /dev/urandom | base64 -w0)"
+start azurite Chat.AppHost/Servers/azurite.sh "$run_dir/azurite" "$azurite_port"
 # pg_stat_statements: the report ends with the statements PostgreSQL spent its time on during the run.
 start postgres Chat.AppHost/Servers/postgres.sh "$run_dir/postgres" "$postgres_port" -c shared_preload_libraries=pg_stat_statements ${BENCH_POSTGRES_OPTIONS:-}
 for _ in $(seq 1 60); do
-  (exec 3<>"/dev/tcp/127.0.0.1/$postgres_port") 2>/dev/null && (exec 3<>"/dev/tcp/127.0.0.1/$redis_port") 2>/dev/null && break
+  (exec 3<>"/dev/tcp/127.0.0.1/$postgres_port") 2>/dev/null && (exec 3<>"/dev/tcp/127.0.0.1/$redis_port") 2>/dev/null \
+    && (exec 3<>"/dev/tcp/127.0.0.1/$azurite_port") 2>/dev/null && break
   sleep 0.5
 done
 
@@ -117,6 +121,7 @@ app_role_password=$(secret)
 owner_connection="Host=127.0.0.1;Port=$postgres_port;Username=postgres;Password=$POSTGRES_PASSWORD;Database=chatdb"
 export ConnectionStrings__chatdb="Host=127.0.0.1;Port=$postgres_port;Username=chat_app;Password=$app_role_password;Database=chatdb"
 export ConnectionStrings__redis="127.0.0.1:$redis_port,password=$REDIS_PASSWORD"
+export ConnectionStrings__blobs="DefaultEndpointsProtocol=http;AccountName=chat;AccountKey=${AZURITE_ACCOUNTS#chat:};BlobEndpoint=http://127.0.0.1:$azurite_port/chat;"
 export ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production Logging__LogLevel__Default=Warning
 # The load generator plays thousands of users from one address and sends far above a person's rate: the abuse
 # limits (per address, per user) are raised; nothing else differs from production settings.
@@ -161,7 +166,7 @@ dotnet "$(bin bench/Chat.Bench Chat.Bench)" \
   --Quick "$quick" --Output "$output" --Command "$command_line" --Analysis bench/analysis.md --GcDumps "$run_dir/gcdumps" \
   --ChatApi "http://127.0.0.1:$api_port" --ChatNodes "http://127.0.0.1:$node1_port,http://127.0.0.1:$node2_port" \
   --ChatPids "$pid_realtime1,$pid_realtime2" --JwtSigningKey "$jwt_key" \
-  --PostgresConnection "$owner_connection" --PostgresPid "$pid_postgres" \
+  --PostgresConnection "$owner_connection" --PostgresPid "$pid_postgres" --StorageConnection "$ConnectionStrings__blobs" \
   --SignalRNodes "http://127.0.0.1:$peer1_port,http://127.0.0.1:$peer2_port" --SignalRPids "$pid_signalr1,$pid_signalr2" \
   --SocketIoNodes "http://127.0.0.1:$sio1_port,http://127.0.0.1:$sio2_port" --SocketIoPids "$pid_socketio1,$pid_socketio2" \
   --Echo "http://127.0.0.1:$echo_port" --EchoPid "$pid_echo" "${extra[@]}"

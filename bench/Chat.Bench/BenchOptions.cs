@@ -17,7 +17,7 @@ public sealed class BenchOptions
     /// <summary>Only these systems (chat, signalr, socketio, echo), comma-separated; all when empty. For investigating one.</summary>
     public string Only { get; set; } = "";
 
-    /// <summary>Only these workloads (direct, fanout, idle, slow, e2ee, storm, floor), comma-separated; all when empty. For investigating one.</summary>
+    /// <summary>Only these workloads (direct, fanout, idle, slow, e2ee, storm, floor, attachments), comma-separated; all when empty. For investigating one.</summary>
     public string Workloads { get; set; } = "";
 
     /// <summary>Overrides the measured duration of each message workload, in seconds.</summary>
@@ -39,6 +39,9 @@ public sealed class BenchOptions
     /// <summary>Our database and its server's process, for the PostgreSQL floor (<see cref="Workloads.PostgresFloor"/>).</summary>
     public string PostgresConnection { get; set; } = "";
     public int? PostgresPid { get; set; }
+
+    /// <summary>The storage emulator's connection string, for the attachments workload (<see cref="Workloads.AttachmentTransfer"/>).</summary>
+    public string StorageConnection { get; set; } = "";
 
     public string SignalRNodes { get; set; } = "";
     public string SignalRPids { get; set; } = "";

@@ -132,6 +132,12 @@ if (Runs("floor") && options.PostgresConnection.Length > 0 && options.PostgresPi
     report.Add(await PostgresFloor.RunAsync(options.PostgresConnection, postgres, writers: 2, sizes.WarmUp, sizes.FloorDuration, ct));
 }
 
+if (Runs("attachments") && options.StorageConnection.Length > 0 && (only.Length == 0 || only.Contains("chat")))
+{
+    report.Add(await AttachmentTransfer.RunAsync(new Uri(options.ChatApi), options.StorageConnection, options.Quick ? 1 : 11,
+        options.Quick ? 1024 * 1024 : 10 * 1024 * 1024, ct));
+}
+
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Output))!);
 await File.WriteAllTextAsync(options.Output, report.Render(targets.Select(t => t.Name).ToList()), ct);
 Console.WriteLine($"wrote {options.Output}");

@@ -14,6 +14,13 @@ public sealed class Report(BenchOptions options)
     private readonly List<IdleConnections.Result> _connections = [];
     private readonly List<EncryptionCost.Result> _encryption = [];
     private PostgresFloor.Result? _floor;
+    private AttachmentTransfer.Result? _attachments;
+
+    public void Add(AttachmentTransfer.Result result)
+    {
+        _attachments = result;
+        Console.WriteLine($"attachments: up {result.GrantUploadMiBps:F0} MiB/s through grants, {result.DirectUploadMiBps:F0} direct; down {result.GrantDownloadMiBps:F0} / {result.DirectDownloadMiBps:F0}; API {result.AnnounceMs:F1} + {result.CompleteMs:F1} + {result.GrantMs:F1} ms");
+    }
 
     public void Add(WorkloadResult result)
     {
@@ -72,6 +79,16 @@ public sealed class Report(BenchOptions options)
         foreach (var r in _results.OrderBy(r => Order(r.Workload)).ThenBy(r => r.Workload, StringComparer.Ordinal).ThenBy(r => targets.ToList().IndexOf(r.Target)))
         {
             text.AppendLine(f, $"| {r.Target} | {r.Workload} | {r.Rate:F0} | {r.P50:F2} | {r.P99:F2} | {r.P999:F2} | {r.Errors}{(r.Note is null ? "" : " (" + r.Note + ")")} | {(r.MachineBusy is { } busy ? busy.ToString("P0", f) : "")} | {(r.CpuMicrosecondsPerMessage is { } cpu ? cpu.ToString("F1", f) : "")} |");
+        }
+
+        if (_attachments is { } a)
+        {
+            text.AppendLine().AppendLine("## Attachments").AppendLine();
+            text.AppendLine(f, $"{a.Files} files of {a.FileBytes / 1048576.0:F0} MiB against the storage emulator (Azurite), medians. The bytes go with `curl`, once through our grants (announce, upload, complete, download grant, download) and once through a grant the benchmark signs itself: the same bytes' path, without our API.").AppendLine();
+            text.AppendLine("| | through our grants | straight to storage | ratio |").AppendLine("|---|---:|---:|---:|");
+            text.AppendLine(f, $"| upload, MiB/s | {a.GrantUploadMiBps:F0} | {a.DirectUploadMiBps:F0} | {a.GrantUploadMiBps / a.DirectUploadMiBps:F2} |");
+            text.AppendLine(f, $"| download, MiB/s | {a.GrantDownloadMiBps:F0} | {a.DirectDownloadMiBps:F0} | {a.GrantDownloadMiBps / a.DirectDownloadMiBps:F2} |");
+            text.AppendLine().AppendLine(f, $"Our API's calls around the bytes, each once per file: announce {a.AnnounceMs:F1} ms, complete {a.CompleteMs:F1} ms (it reads the stored file back to check its SHA-256: the one time the system touches the bytes), download grant {a.GrantMs:F1} ms.");
         }
 
         if (_floor is { } floor)
