@@ -7,13 +7,17 @@ public sealed class AttachmentOptions
 {
     public const string SectionName = "Attachments";
 
-    /// <summary>The largest file, in bytes (100 MiB).</summary>
-    [Range(1, 5L * 1024 * 1024 * 1024)]
+    /// <summary>The largest file, in bytes (100 MiB); at most what one Put Blob may carry (5000 MiB).</summary>
+    [Range(1, 5000L * 1024 * 1024)]
     public long MaxSize { get; set; } = 100L * 1024 * 1024;
 
     /// <summary>What one user may have stored at once, in bytes: uploads still unused count too.</summary>
     [Range(1, long.MaxValue)]
     public long QuotaPerUser { get; set; } = 2L * 1024 * 1024 * 1024;
+
+    /// <summary>Announced files of one user not yet completed: each may hold storage until the worker removes it.</summary>
+    [Range(1, 1000)]
+    public int MaxPendingUploads { get; set; } = 20;
 
     /// <summary>How long an upload grant works: long enough to start uploading a large file.</summary>
     [Range(typeof(TimeSpan), "00:00:10", "01:00:00")]

@@ -26,10 +26,22 @@ public sealed class AttachmentStorage(BlobContainerClient container, IOptions<At
         return (container.GetBlobClient(AttachmentBlobs.BlobName(attachmentId)).GenerateSasUri(BlobSasPermissions.Create, expiresAt), expiresAt);
     }
 
-    public (Uri Url, DateTimeOffset ExpiresAt) GrantDownload(Guid attachmentId)
+    /// <summary>
+    /// Read only, and storage answers with the announced type as a download whatever the uploader set on the blob:
+    /// a blob claiming text/html is never served as a page from the storage origin.
+    /// </summary>
+    public (Uri Url, DateTimeOffset ExpiresAt) GrantDownload(Guid attachmentId, string contentType)
     {
         var expiresAt = time.GetUtcNow().Add(options.Value.DownloadGrantLifetime);
-        return (container.GetBlobClient(AttachmentBlobs.BlobName(attachmentId)).GenerateSasUri(BlobSasPermissions.Read, expiresAt), expiresAt);
+        var blob = container.GetBlobClient(AttachmentBlobs.BlobName(attachmentId));
+        var sas = new BlobSasBuilder(BlobSasPermissions.Read, expiresAt)
+        {
+            BlobContainerName = blob.BlobContainerName,
+            BlobName = blob.Name,
+            ContentType = contentType,
+            ContentDisposition = "attachment",
+        };
+        return (blob.GenerateSasUri(sas), expiresAt);
     }
 
     /// <summary>The stored blob's size and SHA-256 (lowercase hex); null when nothing was uploaded.</summary>
@@ -44,8 +56,12 @@ public sealed class AttachmentStorage(BlobContainerClient container, IOptions<At
                 return (properties.Value.ContentLength, "");
             }
 
-            // One streamed GET: OpenRead's ranged reads of a few MiB each took three times as long.
-            var download = await blob.DownloadStreamingAsync(cancellationToken: cancellationToken);
+            // One streamed GET (OpenRead's ranged reads of a few MiB each took three times as long), of the very
+            // version measured: a blob replaced in between fails the read.
+            var download = await blob.DownloadStreamingAsync(new BlobDownloadOptions
+            {
+                Conditions = new BlobRequestConditions { IfMatch = properties.Value.ETag },
+            }, cancellationToken);
             await using var stream = download.Value.Content;
             var hash = await SHA256.HashDataAsync(stream, cancellationToken);
             return (properties.Value.ContentLength, Convert.ToHexStringLower(hash));
@@ -56,13 +72,17 @@ public sealed class AttachmentStorage(BlobContainerClient container, IOptions<At
         }
     }
 
-    /// <summary>An upload that does not match is removed at once: it was never the announced file.</summary>
+    /// <summary>
+    /// An upload that does not match is removed at once, snapshots and all (a create grant may take one): it was
+    /// never the announced file. The worker deletes again once its grant has expired, in case it was uploaded anew.
+    /// </summary>
     public Task DeleteAsync(Guid attachmentId, CancellationToken cancellationToken) =>
-        container.GetBlobClient(AttachmentBlobs.BlobName(attachmentId)).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+        container.GetBlobClient(AttachmentBlobs.BlobName(attachmentId)).DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken);
 
     /// <summary>
     /// Creates the container if needed and lets the configured browser origins (the web app) upload and download
-    /// straight to storage. On a storage account whose CORS rules an operator manages, leave the origins empty.
+    /// straight to storage. This replaces the account's blob CORS rules: on an account whose rules an operator
+    /// manages, or that other apps share, leave the origins empty.
     /// </summary>
     public async Task PrepareAsync(CancellationToken cancellationToken)
     {

@@ -39,6 +39,14 @@ public sealed partial class Attachments(ChatDbContext db, AttachmentStorage stor
             return ChatErrors.NotMember;
         }
 
+        // A grant cannot bound what is uploaded with it: until the worker removes uncompleted uploads, each open
+        // announcement may hold storage, so a user may have only so many.
+        if (await db.Attachments.CountAsync(a => a.UploaderId == userId && a.VerifiedAt == null && a.DeletedAt == null, cancellationToken) >= limits.MaxPendingUploads)
+        {
+            return new ChatError("too_many_uploads", StatusCodes.Status429TooManyRequests,
+                $"You have {limits.MaxPendingUploads} uploads announced and not completed; complete them, or wait for them to expire.");
+        }
+
         // Counted and added in one transaction under a lock on the user's row, so two uploads at once cannot
         // both fit in the space left for one. (Through the execution strategy, which retries the whole of it.)
         var attachment = new Attachment
@@ -81,36 +89,58 @@ public sealed partial class Attachments(ChatDbContext db, AttachmentStorage stor
     /// </summary>
     public async Task<Outcome<CompletedAttachment>> CompleteAsync(Guid attachmentId, Guid userId, CancellationToken cancellationToken)
     {
-        var attachment = await db.Attachments.FirstOrDefaultAsync(a => a.Id == attachmentId && a.UploaderId == userId && a.DeletedAt == null, cancellationToken);
-        if (attachment is null)
+        // The row stays locked while the file is checked: one check at a time per attachment (a second gets a
+        // refusal at once, not another read of up to 100 MiB), and no message can take it meanwhile.
+        return await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
-            return ChatErrors.AttachmentNotFound;
-        }
-
-        if (attachment.VerifiedAt is null)
-        {
-            var measured = await storage.MeasureAsync(attachmentId, attachment.Size, cancellationToken);
-            if (measured is null)
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            Attachment? attachment;
+            try
             {
-                return new ChatError("attachment_not_uploaded", StatusCodes.Status409Conflict, "Nothing was uploaded for this attachment yet.");
+                // Not composed (FirstOrDefault would wrap the locking statement in a subquery).
+                attachment = (await db.Attachments
+                    .FromSql($"SELECT * FROM attachments WHERE id = {attachmentId} AND uploader_id = {userId} AND deleted_at IS NULL FOR UPDATE NOWAIT")
+                    .ToListAsync(cancellationToken)).SingleOrDefault();
+            }
+            catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.LockNotAvailable)
+            {
+                return (Outcome<CompletedAttachment>)new ChatError("attachment_busy", StatusCodes.Status409Conflict, "This attachment is being checked or sent; try again in a moment.");
             }
 
-            if (measured.Value.Size != attachment.Size || measured.Value.Sha256 != attachment.Sha256)
+            if (attachment is null)
             {
-                await storage.DeleteAsync(attachmentId, cancellationToken);
-                attachment.DeletedAt = attachment.BlobDeletedAt = time.GetUtcNow();
+                return ChatErrors.AttachmentNotFound;
+            }
+
+            if (attachment.VerifiedAt is null)
+            {
+                var measured = await storage.MeasureAsync(attachmentId, attachment.Size, cancellationToken);
+                if (measured is null)
+                {
+                    return new ChatError("attachment_not_uploaded", StatusCodes.Status409Conflict, "Nothing was uploaded for this attachment yet.");
+                }
+
+                if (measured.Value.Size != attachment.Size || measured.Value.Sha256 != attachment.Sha256)
+                {
+                    // Deleted now and again by the worker once the grant has expired (it could upload anew till then);
+                    // it counts in the quota until that second deletion.
+                    await storage.DeleteAsync(attachmentId, cancellationToken);
+                    attachment.DeletedAt = time.GetUtcNow();
+                    await db.SaveChangesAsync(cancellationToken);
+                    await transaction.CommitAsync(cancellationToken);
+                    return new ChatError("attachment_mismatch", StatusCodes.Status422UnprocessableEntity,
+                        measured.Value.Size != attachment.Size
+                            ? $"The upload has {measured.Value.Size} bytes, not the {attachment.Size} announced; it was deleted. Announce the file again."
+                            : "The upload's SHA-256 is not the one announced; it was deleted. Announce the file again.");
+                }
+
+                attachment.VerifiedAt = time.GetUtcNow();
                 await db.SaveChangesAsync(cancellationToken);
-                return new ChatError("attachment_mismatch", StatusCodes.Status422UnprocessableEntity,
-                    measured.Value.Size != attachment.Size
-                        ? $"The upload has {measured.Value.Size} bytes, not the {attachment.Size} announced; it was deleted. Announce the file again."
-                        : "The upload's SHA-256 is not the one announced; it was deleted. Announce the file again.");
             }
 
-            attachment.VerifiedAt = time.GetUtcNow();
-            await db.SaveChangesAsync(cancellationToken);
-        }
-
-        return new CompletedAttachment(attachment.Id, attachment.Size, attachment.Sha256);
+            await transaction.CommitAsync(cancellationToken);
+            return new CompletedAttachment(attachment.Id, attachment.Size, attachment.Sha256);
+        });
     }
 
     /// <summary>
@@ -129,8 +159,8 @@ public sealed partial class Attachments(ChatDbContext db, AttachmentStorage stor
             return new ChatError("attachment_not_found", StatusCodes.Status404NotFound, "No attachment you may read has this id.");
         }
 
-        var (url, expiresAt) = storage.GrantDownload(attachmentId);
-        return new AttachmentDownloadGrant(attachment!.Id, attachment.ConversationId, attachment.Size, attachment.ContentType, attachment.Sha256, url, expiresAt);
+        var (url, expiresAt) = storage.GrantDownload(attachmentId, attachment!.ContentType);
+        return new AttachmentDownloadGrant(attachment.Id, attachment.ConversationId, attachment.Size, attachment.ContentType, attachment.Sha256, url, expiresAt);
     }
 
     [GeneratedRegex("^[0-9a-fA-F]{64}$")]

@@ -158,7 +158,8 @@ public sealed partial class MessageStore(NpgsqlDataSource dataSource, MessageFan
 
     /// <summary>
     /// Only a current member may edit or delete (asked first, so an outsider learns nothing of the message), only
-    /// the sender, only a text message of the same conversation, and not once deleted.
+    /// the sender, only a text message of the same conversation (or, to delete, an attachment message), and not
+    /// once deleted.
     /// </summary>
     private static async Task<ChatError?> LockTargetAsync(NpgsqlConnection connection, NewMessage message, Guid targetId, CancellationToken cancellationToken)
     {
@@ -174,10 +175,11 @@ public sealed partial class MessageStore(NpgsqlDataSource dataSource, MessageFan
 
         await using var command = new NpgsqlCommand(
             "SELECT sender_id, content IS NULL FROM messages WHERE id = @id AND conversation_id = @conversation_id AND kind IN (@text, @attachment) FOR UPDATE", connection);
+        // An attachment message may be deleted, not edited: its text describes its file (and holds its key).
         command.Parameters.AddWithValue("id", targetId);
         command.Parameters.AddWithValue("conversation_id", message.ConversationId);
         command.Parameters.AddWithValue("text", (int)MessageKind.Text);
-        command.Parameters.AddWithValue("attachment", (int)MessageKind.Attachment);
+        command.Parameters.AddWithValue("attachment", message.Kind == MessageKind.Delete ? (int)MessageKind.Attachment : (int)MessageKind.Text);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {

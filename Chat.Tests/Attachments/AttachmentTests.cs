@@ -28,7 +28,11 @@ public sealed class AttachmentTests(ChatApp chat) : DistributedTest(chat)
         // The grant names one blob: the same signature for another name is refused.
         var elsewhere = new UriBuilder(grant.UploadUrl) { Path = grant.UploadUrl.AbsolutePath[..(grant.UploadUrl.AbsolutePath.LastIndexOf('/') + 1)] + "someone-elses" }.Uri;
         Assert.Equal(HttpStatusCode.Forbidden, (await PutAsync(elsewhere, photo)).StatusCode);
-        Assert.Equal(HttpStatusCode.Created, (await PutAsync(grant.UploadUrl, photo)).StatusCode);
+        // The uploader claims a web page; storage serves the announced type, as a download, all the same.
+        var put = new HttpRequestMessage(HttpMethod.Put, grant.UploadUrl) { Content = new ByteArrayContent(photo) };
+        put.Headers.Add("x-ms-blob-type", "BlockBlob");
+        put.Headers.Add("x-ms-blob-content-type", "text/html");
+        Assert.Equal(HttpStatusCode.Created, (await Storage.SendAsync(put, TestContext.Current.CancellationToken)).StatusCode);
         // Write-once: the grant cannot replace the file it made.
         Assert.False((await PutAsync(grant.UploadUrl, RandomNumberGenerator(photo.Length))).IsSuccessStatusCode);
         await ApiClient.ReadAsync<System.Text.Json.JsonElement>(await CompleteAsync(aliceApi, grant.AttachmentId));
@@ -47,6 +51,12 @@ public sealed class AttachmentTests(ChatApp chat) : DistributedTest(chat)
         Assert.Equal(photo, await DownloadAsync(bobApi, grant.AttachmentId));
         var download = await ApiClient.ReadAsync<Download>(await GrantDownloadAsync(bobApi, grant.AttachmentId));
         Assert.Equal((photo.Length, "image/png", Sha256(photo)), (download.Size, download.ContentType, download.Sha256));
+        using (var served = await Storage.GetAsync(download.DownloadUrl, TestContext.Current.CancellationToken))
+        {
+            Assert.Equal("image/png", served.Content.Headers.ContentType?.MediaType);
+            Assert.Equal("attachment", served.Content.Headers.ContentDisposition?.DispositionType);
+        }
+
         // Read-only: the download grant writes nothing.
         Assert.False((await PutAsync(download.DownloadUrl, photo)).IsSuccessStatusCode);
 
@@ -55,6 +65,11 @@ public sealed class AttachmentTests(ChatApp chat) : DistributedTest(chat)
             new { conversationId = conversation, clientMessageId = Guid.NewGuid().ToString(), content, attachmentId = grant.AttachmentId },
             TestContext.Current.CancellationToken));
         Assert.StartsWith("attachment_in_use:", again.Message);
+
+        // Its text describes the file (and, encrypted, holds its key): deleted, never edited.
+        var edit = await Assert.ThrowsAsync<HubException>(() => aliceClient.Connection.InvokeAsync<MessageAck>("EditMessage",
+            new { conversationId = conversation, messageId = ack.MessageId, content = "{}" }, TestContext.Current.CancellationToken));
+        Assert.StartsWith("message_not_found:", edit.Message);
     }
 
     [Fact]

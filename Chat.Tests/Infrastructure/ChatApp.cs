@@ -78,7 +78,8 @@ public sealed class ChatApp : IAsyncLifetime
             .WithEnvironment("Attachments__UploadGrantLifetime", "00:00:10");
         builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "worker"))
             .WithEnvironment("Attachments__UnusedFor", AttachmentUnusedFor.ToString("c"))
-            .WithEnvironment("Attachments__CleanupInterval", "00:00:02");
+            .WithEnvironment("Attachments__CleanupInterval", "00:00:02")
+            .WithEnvironment("Attachments__UploadGrantLifetime", "00:00:12");
 
         builder.Services.AddLogging(logging => logging
             .SetMinimumLevel(LogLevel.Information)

@@ -1,7 +1,7 @@
 import { api } from "../api/http";
 import { ServerRefusal } from "../api/problems";
 import { decryptFile, encryptFile, newFileKey } from "../crypto/attachmentCipher";
-import { type Bytes, fromHex, toHex } from "../crypto/bytes";
+import { type Bytes, toHex } from "../crypto/bytes";
 
 /** What an attachment message's (encrypted) text says of its file: docs/e2ee.md, "Attachments". */
 export interface FileDescription {
@@ -62,10 +62,17 @@ export async function downloadFile(attachmentId: string, description: FileDescri
   return new Blob([plaintext], { type: description.contentType });
 }
 
+/** The description a member sent, if it is one: every field checked, since any member can send anything. */
 export function parseDescription(text: string | null): FileDescription | null {
   try {
-    const parsed = JSON.parse(text ?? "") as FileDescription;
-    return parsed.type === "attachment" && typeof parsed.key === "string" && fromHex(parsed.sha256).length === 32 ? parsed : null;
+    const parsed = JSON.parse(text ?? "") as Partial<FileDescription>;
+    const optionalNumber = (value: unknown) => value === undefined || (typeof value === "number" && Number.isFinite(value) && value > 0);
+    const valid = parsed.type === "attachment" && typeof parsed.key === "string" && fromBase64(parsed.key).length === 32
+      && typeof parsed.sha256 === "string" && /^[0-9a-f]{64}$/.test(parsed.sha256)
+      && typeof parsed.size === "number" && Number.isSafeInteger(parsed.size) && parsed.size >= 0
+      && typeof parsed.contentType === "string" && typeof parsed.name === "string" && parsed.name.length > 0
+      && optionalNumber(parsed.width) && optionalNumber(parsed.height);
+    return valid ? (parsed as FileDescription) : null;
   } catch {
     return null;
   }

@@ -28,7 +28,7 @@ export function AttachmentView({ attachmentId, content }: { attachmentId: string
     }
   }
 
-  // Once per file: an id's description does not change.
+  // Once per file: an attachment message is never edited, so an id's description does not change.
   useEffect(() => {
     if (image) void load();
   }, [attachmentId]);
