@@ -15,12 +15,12 @@ public static class AttachmentBlobs
     public const string ConnectionName = "blobs";
     public const string ContainerName = "attachments";
 
-    public static void AddAttachmentBlobs(this IHostApplicationBuilder builder)
-    {
-        var connectionString = builder.Configuration.GetConnectionString(ConnectionName)
-            ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionName} (the blob storage account for attachments) is not set.");
-        builder.Services.AddSingleton(new BlobContainerClient(connectionString, ContainerName));
-    }
+    /// <summary>Registers the container; a service without the connection string fails when it first needs it, saying which.</summary>
+    public static void AddAttachmentBlobs(this IHostApplicationBuilder builder) =>
+        builder.Services.AddSingleton(_ => new BlobContainerClient(
+            builder.Configuration.GetConnectionString(ConnectionName)
+                ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionName} (the blob storage account for attachments) is not set."),
+            ContainerName));
 
     public static string BlobName(Guid attachmentId) => attachmentId.ToString("N");
 }

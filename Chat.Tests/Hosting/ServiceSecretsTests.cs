@@ -34,6 +34,7 @@ public sealed class ServiceSecretsTests
         ["Database__AppRolePassword"] = typeof(IConfigureOptions<AppRoleOptions>),
         ["ConnectionStrings__redis"] = typeof(IConnectionMultiplexer),
         ["Turn__Secret"] = typeof(IConfigureOptions<TurnOptions>),
+        ["ConnectionStrings__blobs"] = typeof(Azure.Storage.Blobs.BlobContainerClient),
     };
 
     /// <summary>Each project resource of the AppHost, and the registration its process runs.</summary>
