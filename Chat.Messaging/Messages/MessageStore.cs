@@ -174,12 +174,13 @@ public sealed partial class MessageStore(NpgsqlDataSource dataSource, MessageFan
         }
 
         await using var command = new NpgsqlCommand(
-            "SELECT sender_id, content IS NULL FROM messages WHERE id = @id AND conversation_id = @conversation_id AND kind IN (@text, @attachment) FOR UPDATE", connection);
-        // An attachment message may be deleted, not edited: its text describes its file (and holds its key).
+            "SELECT sender_id, content IS NULL FROM messages WHERE id = @id AND conversation_id = @conversation_id AND kind = ANY(@kinds) FOR UPDATE", connection);
         command.Parameters.AddWithValue("id", targetId);
         command.Parameters.AddWithValue("conversation_id", message.ConversationId);
-        command.Parameters.AddWithValue("text", (int)MessageKind.Text);
-        command.Parameters.AddWithValue("attachment", message.Kind == MessageKind.Delete ? (int)MessageKind.Attachment : (int)MessageKind.Text);
+        // An attachment message may be deleted, not edited: its text describes its file (and holds its key).
+        command.Parameters.AddWithValue("kinds", message.Kind == MessageKind.Delete
+            ? new[] { (int)MessageKind.Text, (int)MessageKind.Attachment }
+            : [(int)MessageKind.Text]);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {

@@ -21,7 +21,7 @@ public sealed class AttachmentTests(ChatApp chat) : DistributedTest(chat)
         using var bobApi = bob.Api(Chat);
         await using var bobClient = await ChatClient.ConnectAsync(Chat.RealtimeNodes[1], bob.Tokens.AccessToken);
         await using var aliceClient = await ChatClient.ConnectAsync(Chat.RealtimeNodes[0], alice.Tokens.AccessToken);
-        var photo = RandomNumberGenerator(300_000);
+        var photo = RandomBytes(300_000);
 
         var grant = await AnnounceAsync(aliceApi, conversation, photo);
         Assert.InRange(grant.ExpiresAt - DateTimeOffset.UtcNow, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
@@ -34,7 +34,7 @@ public sealed class AttachmentTests(ChatApp chat) : DistributedTest(chat)
         put.Headers.Add("x-ms-blob-content-type", "text/html");
         Assert.Equal(HttpStatusCode.Created, (await Storage.SendAsync(put, TestContext.Current.CancellationToken)).StatusCode);
         // Write-once: the grant cannot replace the file it made.
-        Assert.False((await PutAsync(grant.UploadUrl, RandomNumberGenerator(photo.Length))).IsSuccessStatusCode);
+        Assert.False((await PutAsync(grant.UploadUrl, RandomBytes(photo.Length))).IsSuccessStatusCode);
         await ApiClient.ReadAsync<System.Text.Json.JsonElement>(await CompleteAsync(aliceApi, grant.AttachmentId));
 
         var content = """{"name":"beach.png","width":640,"height":480}""";
@@ -81,7 +81,7 @@ public sealed class AttachmentTests(ChatApp chat) : DistributedTest(chat)
         var conversation = await Conversations.DirectAsync(Chat, alice, bob);
         using var aliceApi = alice.Api(Chat);
         using var malloryApi = mallory.Api(Chat);
-        var file = RandomNumberGenerator(10_000);
+        var file = RandomBytes(10_000);
 
         async Task<string> Refused(HttpResponseMessage response, HttpStatusCode status) => Code(await ApiClient.ReadProblemAsync(response, status));
 
@@ -133,7 +133,7 @@ public sealed class AttachmentTests(ChatApp chat) : DistributedTest(chat)
         using var aliceApi = alice.Api(Chat);
         using var bobApi = bob.Api(Chat);
         await using var aliceClient = await ChatClient.ConnectAsync(Chat.RealtimeNodes[0], alice.Tokens.AccessToken);
-        var big = RandomNumberGenerator((int)ChatApp.AttachmentMaxSize);
+        var big = RandomBytes((int)ChatApp.AttachmentMaxSize);
         var fits = (int)(ChatApp.AttachmentQuota / ChatApp.AttachmentMaxSize);
 
         var ids = new List<Guid>();
@@ -170,7 +170,7 @@ public sealed class AttachmentTests(ChatApp chat) : DistributedTest(chat)
         using var carolApi = carol.Api(Chat);
         using var bobApi = bob.Api(Chat);
         await using var aliceClient = await ChatClient.ConnectAsync(Chat.RealtimeNodes[0], alice.Tokens.AccessToken);
-        var file = RandomNumberGenerator(50_000);
+        var file = RandomBytes(50_000);
 
         var sent = await UploadAsync(aliceApi, group, file);
         await aliceClient.Connection.InvokeAsync<MessageAck>("SendMessage",
@@ -190,5 +190,5 @@ public sealed class AttachmentTests(ChatApp chat) : DistributedTest(chat)
         Assert.Equal(file, await DownloadAsync(bobApi, sent));
     }
 
-    private static byte[] RandomNumberGenerator(int length) => System.Security.Cryptography.RandomNumberGenerator.GetBytes(length);
+    private static byte[] RandomBytes(int length) => System.Security.Cryptography.RandomNumberGenerator.GetBytes(length);
 }
