@@ -3,6 +3,7 @@ using Aspire.Hosting.Testing;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 [assembly: AssemblyFixture(typeof(Chat.Tests.Infrastructure.ChatApp))]
 
@@ -235,6 +236,10 @@ public sealed class ChatApp : IAsyncLifetime
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         timeout.CancelAfter(StartTimeout);
         await App.Services.GetRequiredService<ResourceNotificationService>().WaitForResourceHealthyAsync(resourceName, timeout.Token);
+
+        // The test process's own idle pooled connections point at the stopped server and hold its farewell error
+        // unread; Npgsql hands them out as they are, and the next test to open one would fail on that error.
+        NpgsqlConnection.ClearAllPools();
     }
 
     /// <summary>The process id of a resource's running executable (by resource id, for one replica of several).</summary>
