@@ -68,6 +68,8 @@ public static class ApiServiceExtensions
         services.AddScoped<DeviceSessions>();
         services.AddScoped<ConversationQueries>();
         services.AddSingleton<InvitationBudget>();
+        services.AddScoped<CreationLimits>();
+        services.AddScoped<GroupInvitations>();
         services.AddScoped<KeyDirectory>();
         return builder;
     }

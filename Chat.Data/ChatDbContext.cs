@@ -1,5 +1,6 @@
 using Chat.Data.Accounts;
 using Chat.Data.Attachments;
+using Chat.Data.Contacts;
 using Chat.Data.Conversations;
 using Chat.Data.DeviceMessages;
 using Chat.Data.Keys;
@@ -23,6 +24,8 @@ public sealed class ChatDbContext(DbContextOptions<ChatDbContext> options) : DbC
     public DbSet<DeviceMessage> DeviceMessages => Set<DeviceMessage>();
     public DbSet<DeviceMessageSend> DeviceMessageSends => Set<DeviceMessageSend>();
     public DbSet<Attachment> Attachments => Set<Attachment>();
+    public DbSet<UserBlock> UserBlocks => Set<UserBlock>();
+    public DbSet<GroupInvitation> GroupInvitations => Set<GroupInvitation>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ChatDbContext).Assembly);

@@ -17,6 +17,26 @@ public sealed record RenameConversationRequest([property: Required, MinLength(1)
 
 public sealed record MemberResponse(Guid UserId, string Role, long DeliveredSeq, long ReadSeq);
 
+/// <summary>Someone invited to a group who has not answered yet: not a member.</summary>
+public sealed record InvitedResponse(Guid UserId, Guid InvitedBy, DateTimeOffset CreatedAt);
+
+/// <summary><c>{role: "admin"|"member"}</c>: what an owner makes another member.</summary>
+public sealed record ChangeRoleRequest([property: Required, AllowedValues("admin", "member")] string Role);
+
+public sealed record TransferOwnershipRequest([property: Required] Guid UserId);
+
+/// <summary>Declining a message request hides it; with <c>block</c>, its sender is blocked as well.</summary>
+public sealed record DeclineRequest(bool Block = false);
+
+/// <summary>Mute until a time, or without <c>until</c>, until unmuted.</summary>
+public sealed record MuteRequest(DateTimeOffset? Until);
+
+public sealed record MuteResponse(DateTimeOffset MutedUntil);
+
+/// <summary>
+/// A conversation as one member sees it. <c>request</c> is <c>"received"</c> for a message request the member has
+/// not answered, <c>"sent"</c> for one the other member has not, null otherwise.
+/// </summary>
 public sealed record ConversationResponse(
     Guid Id,
     string Kind,
@@ -27,7 +47,11 @@ public sealed record ConversationResponse(
     long UnreadCount,
     MessageEvent? LastMessage,
     DateTimeOffset CreatedAt,
-    DateTimeOffset LastActivityAt);
+    DateTimeOffset LastActivityAt,
+    string? Request,
+    bool Hidden,
+    DateTimeOffset? MutedUntil,
+    IReadOnlyList<InvitedResponse> Invited);
 
 /// <summary>A page of the conversation list; <c>next</c> asks for the following page, null on the last.</summary>
 public sealed record ConversationPage(IReadOnlyList<ConversationResponse> Conversations, string? Next);

@@ -2,6 +2,7 @@ using Chat.Api.RateLimiting;
 using Chat.Data;
 using Chat.Data.Conversations;
 using Chat.Messaging.Conversations;
+using Chat.Messaging.Errors;
 using Chat.Messaging.Messages;
 using Chat.ServiceDefaults.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -18,18 +19,24 @@ public static class ConversationsApi
     {
         var conversations = routes.MapGroup("/api/conversations").WithTags("Conversations").RequireAuthorization().RequireUserRateLimit();
         conversations.MapPost("/", Create).WithSummary("The direct conversation with a user (created if needed), or a new group.");
-        conversations.MapGet("/", List).WithSummary("The caller's conversations, newest activity first, a page at a time (?after=next&limit=).");
+        conversations.MapGet("/", List).WithSummary("The caller's conversations, newest activity first, a page at a time (?after=next&limit=); ?hidden=true lists the hidden ones.");
         conversations.MapGet("/{id:guid}", Get).WithSummary("One of the caller's conversations, with its current members.");
         conversations.MapPatch("/{id:guid}", Rename).WithSummary("Rename a group (owners and admins).");
-        conversations.MapPost("/{id:guid}/members", AddMember).WithSummary("Add a member to a group (owners and admins).");
-        conversations.MapDelete("/{id:guid}/members/{userId:guid}", RemoveMember).WithSummary("Remove a member (owners and admins), or leave.");
+        conversations.MapPost("/{id:guid}/members", AddMember).WithSummary("Add a member to a group, or invite a stranger (owners and admins).");
+        conversations.MapDelete("/{id:guid}/members/{userId:guid}", RemoveMember).WithSummary("Remove a member or withdraw an invitation (owners and admins), or leave.");
         return routes;
     }
 
+    /// <summary>
+    /// A direct conversation with someone who shares no conversation with the caller is a message request; people
+    /// in a new group who are strangers to its owner are invited, not made members.
+    /// </summary>
     private static async Task<Results<Created<ConversationResponse>, Ok<ConversationResponse>, ValidationProblem, ProblemHttpResult>> Create(
-        CreateConversationRequest request, HttpContext context, ChatDbContext db, ConversationQueries queries,
-        IOptions<ConversationOptions> options, InvitationBudget invitations, TimeProvider time, CancellationToken cancellationToken)
+        CreateConversationRequest request, HttpContext context, ChatDbContext db, ConversationQueries queries, ConversationContacts contacts,
+        IOptions<ConversationOptions> options, InvitationBudget invitations, CreationLimits limits, GroupInvitations groupInvitations,
+        TimeProvider time, CancellationToken cancellationToken)
     {
+        List<Guid> invited = [];
         var me = context.User.GetUserId();
         var now = time.GetUtcNow();
         Conversation conversation;
@@ -51,12 +58,19 @@ public static class ConversationsApi
                 return TypedResults.Ok((await queries.ForUserAsync(me, existing.Id, cancellationToken)).Single());
             }
 
+            var stranger = (await contacts.StrangersAsync(me, [other], cancellationToken)).Count > 0;
+            if (stranger && await limits.RequestWaitAsync(me, cancellationToken) is { } daily)
+            {
+                return RateLimited(context, daily, "message requests to people you share no conversation with");
+            }
+
             if (invitations.TryTake(me, 1) is { } wait)
             {
                 return RateLimited(context, wait, "new conversations");
             }
 
             conversation = NewConversation(ConversationKind.Direct, null, key, me, now, [(me, MemberRole.Member), (other, MemberRole.Member)]);
+            conversation.Members.Single(m => m.UserId == other).Request = stranger ? MessageRequest.Pending : MessageRequest.None;
         }
         else
         {
@@ -77,13 +91,26 @@ public static class ConversationsApi
                 return Invalid("memberIds", "Some member ids name no user.");
             }
 
+            if (await contacts.AnyBlockAsync(me, others, cancellationToken))
+            {
+                return ChatErrors.Blocked.ToProblem();
+            }
+
+            if (await limits.GroupWaitAsync(me, cancellationToken) is { } daily)
+            {
+                return RateLimited(context, daily, "new groups");
+            }
+
             if (invitations.TryTake(me, others.Count) is { } wait)
             {
                 return RateLimited(context, wait, "people added to conversations");
             }
 
+            var strangers = await contacts.StrangersAsync(me, others, cancellationToken);
             conversation = NewConversation(ConversationKind.Group, request.Title.Trim(), null, me, now,
-                [(me, MemberRole.Owner), .. others.Select(id => (id, MemberRole.Member))]);
+                [(me, MemberRole.Owner), .. others.Where(id => !strangers.Contains(id)).Select(id => (id, MemberRole.Member))]);
+            invited = [.. strangers];
+            groupInvitations.Stage(conversation, me, invited);
         }
 
         db.Conversations.Add(conversation);
@@ -98,12 +125,13 @@ public static class ConversationsApi
             return TypedResults.Ok((await queries.ForUserAsync(me, winner.Id, cancellationToken)).Single());
         }
 
+        await groupInvitations.AnnounceAsync(conversation.Id, invited, cancellationToken);
         var created = (await queries.ForUserAsync(me, conversation.Id, cancellationToken)).Single();
         return TypedResults.Created($"/api/conversations/{conversation.Id}", created);
     }
 
     private static async Task<Results<Ok<ConversationPage>, ValidationProblem>> List(
-        HttpContext context, ConversationQueries queries, CancellationToken cancellationToken, string? after = null, int? limit = null)
+        HttpContext context, ConversationQueries queries, CancellationToken cancellationToken, string? after = null, int? limit = null, bool hidden = false)
     {
         ConversationCursor? cursor = null;
         if (after is not null)
@@ -122,7 +150,7 @@ public static class ConversationsApi
         }
 
         var size = limit ?? ConversationOptions.DefaultPageSize;
-        var page = await queries.PageAsync(context.User.GetUserId(), conversationId: null, cursor, size, cancellationToken);
+        var page = await queries.PageAsync(context.User.GetUserId(), conversationId: null, hidden, cursor, size, cancellationToken);
         var next = page.Count == size ? new ConversationCursor(page[^1].LastActivityAt, page[^1].Id).ToString() : null;
         return TypedResults.Ok(new ConversationPage(page, next));
     }
@@ -153,9 +181,11 @@ public static class ConversationsApi
         return TypedResults.Ok((await queries.ForUserAsync(me, id, cancellationToken)).Single());
     }
 
-    private static async Task<Results<Ok<ConversationResponse>, NotFound, ProblemHttpResult, ValidationProblem>> AddMember(
-        Guid id, AddMemberRequest request, HttpContext context, ChatDbContext db, ConversationQueries queries,
-        IOptions<ConversationOptions> options, InvitationBudget invitations, MessageStore store, CancellationToken cancellationToken)
+    /// <summary>Someone who shares a conversation with the caller becomes a member; a stranger is invited (202).</summary>
+    private static async Task<Results<Ok<ConversationResponse>, Accepted<ConversationResponse>, NotFound, ProblemHttpResult, ValidationProblem>> AddMember(
+        Guid id, AddMemberRequest request, HttpContext context, ChatDbContext db, ConversationQueries queries, ConversationContacts contacts,
+        IOptions<ConversationOptions> options, InvitationBudget invitations, GroupInvitations groupInvitations, MessageStore store,
+        CancellationToken cancellationToken)
     {
         var me = context.User.GetUserId();
         var (conversation, role) = await LoadAsync(db, id, me, cancellationToken);
@@ -184,25 +214,51 @@ public static class ConversationsApi
             return Invalid("userId", $"The group already has {options.Value.MaxGroupMembers} members, the most it may hold.");
         }
 
+        if (await contacts.AnyBlockAsync(me, [request.UserId], cancellationToken))
+        {
+            return ChatErrors.Blocked.ToProblem();
+        }
+
         if (invitations.TryTake(me, 1) is { } wait)
         {
             return RateLimited(context, wait, "people added to conversations");
+        }
+
+        if ((await contacts.StrangersAsync(me, [request.UserId], cancellationToken)).Count > 0)
+        {
+            if (await groupInvitations.InviteAsync(id, me, request.UserId, cancellationToken))
+            {
+                await groupInvitations.AnnounceAsync(id, [request.UserId], cancellationToken);
+            }
+
+            return TypedResults.Accepted($"/api/conversations/{id}", (await queries.ForUserAsync(me, id, cancellationToken)).Single());
         }
 
         var (_, refused) = await store.ChangeMembershipAsync(id, me, context.User.GetDeviceId(), MessageKind.MemberAdded, request.UserId, cancellationToken);
         return refused is null ? TypedResults.Ok((await queries.ForUserAsync(me, id, cancellationToken)).Single()) : refused.ToProblem();
     }
 
-    /// <summary>The member keeps what was sent up to their removal, which they are told of, and sees nothing after.</summary>
+    /// <summary>
+    /// The member keeps what was sent up to their removal, which they are told of, and sees nothing after. The last
+    /// owner to go leaves the group to another (<see cref="MessageStore.ChangeMembershipAsync"/>).
+    /// </summary>
     private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> RemoveMember(
         Guid id, Guid userId, HttpContext context, ChatDbContext db, MessageStore store, CancellationToken cancellationToken)
     {
         var me = context.User.GetUserId();
         var (conversation, role) = await LoadAsync(db, id, me, cancellationToken);
         var target = await db.ConversationMembers.CurrentOf(id, userId).SingleOrDefaultAsync(cancellationToken);
-        if (conversation is null || role is null || target is null)
+        if (conversation is null || role is null)
         {
             return TypedResults.NotFound();
+        }
+
+        if (target is null)
+        {
+            // Not a member: perhaps invited, which an owner or admin may withdraw.
+            var withdrawn = role >= MemberRole.Admin
+                && await db.GroupInvitations.Where(i => i.ConversationId == id && i.UserId == userId).ExecuteDeleteAsync(cancellationToken) > 0;
+            return withdrawn ? TypedResults.NoContent() : TypedResults.NotFound();
         }
 
         if (conversation.Kind != ConversationKind.Group)

@@ -35,11 +35,11 @@ public static class UsersApi
         return user is null ? TypedResults.NotFound() : TypedResults.Ok(user);
     }
 
-    /// <summary>Presence is visible to the user and to those who share a conversation with them.</summary>
+    /// <summary>Presence is visible to the user and to those who share a conversation with them (<see cref="ConversationContacts"/>).</summary>
     private static async Task<Results<Ok<PresenceStatus>, ProblemHttpResult>> GetPresence(
         Guid id, HttpContext context, ConversationContacts contacts, PresenceReader presence, CancellationToken cancellationToken)
     {
-        if (!await contacts.ShareAsync(context.User.GetUserId(), id, cancellationToken))
+        if (!await contacts.SeePresenceAsync(context.User.GetUserId(), id, cancellationToken))
         {
             return ApiProblems.Forbidden("Presence is visible only to users who share a conversation.");
         }

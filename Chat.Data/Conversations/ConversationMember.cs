@@ -15,6 +15,27 @@ public sealed class ConversationMember
 
     /// <summary>Highest seq the member has read; only moves forward.</summary>
     public long ReadSeq { get; set; }
+
+    /// <summary>Whether this member received the conversation as a message request from a stranger, and answered it.</summary>
+    public MessageRequest Request { get; set; }
+
+    /// <summary>Hidden from the member's list while the conversation's last seq is at most this: a new event shows it again.</summary>
+    public long? HiddenThroughSeq { get; set; }
+
+    /// <summary>No push for this member's devices until then; unread counts go on.</summary>
+    public DateTimeOffset? MutedUntil { get; set; }
+}
+
+public enum MessageRequest
+{
+    /// <summary>Not a request: the member started the conversation, or shared one with whoever did.</summary>
+    None = 0,
+
+    /// <summary>A request not yet accepted: its messages are stored and synced, with no push and no presence either way.</summary>
+    Pending = 1,
+
+    /// <summary>A request the member accepted: a normal conversation, still counted as one started with a stranger.</summary>
+    Accepted = 2,
 }
 
 public enum MemberRole

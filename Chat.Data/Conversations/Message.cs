@@ -50,4 +50,7 @@ public enum MessageKind
 
     /// <summary>A file (<see cref="Message.AttachmentId"/>) with what the members need to show it, in the content.</summary>
     Attachment = 8,
+
+    /// <summary>A member's role changed (<see cref="Message.MemberId"/>); the content is the new role's name, written by the server.</summary>
+    RoleChanged = 9,
 }

@@ -259,6 +259,29 @@ namespace Chat.Data.Migrations
                     b.ToTable("attachments", (string)null);
                 });
 
+            modelBuilder.Entity("Chat.Data.Contacts.UserBlock", b =>
+                {
+                    b.Property<Guid>("BlockerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("blocker_id");
+
+                    b.Property<Guid>("BlockedId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("blocked_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.HasKey("BlockerId", "BlockedId")
+                        .HasName("pk_user_blocks");
+
+                    b.HasIndex("BlockedId")
+                        .HasDatabaseName("ix_user_blocks_blocked_id");
+
+                    b.ToTable("user_blocks", (string)null);
+                });
+
             modelBuilder.Entity("Chat.Data.Conversations.Conversation", b =>
                 {
                     b.Property<Guid>("Id")
@@ -303,6 +326,9 @@ namespace Chat.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_conversations_direct_key");
 
+                    b.HasIndex("CreatedBy", "CreatedAt")
+                        .HasDatabaseName("ix_conversations_created_by_created_at");
+
                     b.ToTable("conversations", (string)null);
                 });
 
@@ -320,6 +346,10 @@ namespace Chat.Data.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("delivered_seq");
 
+                    b.Property<long?>("HiddenThroughSeq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("hidden_through_seq");
+
                     b.Property<DateTimeOffset>("JoinedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("joined_at");
@@ -328,9 +358,17 @@ namespace Chat.Data.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("left_seq");
 
+                    b.Property<DateTimeOffset?>("MutedUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("muted_until");
+
                     b.Property<long>("ReadSeq")
                         .HasColumnType("bigint")
                         .HasColumnName("read_seq");
+
+                    b.Property<int>("Request")
+                        .HasColumnType("integer")
+                        .HasColumnName("request");
 
                     b.Property<int>("Role")
                         .HasColumnType("integer")
@@ -343,6 +381,33 @@ namespace Chat.Data.Migrations
                         .HasDatabaseName("ix_conversation_members_user_id");
 
                     b.ToTable("conversation_members", (string)null);
+                });
+
+            modelBuilder.Entity("Chat.Data.Conversations.GroupInvitation", b =>
+                {
+                    b.Property<Guid>("ConversationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("conversation_id");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("InvitedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("invited_by");
+
+                    b.HasKey("ConversationId", "UserId")
+                        .HasName("pk_group_invitations");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_group_invitations_user_id");
+
+                    b.ToTable("group_invitations", (string)null);
                 });
 
             modelBuilder.Entity("Chat.Data.Conversations.Message", b =>
@@ -671,6 +736,23 @@ namespace Chat.Data.Migrations
                         .HasConstraintName("fk_attachments_conversations_conversation_id");
                 });
 
+            modelBuilder.Entity("Chat.Data.Contacts.UserBlock", b =>
+                {
+                    b.HasOne("Chat.Data.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("BlockedId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_user_blocks_users_blocked_id");
+
+                    b.HasOne("Chat.Data.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("BlockerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_user_blocks_users_blocker_id");
+                });
+
             modelBuilder.Entity("Chat.Data.Conversations.ConversationMember", b =>
                 {
                     b.HasOne("Chat.Data.Conversations.Conversation", null)
@@ -686,6 +768,23 @@ namespace Chat.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_conversation_members_users_user_id");
+                });
+
+            modelBuilder.Entity("Chat.Data.Conversations.GroupInvitation", b =>
+                {
+                    b.HasOne("Chat.Data.Conversations.Conversation", null)
+                        .WithMany()
+                        .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_group_invitations_conversations_conversation_id");
+
+                    b.HasOne("Chat.Data.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_group_invitations_users_user_id");
                 });
 
             modelBuilder.Entity("Chat.Data.Conversations.Message", b =>

@@ -1,6 +1,7 @@
 using System.Text;
 using Chat.Data.Conversations;
 using Chat.Data.Push;
+using Chat.Messaging.Conversations;
 using Chat.Messaging.Errors;
 using Chat.Messaging.Fanout;
 using Chat.Messaging.Messages;
@@ -52,6 +53,12 @@ public sealed partial class CallService(
         if (request.CallId == Guid.Empty)
         {
             return ChatErrors.Invalid("callId", "callId, when given, is a non-empty id.");
+        }
+
+        // Not across a block, nor while a message request is unanswered: a call would ring a stranger.
+        if (await Membership.LiveRefusalAsync(dataSource, request.ConversationId, device.UserId, cancellationToken) is { } cannotPost)
+        {
+            return cannotPost;
         }
 
         var (kind, current) = await members.OfAsync(request.ConversationId, cancellationToken);

@@ -1,8 +1,10 @@
+using System.Data.Common;
 using System.Linq.Expressions;
 using Chat.Data;
 using Chat.Data.Conversations;
 using Chat.Messaging.Errors;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace Chat.Messaging.Conversations;
 
@@ -16,6 +18,60 @@ public sealed class Membership(ChatDbContext db)
     /// <summary>SQL: whether <paramref name="userId"/> is a current member of <paramref name="conversationId"/> (SQL expressions both).</summary>
     public static string IsCurrentMemberSql(string conversationId, string userId) =>
         $"EXISTS (SELECT 1 FROM conversation_members WHERE conversation_id = {conversationId} AND user_id = {userId} AND {CurrentSql("conversation_members")})";
+
+    /// <summary>
+    /// SQL: whether <paramref name="userId"/> may add an event to <paramref name="conversationId"/> (SQL expressions
+    /// both): a current member who holds no unanswered message request there, and, in a direct conversation, neither
+    /// blocks nor is blocked by the other member.
+    /// </summary>
+    public static string MayPostSql(string conversationId, string userId) =>
+        $"(EXISTS (SELECT 1 FROM conversation_members WHERE conversation_id = {conversationId} AND user_id = {userId} AND {CurrentSql("conversation_members")} AND request <> {(int)MessageRequest.Pending})"
+        + $" AND NOT {BlockedInDirectSql(conversationId, userId)})";
+
+    /// <summary>SQL: whether <paramref name="conversationId"/> is direct and a block stands between its two members, either way.</summary>
+    public static string BlockedInDirectSql(string conversationId, string userId) => $"""
+        EXISTS (SELECT 1 FROM conversations dc JOIN conversation_members dm ON dm.conversation_id = dc.id AND dm.user_id <> {userId}
+                WHERE dc.id = {conversationId} AND dc.kind = {(int)ConversationKind.Direct}
+                  AND EXISTS (SELECT 1 FROM user_blocks ub
+                              WHERE (ub.blocker_id = dm.user_id AND ub.blocked_id = {userId}) OR (ub.blocker_id = {userId} AND ub.blocked_id = dm.user_id)))
+        """;
+
+    /// <summary>
+    /// SQL: one row of four booleans that say why <paramref name="userId"/> may not post to <paramref name="conversationId"/>
+    /// (<see cref="RefusalOf"/> reads it): the conversation exists, the user is a current member, holds an unanswered
+    /// request there, is blocked in it.
+    /// </summary>
+    public static string AccessSql(string conversationId, string userId) => $"""
+        SELECT EXISTS (SELECT 1 FROM conversations WHERE id = {conversationId}),
+               {IsCurrentMemberSql(conversationId, userId)},
+               EXISTS (SELECT 1 FROM conversation_members WHERE conversation_id = {conversationId} AND user_id = {userId} AND {CurrentSql("conversation_members")} AND request = {(int)MessageRequest.Pending}),
+               {BlockedInDirectSql(conversationId, userId)}
+        """;
+
+    /// <summary>The refusal a row of <see cref="AccessSql"/> means, or null when the user may post.</summary>
+    public static ChatError? RefusalOf(DbDataReader access) =>
+        !access.GetBoolean(0) ? ChatErrors.ConversationNotFound
+        : !access.GetBoolean(1) ? ChatErrors.NotMember
+        : access.GetBoolean(2) ? ChatErrors.RequestPending
+        : access.GetBoolean(3) ? ChatErrors.Blocked
+        : null;
+
+    /// <summary>
+    /// Why the user may not reach the conversation's members live (typing, calls), or null when they may: as for a
+    /// message (<see cref="MayPostSql"/>), and not while a message request there is unanswered, by either side.
+    /// </summary>
+    public static async Task<ChatError?> LiveRefusalAsync(NpgsqlDataSource dataSource, Guid conversationId, Guid userId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            {AccessSql("@conversation_id", "@user_id")},
+                   EXISTS (SELECT 1 FROM conversation_members WHERE conversation_id = @conversation_id AND {CurrentSql("conversation_members")} AND request = {(int)MessageRequest.Pending})
+            """);
+        command.Parameters.AddWithValue("conversation_id", conversationId);
+        command.Parameters.AddWithValue("user_id", userId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return RefusalOf(reader) ?? (reader.GetBoolean(4) ? ChatErrors.RequestNotAccepted : null);
+    }
 
     /// <summary>SQL: the user ids of the current members of <paramref name="conversationId"/> (an SQL expression).</summary>
     public static string CurrentMembersSql(string conversationId) =>

@@ -21,6 +21,31 @@ public static class ChatErrors
     public static readonly ChatError NotMember =
         new("not_member", StatusCodes.Status403Forbidden, "You are not a member of this conversation.");
 
+    /// <summary>The same words whichever side blocked: a blocked user learns nothing more than the refusal.</summary>
+    public static readonly ChatError Blocked =
+        new("blocked", StatusCodes.Status403Forbidden, "You cannot reach this user.");
+
+    public static readonly ChatError RequestPending =
+        new("request_pending", StatusCodes.Status403Forbidden, "This conversation is a message request: accept it first (POST /api/conversations/{id}/accept).");
+
+    public static readonly ChatError RequestNotAccepted =
+        new("request_not_accepted", StatusCodes.Status403Forbidden, "Your message request has not been accepted yet.");
+
+    public static readonly ChatError NotOwner =
+        new("not_owner", StatusCodes.Status403Forbidden, "Only a group's owner may change roles or hand on ownership.");
+
+    public static readonly ChatError OwnerRoleFixed =
+        new("owner_role_fixed", StatusCodes.Status409Conflict, "An owner's role changes only when they hand on ownership (POST /api/conversations/{id}/owner).");
+
+    public static readonly ChatError MemberNotFound =
+        new("member_not_found", StatusCodes.Status404NotFound, "No current member of this conversation has this id.");
+
+    public static readonly ChatError InvitationNotFound =
+        new("invitation_not_found", StatusCodes.Status404NotFound, "You have no invitation to this conversation.");
+
+    public static readonly ChatError NoRequest =
+        new("no_request", StatusCodes.Status409Conflict, "This conversation is not a message request waiting for your answer.");
+
     public static readonly ChatError TargetNotFound =
         new("message_not_found", StatusCodes.Status404NotFound, "No text message with this id in this conversation.");
 

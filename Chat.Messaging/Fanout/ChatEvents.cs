@@ -12,4 +12,5 @@ public static class ChatEvents
     public const string DeviceMessage = "deviceMessage";
     public const string Call = "call";
     public const string CallSignal = "callSignal";
+    public const string Invitation = "invitation";
 }

@@ -18,6 +18,7 @@ public static class MessageKindNames
         MessageKind.MemberLeft => "memberLeft",
         MessageKind.Call => "call",
         MessageKind.Attachment => "attachment",
+        MessageKind.RoleChanged => "roleChanged",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 }

@@ -42,7 +42,7 @@ public sealed partial class MessageStore : IAsyncDisposable
         accepted AS (
             SELECT b.*, row_number() OVER (PARTITION BY b.conversation_id ORDER BY b.position) AS offset_in_conversation
             FROM first_sends b
-            WHERE {Membership.IsCurrentMemberSql("b.conversation_id", "b.sender_id")}
+            WHERE {Membership.MayPostSql("b.conversation_id", "b.sender_id")}
               AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.sender_id = b.sender_id AND m.client_message_id = b.client_message_id)),
         advanced AS (
             UPDATE conversations c SET last_seq = c.last_seq + a.count, last_activity_at = a.last_sent_at

@@ -21,13 +21,13 @@ namespace Chat.Messaging.Messages;
 public sealed partial class MessageStore(NpgsqlDataSource dataSource, MessageFanout fanout, TimeProvider time, IOptions<GroupCommitOptions> groupCommit)
 {
     /// <summary>
-    /// The CTE <c>next</c>: the conversation's next seq, taken only while <c>@sender_id</c> is a current member
-    /// (no row otherwise). A property: both halves of this class build statements from it (see below).
+    /// The CTE <c>next</c>: the conversation's next seq, taken only while <c>@sender_id</c> may post there
+    /// (<see cref="Membership.MayPostSql"/>; no row otherwise). A property: both halves of this class build statements from it (see below).
     /// </summary>
     private static string NextSeqSql => $"""
         WITH next AS (
             UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = @sent_at
-            WHERE id = @conversation_id AND {Membership.IsCurrentMemberSql("@conversation_id", "@sender_id")}
+            WHERE id = @conversation_id AND {Membership.MayPostSql("@conversation_id", "@sender_id")}
             RETURNING last_seq)
         """;
 
@@ -236,15 +236,13 @@ public sealed partial class MessageStore(NpgsqlDataSource dataSource, MessageFan
             return SendResult.Failed(otherwise);
         }
 
-        await using var access = new NpgsqlCommand($"""
-            SELECT EXISTS (SELECT 1 FROM conversations WHERE id = @conversation_id),
-                   {Membership.IsCurrentMemberSql("@conversation_id", "@sender_id")}
-            """, connection);
+        await using var access = new NpgsqlCommand(Membership.AccessSql("@conversation_id", "@sender_id"), connection);
         access.Parameters.AddWithValue("conversation_id", message.ConversationId);
         access.Parameters.AddWithValue("sender_id", message.SenderId);
         await using var verdict = await access.ExecuteReaderAsync(cancellationToken);
         await verdict.ReadAsync(cancellationToken);
-        return SendResult.Failed(!verdict.GetBoolean(0) ? ChatErrors.ConversationNotFound : ChatErrors.NotMember);
+        // Refused by the statement, so refused here too, unless what refused it changed in between: then say so.
+        return SendResult.Failed(Membership.RefusalOf(verdict) ?? ChatErrors.NotMember);
     }
 
     private static NpgsqlBatchCommand Command(string sql, NewMessage message, Guid? id = null, DateTimeOffset? sentAt = null)

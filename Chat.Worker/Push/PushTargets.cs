@@ -1,4 +1,5 @@
 using Chat.Data;
+using Chat.Data.Conversations;
 using Chat.Data.Push;
 using Chat.Messaging.Calls;
 using Chat.Messaging.Conversations;
@@ -21,12 +22,17 @@ public sealed record PushTarget(PushOutboxEntry Entry, Guid DeviceId, Guid UserI
 /// </summary>
 public sealed class PushTargets(ChatDbContext db, PresenceReader presence, UnreadCounts unreadCounts, CallRegistry calls, TimeProvider time)
 {
-    /// <summary>A message notifies the other members; a badge update, the reader's own devices.</summary>
+    /// <summary>
+    /// A message notifies the other members, but not one who has muted the conversation or not yet accepted it as
+    /// a message request; a badge update, the reader's own devices.
+    /// </summary>
     private static readonly string DevicesSql = $"""
         SELECT o.id, d.id, d.user_id, d.push_token
         FROM unnest(@outbox_ids, @conversation_ids, @user_ids, @kinds) AS o(id, conversation_id, user_id, kind)
         JOIN conversation_members m ON m.conversation_id = o.conversation_id AND {Membership.CurrentSql("m")}
-             AND CASE WHEN o.kind = {(int)PushKind.Message} THEN m.user_id <> o.user_id ELSE m.user_id = o.user_id END
+             AND CASE WHEN o.kind = {(int)PushKind.Message}
+                      THEN m.user_id <> o.user_id AND m.request <> {(int)MessageRequest.Pending} AND (m.muted_until IS NULL OR m.muted_until <= now())
+                      ELSE m.user_id = o.user_id END
         JOIN devices d ON d.user_id = m.user_id AND d.revoked_at IS NULL AND d.push_token IS NOT NULL
         WHERE NOT EXISTS (SELECT 1 FROM push_deliveries p WHERE p.outbox_id = o.id AND p.device_id = d.id)
         """;
