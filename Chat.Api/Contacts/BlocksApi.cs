@@ -33,10 +33,11 @@ public static class BlocksApi
     private static async Task<Ok<List<BlockedUserResponse>>> List(HttpContext context, ChatDbContext db, CancellationToken cancellationToken)
     {
         var me = context.User.GetUserId();
-        return TypedResults.Ok(await db.UserBlocks.AsNoTracking().Where(b => b.BlockerId == me)
-            .Join(db.Users, b => b.BlockedId, u => u.Id, (b, u) => new BlockedUserResponse(u.Id, u.Username, u.DisplayName, b.CreatedAt))
-            .OrderByDescending(b => b.BlockedAt)
-            .ToListAsync(cancellationToken));
+        var blocked = await db.UserBlocks.AsNoTracking().Where(b => b.BlockerId == me)
+            .Join(db.Users, b => b.BlockedId, u => u.Id, (b, u) => new { u.Id, u.Username, u.DisplayName, b.CreatedAt })
+            .OrderByDescending(b => b.CreatedAt)
+            .ToListAsync(cancellationToken);
+        return TypedResults.Ok(blocked.Select(b => new BlockedUserResponse(b.Id, b.Username, b.DisplayName, b.CreatedAt)).ToList());
     }
 
     private static async Task<Results<NoContent, NotFound, ValidationProblem>> Block(

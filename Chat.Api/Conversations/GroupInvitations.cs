@@ -6,9 +6,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Chat.Api.Conversations;
 
-/// <summary>An invitation to a group as its invitee sees it, in <c>GET /api/invitations</c> and the <c>invitation</c> event.</summary>
-public sealed record InvitationResponse(Guid ConversationId, string? Title, Guid InvitedBy, DateTimeOffset CreatedAt, int MemberCount);
-
 /// <summary>
 /// Invitations to groups: what adding a stranger (<see cref="ConversationContacts.StrangersAsync"/>) makes instead
 /// of a membership. The invitee's online devices hear of it at once; the rest find it in the list.
@@ -44,10 +41,10 @@ public sealed class GroupInvitations(ChatDbContext db, UserEventFanout userEvent
     }
 
     /// <summary>The user's invitations, newest first.</summary>
-    public async Task<List<InvitationResponse>> OfAsync(Guid userId, CancellationToken cancellationToken) =>
+    public async Task<List<InvitationEvent>> OfAsync(Guid userId, CancellationToken cancellationToken) =>
         (await ForAsync(db.GroupInvitations.Where(i => i.UserId == userId), cancellationToken)).Select(i => i.Response).ToList();
 
-    private async Task<List<(Guid UserId, InvitationResponse Response)>> ForAsync(IQueryable<GroupInvitation> invitations, CancellationToken cancellationToken) =>
+    private async Task<List<(Guid UserId, InvitationEvent Response)>> ForAsync(IQueryable<GroupInvitation> invitations, CancellationToken cancellationToken) =>
         (await invitations.AsNoTracking()
             .Join(db.Conversations, i => i.ConversationId, c => c.Id, (i, c) => new
             {
@@ -56,6 +53,6 @@ public sealed class GroupInvitations(ChatDbContext db, UserEventFanout userEvent
             })
             .OrderByDescending(r => r.CreatedAt)
             .ToListAsync(cancellationToken))
-        .Select(r => (r.UserId, new InvitationResponse(r.Id, r.Title, r.InvitedBy, r.CreatedAt, r.Members)))
+        .Select(r => (r.UserId, new InvitationEvent(r.Id, r.Title, r.InvitedBy, r.CreatedAt, r.Members)))
         .ToList();
 }

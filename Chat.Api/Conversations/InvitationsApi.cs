@@ -22,7 +22,7 @@ public static class InvitationsApi
         return routes;
     }
 
-    private static async Task<Ok<List<InvitationResponse>>> List(HttpContext context, GroupInvitations invitations, CancellationToken cancellationToken) =>
+    private static async Task<Ok<List<InvitationEvent>>> List(HttpContext context, GroupInvitations invitations, CancellationToken cancellationToken) =>
         TypedResults.Ok(await invitations.OfAsync(context.User.GetUserId(), cancellationToken));
 
     private static async Task<Results<Ok<ConversationResponse>, ProblemHttpResult>> Accept(

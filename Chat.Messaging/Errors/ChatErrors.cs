@@ -34,9 +34,6 @@ public static class ChatErrors
     public static readonly ChatError NotOwner =
         new("not_owner", StatusCodes.Status403Forbidden, "Only a group's owner may change roles or hand on ownership.");
 
-    public static readonly ChatError OwnerRoleFixed =
-        new("owner_role_fixed", StatusCodes.Status409Conflict, "An owner's role changes only when they hand on ownership (POST /api/conversations/{id}/owner).");
-
     public static readonly ChatError MemberNotFound =
         new("member_not_found", StatusCodes.Status404NotFound, "No current member of this conversation has this id.");
 

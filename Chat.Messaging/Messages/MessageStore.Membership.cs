@@ -133,15 +133,9 @@ public sealed partial class MessageStore
             throw new ArgumentOutOfRangeException(nameof(role), role, "Ownership changes hands by transfer.");
         }
 
+        // A group has one owner, the actor: whoever else is named is an admin or a member.
         return ChangeRolesAsync(conversationId, actorId, actorDeviceId, memberId, async (changes, roles) =>
-        {
-            if (roles[memberId].Role == MemberRole.Owner)
-            {
-                return ChatErrors.OwnerRoleFixed;
-            }
-
-            return roles[memberId].Role == role ? (MessageEvent?)null : await changes.SetRoleAsync(memberId, role, cancellationToken);
-        }, cancellationToken);
+            roles[memberId].Role == role ? (MessageEvent?)null : await changes.SetRoleAsync(memberId, role, cancellationToken), cancellationToken);
     }
 
     /// <summary>An owner hands ownership to another member and becomes an admin.</summary>

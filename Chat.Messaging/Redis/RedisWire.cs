@@ -49,6 +49,7 @@ public static class RedisWire
         ChatEvents.DeviceMessage => payload.Deserialize<DeviceMessageEvent>(JsonSerializerOptions.Web)!,
         ChatEvents.Call => payload.Deserialize<Calls.CallEvent>(JsonSerializerOptions.Web)!,
         ChatEvents.CallSignal => payload.Deserialize<Calls.CallSignalEvent>(JsonSerializerOptions.Web)!,
+        ChatEvents.Invitation => payload.Deserialize<Conversations.InvitationEvent>(JsonSerializerOptions.Web)!,
         _ => throw new JsonException($"Unknown user event '{eventName}'."),
     };
 

@@ -30,6 +30,10 @@ public sealed class WebE2eeInteropTests(ChatApp chat, BrowserSession browser) : 
         var created = await ApiClient.ReadAsync<JsonElement>(
             await rest.PostAsync("/api/conversations", new { kind = "direct", userId = alice.Id }), HttpStatusCode.Created);
         var conversationId = created.GetProperty("id").GetGuid();
+        using (var aliceRest = alice.Api(Chat))
+        {
+            await Conversations.AnswerAsync(aliceRest, conversationId);
+        }
         var dotnetName = (await ApiClient.ReadAsync<JsonElement>(await rest.GetAsync($"/api/users/{dotnet.UserId}"))).GetProperty("displayName").GetString()!;
 
         // Garbage from a member's device (not even base64) must not hold up the envelopes after it.

@@ -24,6 +24,11 @@ public sealed class EncryptedAttachmentTests(ChatApp chat) : DistributedTest(cha
             conversation = created.GetProperty("id").GetGuid();
         }
 
+        using (var rest = await bob.RestAsync())
+        {
+            await Conversations.AnswerAsync(rest, conversation);
+        }
+
         // A recognisable plaintext of several chunks, the last one short.
         var marker = Encoding.UTF8.GetBytes($"PLAINTEXT-MARKER-{Guid.NewGuid():N}");
         var plaintext = Enumerable.Range(0, 3 * AttachmentCipher.ChunkSize / marker.Length + 7).SelectMany(_ => marker).ToArray();

@@ -19,9 +19,13 @@ public sealed class EncryptedConversationTests(ChatApp chat) : DistributedTest(c
         await using var alice = await Party.RegisterAsync(Chat, Chat.RealtimeNodes[0]);
         await using var bobPhone = await Party.RegisterAsync(Chat, Chat.RealtimeNodes[1]);
         await using var bobLaptop = await bobPhone.AnotherDeviceAsync(Chat.RealtimeNodes[0]);
-        var (carolId, carolToken) = await OfflineWithPushAsync();
-        var direct = await CreateAsync(alice, new { kind = "direct", userId = bobPhone.UserId });
-        var group = await CreateAsync(alice, new { kind = "group", title = "marked", memberIds = new[] { bobPhone.UserId, carolId } });
+        var (carolId, carolToken, carolAccess) = await OfflineWithPushAsync();
+        var direct = await CreateAsync(alice, new { kind = "direct", userId = bobPhone.UserId }, bobPhone);
+        var group = await CreateAsync(alice, new { kind = "group", title = "marked", memberIds = new[] { bobPhone.UserId, carolId } }, bobPhone);
+        using (var carolRest = new ApiClient(Chat, carolAccess))
+        {
+            await Conversations.AnswerAsync(carolRest, group);
+        }
 
         var marker = $"MARKER{Guid.NewGuid():N}";
         await alice.SendAsync(direct, $"{marker} direct");
@@ -60,7 +64,7 @@ public sealed class EncryptedConversationTests(ChatApp chat) : DistributedTest(c
     {
         await using var alice = await Party.RegisterAsync(Chat, Chat.RealtimeNodes[0]);
         await using var bob = await Party.RegisterAsync(Chat, Chat.RealtimeNodes[1]);
-        var direct = await CreateAsync(alice, new { kind = "direct", userId = bob.UserId });
+        var direct = await CreateAsync(alice, new { kind = "direct", userId = bob.UserId }, bob);
         await alice.SendAsync(direct, "genuine");
         await bob.WaitForAsync(p => p.Received.Count == 1, "the genuine message");
 
@@ -83,7 +87,7 @@ public sealed class EncryptedConversationTests(ChatApp chat) : DistributedTest(c
     {
         await using var alice = await Party.RegisterAsync(Chat, Chat.RealtimeNodes[0]);
         await using var bob = await Party.RegisterAsync(Chat, Chat.RealtimeNodes[1]);
-        var direct = await CreateAsync(alice, new { kind = "direct", userId = bob.UserId });
+        var direct = await CreateAsync(alice, new { kind = "direct", userId = bob.UserId }, bob);
 
         // The server turned adversary: it opens a session with Bob's published keys in the name of Alice's device,
         // from an identity key of its own, and hands Bob a sender key for the conversation over it.
@@ -111,7 +115,7 @@ public sealed class EncryptedConversationTests(ChatApp chat) : DistributedTest(c
         await using var alice = await Party.RegisterAsync(Chat, Chat.RealtimeNodes[0]);
         await using var bob = await Party.RegisterAsync(Chat, Chat.RealtimeNodes[1]);
         await using var carol = await Party.RegisterAsync(Chat, Chat.RealtimeNodes[0]);
-        var group = await CreateAsync(alice, new { kind = "group", title = "rotating", memberIds = new[] { bob.UserId, carol.UserId } });
+        var group = await CreateAsync(alice, new { kind = "group", title = "rotating", memberIds = new[] { bob.UserId, carol.UserId } }, bob, carol);
         await alice.SendAsync(group, "before");
         await carol.WaitForAsync(p => p.Received.Any(m => m.Text == "before"), "the first message");
 
@@ -146,7 +150,7 @@ public sealed class EncryptedConversationTests(ChatApp chat) : DistributedTest(c
     {
         await using var alice = await Party.RegisterAsync(Chat, Chat.RealtimeNodes[0], new SecureMessengerOptions { RotateAfterMessages = 1 });
         await using var bob = await Party.RegisterAsync(Chat, Chat.RealtimeNodes[1]);
-        var direct = await CreateAsync(alice, new { kind = "direct", userId = bob.UserId });
+        var direct = await CreateAsync(alice, new { kind = "direct", userId = bob.UserId }, bob);
         await alice.SendAsync(direct, "first");
         await bob.WaitForAsync(p => p.Received.Count == 1, "the first message");
 
@@ -176,7 +180,7 @@ public sealed class EncryptedConversationTests(ChatApp chat) : DistributedTest(c
         var rotateOften = new SecureMessengerOptions { RotateAfterMessages = 3 };
         await using var alice = await Party.RegisterAsync(Chat, Chat.RealtimeNodes[0], rotateOften);
         await using var bob = await Party.RegisterAsync(Chat, Chat.RealtimeNodes[1], rotateOften);
-        var direct = await CreateAsync(alice, new { kind = "direct", userId = bob.UserId });
+        var direct = await CreateAsync(alice, new { kind = "direct", userId = bob.UserId }, bob);
 
         var fromAlice = new List<string>();
         var fromBob = new List<string>();
@@ -209,11 +213,19 @@ public sealed class EncryptedConversationTests(ChatApp chat) : DistributedTest(c
         Assert.Empty(alice.Refused.Concat(bob.Refused));
     }
 
-    private async Task<Guid> CreateAsync(Party owner, object request)
+    /// <summary>Creates a conversation as <paramref name="owner"/>, which each of <paramref name="members"/>, strangers to the owner, then joins.</summary>
+    private async Task<Guid> CreateAsync(Party owner, object request, params Party[] members)
     {
         using var rest = await owner.RestAsync();
         var response = await rest.PostAsync("/api/conversations", request);
-        return (await ApiClient.ReadAsync<JsonElement>(response, response.StatusCode)).GetProperty("id").GetGuid();
+        var id = (await ApiClient.ReadAsync<JsonElement>(response, response.StatusCode)).GetProperty("id").GetGuid();
+        foreach (var member in members)
+        {
+            using var memberRest = await member.RestAsync();
+            await Conversations.AnswerAsync(memberRest, id);
+        }
+
+        return id;
     }
 
     private static async Task<List<MessageEvent>> HistoryAsync(Party party, Guid conversation)
@@ -228,7 +240,7 @@ public sealed class EncryptedConversationTests(ChatApp chat) : DistributedTest(c
         party.Messenger.Connection.RunAsync(() => ((IEventSink)party.Messenger).OnMessageAsync(message));
 
     /// <summary>A member whose device published keys and a push token, then went offline: pushes go to it.</summary>
-    private async Task<(Guid UserId, string PushToken)> OfflineWithPushAsync()
+    private async Task<(Guid UserId, string PushToken, string AccessToken)> OfflineWithPushAsync()
     {
         var carol = await Party.RegisterAsync(Chat, Chat.RealtimeNodes[1]);
         var token = $"carol-{Guid.NewGuid():N}";
@@ -237,8 +249,9 @@ public sealed class EncryptedConversationTests(ChatApp chat) : DistributedTest(c
             await ApiClient.ReadAsync<JsonElement>(await rest.PostAsync("/api/devices", new { platform = "android", pushToken = token }));
         }
 
+        var access = await carol.Api.AccessTokenAsync(TestContext.Current.CancellationToken);
         await carol.DisposeAsync();
-        return (carol.UserId, token);
+        return (carol.UserId, token, access);
     }
 
     /// <summary>Every text-like column of every table in the database, scanned for <paramref name="needle"/>: "table.column" where found.</summary>

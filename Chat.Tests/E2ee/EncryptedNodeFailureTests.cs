@@ -20,6 +20,10 @@ public sealed class EncryptedNodeFailureTests(ChatApp chat) : DistributedTest(ch
         {
             var created = await rest.PostAsync("/api/conversations", new { kind = "direct", userId = bob.UserId });
             var direct = (await ApiClient.ReadAsync<System.Text.Json.JsonElement>(created, created.StatusCode)).GetProperty("id").GetGuid();
+            using (var bobRest = await bob.RestAsync())
+            {
+                await Conversations.AnswerAsync(bobRest, direct);
+            }
 
             await alice.SendAsync(direct, "m0");
             await bob.WaitForAsync(p => p.Received.Count == 1, "the first message");

@@ -52,6 +52,9 @@ public sealed class ApiClient : IDisposable
 
     public Task<HttpResponseMessage> PostAsync(string path) => _http.PostAsync(path, null, TestContext.Current.CancellationToken);
 
+    public Task<HttpResponseMessage> PutAsync<T>(string path, T body) =>
+        _http.PutAsJsonAsync(path, body, TestContext.Current.CancellationToken);
+
     public Task<HttpResponseMessage> PatchAsync<T>(string path, T body) =>
         _http.PatchAsJsonAsync(path, body, TestContext.Current.CancellationToken);
 

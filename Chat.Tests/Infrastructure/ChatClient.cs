@@ -14,6 +14,7 @@ public sealed class ChatClient : IAsyncDisposable
     private readonly ConcurrentQueue<PresenceEvent> _presence = new();
     private readonly ConcurrentQueue<CallEvent> _calls = new();
     private readonly ConcurrentQueue<CallSignalEvent> _callSignals = new();
+    private readonly ConcurrentQueue<InvitationEvent> _invitations = new();
 
     private ChatClient(HubConnection connection)
     {
@@ -23,6 +24,7 @@ public sealed class ChatClient : IAsyncDisposable
         connection.On<PresenceEvent>("presence", _presence.Enqueue);
         connection.On<CallEvent>("call", _calls.Enqueue);
         connection.On<CallSignalEvent>("callSignal", _callSignals.Enqueue);
+        connection.On<InvitationEvent>("invitation", _invitations.Enqueue);
     }
 
     public HubConnection Connection { get; }
@@ -32,6 +34,7 @@ public sealed class ChatClient : IAsyncDisposable
     public IReadOnlyList<PresenceEvent> Presence => [.. _presence];
     public IReadOnlyList<CallEvent> Calls => [.. _calls];
     public IReadOnlyList<CallSignalEvent> CallSignals => [.. _callSignals];
+    public IReadOnlyList<InvitationEvent> Invitations => [.. _invitations];
 
     public static async Task<ChatClient> ConnectAsync(RealtimeNode node, string accessToken, bool messagePack = false)
     {

@@ -56,6 +56,7 @@ public sealed class ConversationRulesTests(ChatApp chat) : DistributedTest(chat)
 
         var renamed = await ApiClient.ReadAsync<JsonElement>(await ownerApi.PatchAsync($"/api/conversations/{group}", new { title = "Renamed" }));
         Assert.Equal("Renamed", renamed.GetProperty("title").GetString());
+        await Conversations.AcquaintAsync(Chat, owner, newcomer);
         var added = await ApiClient.ReadAsync<JsonElement>(await ownerApi.PostAsync($"/api/conversations/{group}/members", new { userId = newcomer.Id }));
         Assert.Equal(3, added.GetProperty("members").GetArrayLength());
 

@@ -19,6 +19,7 @@ public sealed class MembershipEventTests(ChatApp chat) : DistributedTest(chat)
         await using var bobClient = await ChatClient.ConnectAsync(Chat.RealtimeNodes[1], bob.Tokens.AccessToken);
         await using var carolClient = await ChatClient.ConnectAsync(Chat.RealtimeNodes[0], carol.Tokens.AccessToken);
 
+        await Conversations.AcquaintAsync(Chat, alice, dave);
         using var aliceApi = alice.Api(Chat);
         Assert.Equal(HttpStatusCode.OK, (await aliceApi.PostAsync($"/api/conversations/{group}/members", new { userId = dave.Id })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await aliceApi.PostAsync($"/api/conversations/{group}/members", new { userId = dave.Id })).StatusCode);

@@ -104,8 +104,9 @@ public sealed class ReceiptsTypingPresenceTests(ChatApp chat) : DistributedTest(
         var dave = await TestUser.RegisterAsync(Chat);
         await Conversations.DirectAsync(Chat, alice, carol);
         await Conversations.GroupAsync(Chat, alice, [dave]);
-        var large = await Conversations.GroupAsync(Chat, alice, [bob]);
-        await AddFillerMembersAsync(large, ConversationContacts.MaxAnnouncingGroupSize - 1);
+        // Bob joins the large group as one of its crowd, not through a conversation of his own with Alice.
+        var large = await Conversations.GroupAsync(Chat, alice, []);
+        await AddFillerMembersAsync(large, ConversationContacts.MaxAnnouncingGroupSize - 1, bob.Id);
         await using var bobClient = await ChatClient.ConnectAsync(Chat.RealtimeNodes[0], bob.Tokens.AccessToken);
         await using var carolClient = await ChatClient.ConnectAsync(Chat.RealtimeNodes[1], carol.Tokens.AccessToken);
         await using var daveClient = await ChatClient.ConnectAsync(Chat.RealtimeNodes[0], dave.Tokens.AccessToken);
@@ -121,8 +122,8 @@ public sealed class ReceiptsTypingPresenceTests(ChatApp chat) : DistributedTest(
         Assert.True((await ApiClient.ReadAsync<PresenceEvent>(await bobApi.GetAsync($"/api/users/{alice.Id}/presence"))).Online);
     }
 
-    /// <summary>Grows a group past the size that announces presence without registering hundreds of users through the API.</summary>
-    private async Task AddFillerMembersAsync(Guid conversation, int count)
+    /// <summary>Grows a group past the size that announces presence without registering hundreds of users through the API, and adds <paramref name="member"/>.</summary>
+    private async Task AddFillerMembersAsync(Guid conversation, int count, Guid member)
     {
         await using var db = new NpgsqlConnection(await Chat.ConnectionStringAsync("chatdb"));
         await db.OpenAsync(TestContext.Current.CancellationToken);
@@ -134,11 +135,12 @@ public sealed class ReceiptsTypingPresenceTests(ChatApp chat) : DistributedTest(
                 RETURNING id)
             INSERT INTO conversation_members (conversation_id, user_id, role, joined_at, delivered_seq, read_seq)
             SELECT @conversation, id, 0, now(), 0, 0 FROM fillers
+            UNION ALL SELECT @conversation, @member, 0, now(), 0, 0
             """, db)
         {
-            Parameters = { new("tag", Guid.NewGuid().ToString("N")[..12]), new("count", count), new("conversation", conversation) },
+            Parameters = { new("tag", Guid.NewGuid().ToString("N")[..12]), new("count", count), new("conversation", conversation), new("member", member) },
         };
-        Assert.Equal(count, await insert.ExecuteNonQueryAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(count + 1, await insert.ExecuteNonQueryAsync(TestContext.Current.CancellationToken));
     }
 
     private sealed record TypingPayload(Guid ConversationId, Guid UserId);

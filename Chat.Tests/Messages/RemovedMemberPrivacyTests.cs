@@ -32,6 +32,7 @@ public sealed class RemovedMemberPrivacyTests(ChatApp chat) : DistributedTest(ch
         await aliceClient.Connection.InvokeAsync<MessageAck>("DeleteMessage",
             new { conversationId = group, messageId = deletedAfter.MessageId }, TestContext.Current.CancellationToken);
         await aliceClient.SendAsync(group, "after removal");
+        await Conversations.AcquaintAsync(Chat, alice, dave);
         Assert.Equal(HttpStatusCode.OK, (await aliceApi.PostAsync($"/api/conversations/{group}/members", new { userId = dave.Id })).StatusCode);
         await carolClient.Connection.InvokeAsync<long>("MarkRead", new { conversationId = group, seq = 8 }, TestContext.Current.CancellationToken);
 

@@ -13,3 +13,5 @@ public sealed record ReceiptPosition(Guid ConversationId, Guid UserId, long Deli
 public sealed record ReceiptEvent(Guid ConversationId, Guid UserId, string Kind, long Seq);
 
 public sealed record PresenceEvent(Guid UserId, bool Online, DateTimeOffset? LastSeenAt);
+
+public sealed record InvitationEvent(Guid ConversationId, string? Title, Guid InvitedBy, DateTimeOffset CreatedAt, int MemberCount);
