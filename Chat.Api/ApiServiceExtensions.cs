@@ -70,6 +70,7 @@ public static class ApiServiceExtensions
         services.AddSingleton<InvitationBudget>();
         services.AddScoped<CreationLimits>();
         services.AddScoped<GroupInvitations>();
+        services.AddScoped<MessageRequests>();
         services.AddScoped<KeyDirectory>();
         return builder;
     }

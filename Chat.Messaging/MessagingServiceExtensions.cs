@@ -42,6 +42,7 @@ public static class MessagingServiceExtensions
         services.AddSingleton<UnreadCounts>();
         services.AddScoped<TypingNotifier>();
         services.AddSingleton<PresenceReader>();
+        services.AddSingleton<PresenceIntroductions>();
         services.AddSingleton<SubscriptionProbes>();
         services.AddScoped<DeviceListNotifier>();
         services.AddSingleton<DeviceMessageStore>();

@@ -1,6 +1,7 @@
 using Chat.Api.RateLimiting;
 using Chat.Data;
-using Chat.Data.Contacts;
+using Chat.Messaging.Conversations;
+using Chat.Messaging.Presence;
 using Chat.ServiceDefaults.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -58,10 +59,17 @@ public static class BlocksApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<NoContent> Unblock(Guid id, HttpContext context, ChatDbContext db, CancellationToken cancellationToken)
+    /// <summary>Unblocked, two who share a conversation see each other's presence again at once.</summary>
+    private static async Task<NoContent> Unblock(
+        Guid id, HttpContext context, ChatDbContext db, ConversationContacts contacts, PresenceIntroductions introductions, CancellationToken cancellationToken)
     {
         var me = context.User.GetUserId();
-        await db.UserBlocks.Where(b => b.BlockerId == me && b.BlockedId == id).ExecuteDeleteAsync(cancellationToken);
+        if (await db.UserBlocks.Where(b => b.BlockerId == me && b.BlockedId == id).ExecuteDeleteAsync(cancellationToken) > 0
+            && await contacts.SeePresenceAsync(me, id, cancellationToken))
+        {
+            await introductions.IntroduceAsync(me, id);
+        }
+
         return TypedResults.NoContent();
     }
 }

@@ -61,7 +61,7 @@ public sealed class ConversationQueries(ChatDbContext db, UnreadCounts unreadCou
             r.Conversation.Id,
             r.Conversation.Kind == ConversationKind.Direct ? "direct" : "group",
             r.Conversation.Title,
-            members[r.Conversation.Id].Select(m => new MemberResponse(m.UserId, m.Role.WireName(), m.DeliveredSeq, m.ReadSeq)).ToList(),
+            members[r.Conversation.Id].Select(m => PositionsShown(userId, m)).ToList(),
             r.Conversation.LastSeq,
             r.ReadSeq,
             unread.GetValueOrDefault(r.Conversation.Id),
@@ -73,6 +73,12 @@ public sealed class ConversationQueries(ChatDbContext db, UnreadCounts unreadCou
             r.MutedUntil is { } until && until > time.GetUtcNow() ? until : null,
             invited[r.Conversation.Id].Select(i => new InvitedResponse(i.UserId, i.InvitedBy, i.CreatedAt)).ToList())).ToList();
     }
+
+    /// <summary>The recipient of an unanswered message request keeps what they read to themself.</summary>
+    private static MemberResponse PositionsShown(Guid viewerId, ConversationMember member) =>
+        member.Request == MessageRequest.Pending && member.UserId != viewerId
+            ? new MemberResponse(member.UserId, member.Role.WireName(), 0, 0)
+            : new MemberResponse(member.UserId, member.Role.WireName(), member.DeliveredSeq, member.ReadSeq);
 
     private static string? RequestOf(Guid userId, IEnumerable<ConversationMember> members) =>
         members.FirstOrDefault(m => m.Request == MessageRequest.Pending) is not { } pending ? null

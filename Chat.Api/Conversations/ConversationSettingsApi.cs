@@ -32,12 +32,11 @@ public static class ConversationSettingsApi
     }
 
     private static async Task<Results<Ok<ConversationResponse>, NotFound>> Accept(
-        Guid id, HttpContext context, ChatDbContext db, ConversationQueries queries, CancellationToken cancellationToken)
+        Guid id, HttpContext context, ConversationQueries queries, MessageRequests requests, CancellationToken cancellationToken)
     {
         var me = context.User.GetUserId();
-        await Mine(db, id, me).Where(m => m.Request == MessageRequest.Pending)
-            .ExecuteUpdateAsync(m => m.SetProperty(x => x.Request, MessageRequest.Accepted).SetProperty(x => x.HiddenThroughSeq, (long?)null), cancellationToken);
         // Accepting what is not (or no longer) a request changes nothing, and answers the same.
+        await requests.AcceptAsync(id, me, cancellationToken);
         return (await queries.ForUserAsync(me, id, cancellationToken)).SingleOrDefault() is { } conversation
             ? TypedResults.Ok(conversation)
             : TypedResults.NotFound();
@@ -79,7 +78,8 @@ public static class ConversationSettingsApi
     private static async Task<Results<Ok<MuteResponse>, NotFound, ValidationProblem>> Mute(
         Guid id, MuteRequest? request, HttpContext context, ChatDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
-        var until = request?.Until ?? Indefinitely;
+        // PostgreSQL keeps UTC; an offset as sent would be refused.
+        var until = (request?.Until ?? Indefinitely).ToUniversalTime();
         if (until <= time.GetUtcNow())
         {
             return ApiProblems.Invalid("until", "until, when given, is a time in the future.");

@@ -70,7 +70,13 @@ public static class ConversationsApi
             }
 
             conversation = NewConversation(ConversationKind.Direct, null, key, me, now, [(me, MemberRole.Member), (other, MemberRole.Member)]);
-            conversation.Members.Single(m => m.UserId == other).Request = stranger ? MessageRequest.Pending : MessageRequest.None;
+            var recipient = conversation.Members.Single(m => m.UserId == other);
+            recipient.Request = stranger ? MessageRequest.Pending : MessageRequest.None;
+            if (await db.UserBlocks.AnyAsync(b => b.BlockerId == other && b.BlockedId == me, cancellationToken))
+            {
+                // Nothing can be sent in it, so the one who blocked never sees it; the blocked one learns nothing.
+                recipient.HiddenThroughSeq = 0;
+            }
         }
         else
         {

@@ -95,6 +95,18 @@ namespace Chat.Data.Migrations
                 name: "ix_user_blocks_blocked_id",
                 table: "user_blocks",
                 column: "blocked_id");
+
+            // Before this, an owner could leave a group with nobody to follow: its longest-standing admin, or else
+            // member, is owner from now on (without an event: the rule did not exist when they left).
+            migrationBuilder.Sql("""
+                UPDATE conversation_members m SET role = 2
+                FROM (SELECT DISTINCT ON (cm.conversation_id) cm.conversation_id, cm.user_id
+                      FROM conversation_members cm JOIN conversations c ON c.id = cm.conversation_id
+                      WHERE c.kind = 2 AND cm.left_seq IS NULL
+                        AND NOT EXISTS (SELECT 1 FROM conversation_members o WHERE o.conversation_id = cm.conversation_id AND o.left_seq IS NULL AND o.role = 2)
+                      ORDER BY cm.conversation_id, cm.role DESC, cm.joined_at, cm.user_id) heir
+                WHERE m.conversation_id = heir.conversation_id AND m.user_id = heir.user_id
+                """);
         }
 
         /// <inheritdoc />

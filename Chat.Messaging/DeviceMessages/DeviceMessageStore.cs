@@ -21,11 +21,15 @@ public sealed class DeviceMessageStore(NpgsqlDataSource dataSource, TimeProvider
         FOR UPDATE OF d
         """;
 
-    private const string StrangersSql = """
-        SELECT u FROM unnest(@users) u
-        WHERE u <> @sender_id AND NOT EXISTS (
-            SELECT 1 FROM conversation_members mine JOIN conversation_members theirs ON theirs.conversation_id = mine.conversation_id
-            WHERE mine.user_id = @sender_id AND theirs.user_id = u AND mine.left_seq IS NULL AND theirs.left_seq IS NULL)
+    /// <summary>The recipients the sender may not reach: those who share no conversation with them, and those who blocked them (true).</summary>
+    private const string UnreachableSql = """
+        SELECT u, EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocker_id = u AND b.blocked_id = @sender_id)
+        FROM unnest(@users) u
+        WHERE u <> @sender_id AND (
+            NOT EXISTS (
+                SELECT 1 FROM conversation_members mine JOIN conversation_members theirs ON theirs.conversation_id = mine.conversation_id
+                WHERE mine.user_id = @sender_id AND theirs.user_id = u AND mine.left_seq IS NULL AND theirs.left_seq IS NULL)
+            OR EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocker_id = u AND b.blocked_id = @sender_id))
         """;
 
     private const string PreviousSendSql =
@@ -64,14 +68,15 @@ public sealed class DeviceMessageStore(NpgsqlDataSource dataSource, TimeProvider
 
         var active = new List<(Guid DeviceId, Guid UserId)>();
         var strangers = new List<Guid>();
+        var blockers = new List<Guid>();
         await using (var batch = new NpgsqlBatch(connection, transaction))
         {
-            batch.BatchCommands.Add(Command(StrangersSql, ("users", users), ("sender_id", senderId)));
+            batch.BatchCommands.Add(Command(UnreachableSql, ("users", users), ("sender_id", senderId)));
             batch.BatchCommands.Add(Command(ActiveDevicesSql, ("users", users), ("sender_device_id", senderDeviceId)));
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                strangers.Add(reader.GetGuid(0));
+                (reader.GetBoolean(1) ? blockers : strangers).Add(reader.GetGuid(0));
             }
 
             await reader.NextResultAsync(cancellationToken);
@@ -79,6 +84,11 @@ public sealed class DeviceMessageStore(NpgsqlDataSource dataSource, TimeProvider
             {
                 active.Add((reader.GetGuid(0), reader.GetGuid(1)));
             }
+        }
+
+        if (blockers.Count > 0)
+        {
+            return ChatErrors.Blocked;
         }
 
         if (strangers.Count > 0)

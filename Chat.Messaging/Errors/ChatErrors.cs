@@ -31,6 +31,9 @@ public static class ChatErrors
     public static readonly ChatError RequestNotAccepted =
         new("request_not_accepted", StatusCodes.Status403Forbidden, "Your message request has not been accepted yet.");
 
+    public static readonly ChatError NotAdmin =
+        new("not_admin", StatusCodes.Status403Forbidden, "Only a group's owner and admins may add people, and remove only those of a lower role.");
+
     public static readonly ChatError NotOwner =
         new("not_owner", StatusCodes.Status403Forbidden, "Only a group's owner may change roles or hand on ownership.");
 

@@ -97,7 +97,10 @@ public sealed class MessageHistory(ChatDbContext db)
         var covered = messages.Select(m => m.ConversationId).Concat(cursors.Keys).Intersect(current).Distinct().ToList();
         var positions = await db.ConversationMembers.AsNoTracking()
             .Where(m => covered.Contains(m.ConversationId) && m.UserId != userId)
-            .Select(m => new ReceiptPosition(m.ConversationId, m.UserId, m.DeliveredSeq, m.ReadSeq))
+            // The recipient of an unanswered message request keeps what they read to themself.
+            .Select(m => m.Request == MessageRequest.Pending
+                ? new ReceiptPosition(m.ConversationId, m.UserId, 0, 0)
+                : new ReceiptPosition(m.ConversationId, m.UserId, m.DeliveredSeq, m.ReadSeq))
             .ToListAsync(cancellationToken);
         return new SyncResult(messages, rows.Count > limit, positions);
     }

@@ -87,6 +87,21 @@ public sealed partial class MessageStore
             return ChatErrors.NotMember;
         }
 
+        // Checked again under the conversation's lock: the caller's own check may have raced a change of roles.
+        var roles = await changes.RolesAsync(cancellationToken);
+        var actorRole = roles.GetValueOrDefault(actorId).Role;
+        var allowed = change switch
+        {
+            MessageKind.MemberAdded => actorRole >= MemberRole.Admin,
+            MessageKind.MemberRemoved => actorRole >= MemberRole.Admin && (!roles.TryGetValue(memberId, out var target) || target.Role < actorRole),
+            _ => true,
+        };
+        if (!allowed)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return ChatErrors.NotAdmin;
+        }
+
         if (!await changes.ApplyMembershipAsync(change, memberId, seq, cancellationToken))
         {
             await transaction.RollbackAsync(cancellationToken);
@@ -101,9 +116,12 @@ public sealed partial class MessageStore
         return await changes.CommitAsync(cancellationToken);
     }
 
-    /// <summary>The invited user accepts their invitation: a member from here on, by an event they are the sender of.</summary>
-    /// <returns>The event, or <see cref="ChatErrors.InvitationNotFound"/>.</returns>
-    public async Task<Outcome<MessageEvent>> AcceptInvitationAsync(Guid conversationId, Guid userId, Guid deviceId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The invited user accepts their invitation: a member from here on, by an event they are the sender of. A group
+    /// everyone else has left becomes theirs.
+    /// </summary>
+    /// <returns>The event, null when they had become a member meanwhile, or <see cref="ChatErrors.InvitationNotFound"/>.</returns>
+    public async Task<Outcome<MessageEvent?>> AcceptInvitationAsync(Guid conversationId, Guid userId, Guid deviceId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -118,9 +136,18 @@ public sealed partial class MessageStore
         }
 
         var changes = new MembershipChanges(connection, transaction, conversationId, userId, deviceId, this);
+        var (_, roles) = await changes.LockAsync(cancellationToken);
+        if (roles.ContainsKey(userId))
+        {
+            // Added by someone they know meanwhile: the invitation goes, and there is nothing to record.
+            await transaction.CommitAsync(cancellationToken);
+            return (MessageEvent?)null;
+        }
+
         var seq = await changes.AppendAsync(MessageKind.MemberAdded, userId, checkActor: false, cancellationToken);
         await changes.ApplyMembershipAsync(MessageKind.MemberAdded, userId, seq!.Value, cancellationToken);
-        return (await changes.CommitAsync(cancellationToken))!;
+        await changes.KeepAnOwnerAsync(cancellationToken);
+        return await changes.CommitAsync(cancellationToken);
     }
 
     /// <summary>An owner makes a member an admin, or an admin a member again.</summary>
@@ -225,7 +252,17 @@ public sealed partial class MessageStore
             update.Parameters.AddWithValue("member_id", memberId);
             update.Parameters.AddWithValue("sent_at", _events[^1].Event.SentAt);
             update.Parameters.AddWithValue("seq", seq);
-            return await update.ExecuteScalarAsync(cancellationToken) is not null;
+            var changed = await update.ExecuteScalarAsync(cancellationToken) is not null;
+            if (changed && change == MessageKind.MemberAdded)
+            {
+                // A member now, by whichever way: an invitation still open would let them back in after a removal.
+                await using var invitation = new NpgsqlCommand("DELETE FROM group_invitations WHERE conversation_id = @conversation_id AND user_id = @member_id", connection, transaction);
+                invitation.Parameters.AddWithValue("conversation_id", conversationId);
+                invitation.Parameters.AddWithValue("member_id", memberId);
+                await invitation.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            return changed;
         }
 
         /// <summary>Sets a member's role and records it as a <c>roleChanged</c> event whose content is the role's name.</summary>
@@ -278,7 +315,8 @@ public sealed partial class MessageStore
             return _events.Count == 0 ? null : _events[0].Event;
         }
 
-        private async Task<Dictionary<Guid, (MemberRole Role, DateTimeOffset JoinedAt)>> RolesAsync(CancellationToken cancellationToken)
+        /// <summary>The current members' roles, locked.</summary>
+        public async Task<Dictionary<Guid, (MemberRole Role, DateTimeOffset JoinedAt)>> RolesAsync(CancellationToken cancellationToken)
         {
             await using var command = new NpgsqlCommand(RolesSql, connection, transaction);
             command.Parameters.AddWithValue("conversation_id", conversationId);

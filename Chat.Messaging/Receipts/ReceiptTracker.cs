@@ -9,11 +9,12 @@ using Npgsql;
 namespace Chat.Messaging.Receipts;
 
 /// <summary>
-/// Moves a member's delivered and read positions and tells the other members. Positions only move forward, never
+/// Moves a member's delivered and read positions and tells the other members (not while a message request there
+/// is unanswered, nor across a block). Positions only move forward, never
 /// past the conversation's last event, and read implies delivered. A read also leaves the badge-update row for the
 /// reader's offline devices in the push outbox, in the same statement, so one never commits without the other.
 /// </summary>
-public sealed class ReceiptTracker(ChatDbContext db, Membership membership, UserEventFanout userEvents, TimeProvider time)
+public sealed class ReceiptTracker(ChatDbContext db, Membership membership, NpgsqlDataSource dataSource, UserEventFanout userEvents, TimeProvider time)
 {
     public Task<Outcome<long>> MarkDeliveredAsync(Guid conversationId, Guid userId, long seq, CancellationToken cancellationToken) =>
         MarkAsync(conversationId, userId, seq, ReceiptKinds.Delivered, cancellationToken);
@@ -46,8 +47,13 @@ public sealed class ReceiptTracker(ChatDbContext db, Membership membership, User
             return kind == ReceiptKinds.Read ? member.ReadSeq : member.DeliveredSeq;
         }
 
-        var (others, _) = await membership.OthersAsync(conversationId, userId, cancellationToken);
-        await userEvents.PublishAsync(ChatEvents.Receipt, new ReceiptEvent(conversationId, userId, kind, seq), others ?? []);
+        // A receipt shows that someone is about: none goes out while a message request is unanswered or across a block.
+        if (await Membership.LiveRefusalAsync(dataSource, conversationId, userId, cancellationToken) is null)
+        {
+            var (others, _) = await membership.OthersAsync(conversationId, userId, cancellationToken);
+            await userEvents.PublishAsync(ChatEvents.Receipt, new ReceiptEvent(conversationId, userId, kind, seq), others ?? []);
+        }
+
         return seq;
     }
 

@@ -29,10 +29,17 @@ public sealed class AuthorizationMatrixTests(ChatApp chat) : DistributedTest(cha
         var dave = await TestUser.RegisterAsync(Chat);
         var erin = await TestUser.RegisterAsync(Chat);
         var frank = await TestUser.RegisterAsync(Chat);
-        var group = await Conversations.GroupAsync(Chat, alice, [bob, carol]);
+        var group = await Conversations.GroupAsync(Chat, alice, [bob]);
         await Conversations.DirectAsync(Chat, dave, erin);
         using (var aliceApi = alice.Api(Chat))
         {
+            // Carol, a stranger to Alice, joins by invitation: the group is all they share, until she is removed.
+            Assert.Equal(HttpStatusCode.Accepted, (await aliceApi.PostAsync($"/api/conversations/{group}/members", new { userId = carol.Id })).StatusCode);
+            using (var carolApi = carol.Api(Chat))
+            {
+                await Conversations.AnswerAsync(carolApi, group);
+            }
+
             Assert.Equal(HttpStatusCode.NoContent, (await aliceApi.DeleteAsync($"/api/conversations/{group}/members/{carol.Id}")).StatusCode);
         }
 

@@ -71,6 +71,20 @@ public sealed class ChatPage(IPage page)
         await Expect(ChatTitle).ToHaveTextAsync(title);
     }
 
+    /// <summary>Answers the open conversation's message request: "Accept", "Delete" or "Block".</summary>
+    public Task AnswerRequestAsync(string answer) =>
+        page.GetByRole(AriaRole.Region, new() { Name = "Message request" }).GetByRole(AriaRole.Button, new() { Name = answer, Exact = true }).ClickAsync();
+
+    public ILocator Invitation(string title) =>
+        page.GetByRole(AriaRole.List, new() { Name = "Invitations" }).GetByRole(AriaRole.Listitem).Filter(new() { HasText = title });
+
+    /// <summary>Joins the group through its invitation, which opens it.</summary>
+    public async Task JoinAsync(string title)
+    {
+        await Invitation(title).GetByRole(AriaRole.Button, new() { Name = "Join" }).ClickAsync();
+        await Expect(ChatTitle).ToHaveTextAsync(title);
+    }
+
     public async Task SendAsync(string text)
     {
         await MessageBox.FillAsync(text);

@@ -30,16 +30,18 @@ public sealed class WebClientTests(ChatApp chat, BrowserSession browser) : Distr
         await alice.SignUpAsync(aliceName, "Alice Liddell", "correct horse battery");
         var bobTab = await SignedInAsync(bob);
 
+        // They have not met: Alice's first message is a request. Bob's tab has it, unread, but a request tells Alice nothing.
         await alice.StartDirectAsync(bob, "Bob Dylan");
         await alice.SendAsync("Hello Bob");
-        // Bob's tab is open but not on this conversation: it has the message (delivered), not read.
-        await Expect(alice.Message("Hello Bob")).ToHaveAttributeAsync("data-status", "delivered");
         await Expect(bobTab.Conversation("Alice Liddell").Locator(".unread")).ToHaveTextAsync("1");
-
         await bobTab.OpenConversationAsync("Alice Liddell");
-        await Expect(alice.Message("Hello Bob")).ToHaveAttributeAsync("data-status", "read");
         await Expect(bobTab.Conversation("Alice Liddell").Locator(".unread")).ToHaveCountAsync(0);
+        await Expect(bobTab.MessageBox).ToHaveCountAsync(0);
+        await Expect(alice.Message("Hello Bob")).ToHaveAttributeAsync("data-status", "sent");
 
+        // Accepted: Alice learns that Bob read it, and Bob may reply.
+        await bobTab.AnswerRequestAsync("Accept");
+        await Expect(alice.Message("Hello Bob")).ToHaveAttributeAsync("data-status", "read");
         await bobTab.MessageBox.FillAsync("Hi Al");
         await Expect(alice.Subtitle).ToHaveTextAsync($"Bob Dylan is typing…");
         await bobTab.MessageBox.PressAsync("Enter");
@@ -112,10 +114,12 @@ public sealed class WebClientTests(ChatApp chat, BrowserSession browser) : Distr
         var bobTab = await SignedInAsync(bob);
         var carolTab = await SignedInAsync(carol);
 
+        // Strangers to Alice, Bob and Carol are invited and join.
         await aliceTab.StartGroupAsync("Weekend trip", bob, carol);
+        await bobTab.JoinAsync("Weekend trip");
+        await carolTab.JoinAsync("Weekend trip");
+        await Expect(aliceTab.Page.GetByText("Carol King joined")).ToBeVisibleAsync();
         await aliceTab.SendAsync("Who is driving?");
-        await bobTab.OpenConversationAsync("Weekend trip");
-        await carolTab.OpenConversationAsync("Weekend trip");
         await Expect(carolTab.Message("Who is driving?")).ToContainTextAsync("Alice Liddell");
         await carolTab.SendAsync("I can drive");
         await Expect(aliceTab.Message("I can drive")).ToContainTextAsync("Carol King");
@@ -164,6 +168,7 @@ public sealed class WebClientTests(ChatApp chat, BrowserSession browser) : Distr
     public async Task A_member_added_later_takes_part_and_one_who_leaves_sees_nothing_new()
     {
         var (alice, bob, carol) = (await RegisterAsync("Alice Liddell"), await RegisterAsync("Bob Dylan"), await RegisterAsync("Carol King"));
+        await Conversations.AcquaintAsync(Chat, alice, carol); // so that adding Carol makes her a member, not an invitee
         var aliceTab = await SignedInAsync(alice);
         var carolTab = await SignedInAsync(carol);
         await aliceTab.StartGroupAsync("Book club", bob);
@@ -185,6 +190,34 @@ public sealed class WebClientTests(ChatApp chat, BrowserSession browser) : Distr
         await Expect(aliceTab.Page.GetByText("Carol King left")).ToBeVisibleAsync();
         await aliceTab.SendAsync("Carol has gone");
         await Expect(aliceTab.Message("Carol has gone")).ToHaveAttributeAsync("data-status", "sent");
+    }
+
+    [Fact]
+    public async Task A_strangers_request_can_be_blocked_and_a_strangers_group_joined_from_the_app()
+    {
+        var (alice, bob, carol) = (await RegisterAsync("Alice Liddell"), await RegisterAsync("Bob Dylan"), await RegisterAsync("Carol King"));
+        var aliceTab = await SignedInAsync(alice);
+        var bobTab = await SignedInAsync(bob);
+        var carolTab = await SignedInAsync(carol);
+
+        await aliceTab.StartDirectAsync(bob, "Bob Dylan");
+        await Expect(aliceTab.Page.GetByText("Message request sent")).ToBeVisibleAsync();
+        await aliceTab.SendAsync("buy my course");
+        await bobTab.OpenConversationAsync("Alice Liddell");
+        await Expect(bobTab.Message("buy my course")).ToBeVisibleAsync();
+        await Expect(bobTab.Page.GetByRole(AriaRole.Button, new() { Name = "Start voice call" })).ToHaveCountAsync(0);
+        await bobTab.AnswerRequestAsync("Block");
+        await Expect(bobTab.Conversation("Alice Liddell")).ToHaveCountAsync(0);
+        await aliceTab.SendAsync("are you there?");
+        await Expect(aliceTab.Page.GetByText("You cannot reach this user.")).ToBeVisibleAsync();
+
+        await aliceTab.StartGroupAsync("Picnic", carol);
+        await Expect(carolTab.Invitation("Picnic")).ToContainTextAsync("Alice Liddell invites you");
+        await carolTab.JoinAsync("Picnic");
+        await Expect(carolTab.Invitation("Picnic")).ToHaveCountAsync(0);
+        await aliceTab.SendAsync("welcome to the picnic");
+        await Expect(carolTab.Message("welcome to the picnic")).ToBeVisibleAsync();
+        await Expect(aliceTab.Page.GetByText("Carol King joined")).ToBeVisibleAsync();
     }
 
     [Fact]

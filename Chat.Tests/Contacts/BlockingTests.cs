@@ -36,6 +36,12 @@ public sealed class BlockingTests(ChatApp chat) : DistributedTest(chat)
             await bobApi.PostAsync($"/api/conversations/{conversation}/messages", new { clientMessageId = "rest", content = "via REST" }), HttpStatusCode.Forbidden);
         Assert.Equal("blocked", viaRest.GetProperty("code").GetString());
         Assert.Equal(["before the block"], await ContentsAsync(aliceApi, conversation));
+        var envelope = await ApiClient.ReadProblemAsync(await bobApi.PostAsync("/api/devices/current/messages", new
+        {
+            clientMessageId = "to-the-blocker",
+            envelopes = new[] { new { userId = alice.Id, deviceId = alice.Tokens.DeviceId, ciphertext = "AAAA" } },
+        }), HttpStatusCode.Forbidden);
+        Assert.Equal("blocked", envelope.GetProperty("code").GetString());
 
         Assert.Equal(HttpStatusCode.NoContent, (await aliceApi.DeleteAsync($"/api/users/{bob.Id}/block")).StatusCode);
         Assert.Empty((await ApiClient.ReadAsync<JsonElement>(await aliceApi.GetAsync("/api/users/blocked"))).EnumerateArray());

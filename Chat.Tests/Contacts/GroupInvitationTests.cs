@@ -69,5 +69,14 @@ public sealed class GroupInvitationTests(ChatApp chat) : DistributedTest(chat)
         var now = await ApiClient.ReadAsync<JsonElement>(await aliceApi.GetAsync($"/api/conversations/{group}"));
         Assert.Empty(now.GetProperty("invited").EnumerateArray());
         Assert.Equal(2, now.GetProperty("members").GetArrayLength());
+
+        // Invited by Alice, then added by Friend who knows them: the invitation goes, and cannot bring them back after a removal.
+        Assert.Equal(HttpStatusCode.Accepted, (await aliceApi.PostAsync($"/api/conversations/{group}/members", new { userId = other.Id })).StatusCode);
+        await Conversations.AcquaintAsync(Chat, friend, other);
+        using var friendApi = friend.Api(Chat);
+        await ApiClient.ReadAsync<JsonElement>(await aliceApi.PutAsync($"/api/conversations/{group}/members/{friend.Id}/role", new { role = "admin" }));
+        await ApiClient.ReadAsync<JsonElement>(await friendApi.PostAsync($"/api/conversations/{group}/members", new { userId = other.Id }));
+        Assert.Equal(HttpStatusCode.NoContent, (await aliceApi.DeleteAsync($"/api/conversations/{group}/members/{other.Id}")).StatusCode);
+        Assert.Equal("invitation_not_found", (await ApiClient.ReadProblemAsync(await otherApi.PostAsync($"/api/invitations/{group}"), HttpStatusCode.NotFound)).GetProperty("code").GetString());
     }
 }

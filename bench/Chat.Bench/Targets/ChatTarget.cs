@@ -56,12 +56,36 @@ public sealed class ChatTarget(Uri api, IReadOnlyList<Uri> nodes, string signing
         return users;
     }
 
-    public async Task<string> DirectChannelAsync(BenchUser from, BenchUser to, CancellationToken cancellationToken) =>
-        await CreateConversationAsync(from, new ConversationRequest("direct", UserId: Guid.Parse(to.Id)), cancellationToken);
+    /// <summary>A direct conversation both may write to: the benchmark's users are strangers, so the recipient accepts the request.</summary>
+    public async Task<string> DirectChannelAsync(BenchUser from, BenchUser to, CancellationToken cancellationToken)
+    {
+        var created = await CreateConversationAsync(from, new ConversationRequest("direct", UserId: Guid.Parse(to.Id)), cancellationToken);
+        if (created.Request == "sent")
+        {
+            await PostAsync(to, $"/api/conversations/{created.Id}/accept", cancellationToken);
+        }
 
-    public async Task<string> GroupChannelAsync(IReadOnlyList<BenchUser> members, CancellationToken cancellationToken) =>
-        await CreateConversationAsync(members[0],
+        return created.Id.ToString();
+    }
+
+    /// <summary>A group of all <paramref name="members"/>: those invited as strangers to its creator accept.</summary>
+    public async Task<string> GroupChannelAsync(IReadOnlyList<BenchUser> members, CancellationToken cancellationToken)
+    {
+        var created = await CreateConversationAsync(members[0],
             new ConversationRequest("group", Title: "bench", MemberIds: members.Skip(1).Select(m => Guid.Parse(m.Id)).ToList()), cancellationToken);
+        var invited = (created.Invited ?? []).Select(i => i.UserId.ToString()).ToHashSet();
+        await Parallel.ForEachAsync(members.Where(m => invited.Contains(m.Id)), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+            async (member, ct) => await PostAsync(member, $"/api/invitations/{created.Id}", ct));
+        return created.Id.ToString();
+    }
+
+    private async Task PostAsync(BenchUser user, string path, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path);
+        request.Headers.Authorization = new("Bearer", Token(user));
+        using var response = await _http.SendAsync(request, cancellationToken);
+        response.EnsureSuccessStatusCode();
+    }
 
     public async Task<IBenchClient> ConnectAsync(BenchUser user, int node, Action<string> onMessage, CancellationToken cancellationToken)
     {
@@ -105,13 +129,13 @@ public sealed class ChatTarget(Uri api, IReadOnlyList<Uri> nodes, string signing
         await Task.CompletedTask;
     }
 
-    private async Task<string> CreateConversationAsync(BenchUser owner, ConversationRequest body, CancellationToken cancellationToken)
+    private async Task<ConversationResponse> CreateConversationAsync(BenchUser owner, ConversationRequest body, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/conversations") { Content = JsonContent.Create(body) };
         request.Headers.Authorization = new("Bearer", Token(owner));
         using var response = await _http.SendAsync(request, cancellationToken);
         response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<ConversationResponse>(cancellationToken))!.Id.ToString();
+        return (await response.Content.ReadFromJsonAsync<ConversationResponse>(cancellationToken))!;
     }
 
     private string Token(BenchUser user) => _tokens.CreateToken(new SecurityTokenDescriptor

@@ -12,7 +12,10 @@ public sealed record SyncResult(IReadOnlyList<MessageEvent> Messages, bool HasMo
 public sealed record RegisterRequest(string Username, string Password, string DisplayName);
 public sealed record RegisterResponse(Guid UserId);
 public sealed record ConversationRequest(string Kind, Guid? UserId = null, string? Title = null, IReadOnlyList<Guid>? MemberIds = null);
-public sealed record ConversationResponse(Guid Id);
+/// <summary>A new conversation: a request its recipient must accept (<c>request</c> "sent"), or a group with strangers <c>invited</c>.</summary>
+public sealed record ConversationResponse(Guid Id, string? Request = null, IReadOnlyList<InvitedResponse>? Invited = null);
+
+public sealed record InvitedResponse(Guid UserId);
 public sealed record PresenceResponse(bool Online);
 public sealed record ConversationSummary(Guid Id, long LastSeq);
 

@@ -17,6 +17,11 @@ const sentences: Record<string, string> = {
   call_ended: "That call has ended.",
   call_full: "That call is full.",
   call_not_found: "That call is over.",
+  blocked: "You cannot reach this user.",
+  request_pending: "Accept this message request to reply.",
+  request_not_accepted: "They have not accepted your message request yet.",
+  invitation_not_found: "That invitation is no longer open.",
+  not_owner: "Only the group's owner can do that.",
 };
 
 /** An error the server answered, already in words a person can read. */
@@ -61,8 +66,11 @@ export async function refusalFrom(response: Response, context?: Partial<Record<n
 /** A hub call's error ("code: words", possibly behind SignalR's own prefix) as readable words. */
 export function refusalFromHub(error: unknown): ServerRefusal {
   const text = error instanceof Error ? error.message : String(error);
-  const match = /\b([a-z]+(?:_[a-z]+)+): (.*)$/s.exec(text);
-  if (!match) return new ServerRefusal("The server could not do that just now. Try again.", null, null);
+  // A code is snake_case; a one-word code ("blocked") counts only when known, so that other words before a colon do not.
+  const match = /\b([a-z]+(?:_[a-z]+)*): (.*)$/s.exec(text);
+  if (!match || (!match[1].includes("_") && !(match[1] in sentences))) {
+    return new ServerRefusal("The server could not do that just now. Try again.", null, null);
+  }
   const [, code, words] = match;
   return new ServerRefusal(sentences[code] ?? words, code, null);
 }

@@ -38,7 +38,7 @@ export interface Member {
   readSeq: number;
 }
 
-export type MessageKind = "text" | "attachment" | "edit" | "delete" | "memberAdded" | "memberRemoved" | "memberLeft" | "call";
+export type MessageKind = "text" | "attachment" | "edit" | "delete" | "memberAdded" | "memberRemoved" | "memberLeft" | "roleChanged" | "call";
 
 export interface MessageEvent {
   messageId: string;
@@ -67,6 +67,20 @@ export interface Conversation {
   lastMessage: MessageEvent | null;
   createdAt: string;
   lastActivityAt: string;
+  /** "received": a message request this user has not answered; "sent": one the other member has not. */
+  request: "received" | "sent" | null;
+  hidden: boolean;
+  mutedUntil: string | null;
+  invited: { userId: string; invitedBy: string; createdAt: string }[];
+}
+
+/** An invitation to a group from someone this user shares no conversation with (GET /api/invitations, the invitation event). */
+export interface Invitation {
+  conversationId: string;
+  title: string | null;
+  invitedBy: string;
+  createdAt: string;
+  memberCount: number;
 }
 
 export interface ConversationPage {

@@ -2,7 +2,7 @@ import * as signalR from "@microsoft/signalr";
 import { api } from "../api/http";
 import { describe, refusalFromHub, ServerRefusal } from "../api/problems";
 import type {
-  Conversation, ConversationPage, MessageAck, MessageEvent, MessagePage, Presence, Receipt, SyncResult, Typing, User,
+  Conversation, ConversationPage, Invitation, MessageAck, MessageEvent, MessagePage, Presence, Receipt, SyncResult, Typing, User,
 } from "../api/wire";
 import { type Session, SignedOut } from "../auth/session";
 import { SecureMessenger } from "../e2ee/secureMessenger";
@@ -26,6 +26,8 @@ export class ChatStore {
   readonly conversations = new Map<string, ConversationState>();
   readonly users = new Map<string, User>();
   readonly presence = new Map<string, Presence>();
+  /** Invitations to groups from strangers, newest first: not memberships until accepted. */
+  invitations: Invitation[] = [];
   status: ConnectionStatus = "connecting";
   openId: string | null = null;
   notice: string | null = null;
@@ -61,6 +63,11 @@ export class ChatStore {
     this.connection.on("receipt", (receipt: Receipt) => this.onReceipt(receipt));
     this.connection.on("typing", (typing: Typing) => this.onTyping(typing));
     this.connection.on("presence", (presence: Presence) => this.setPresence(presence));
+    this.connection.on("invitation", (invitation: Invitation) => {
+      this.invitations = [invitation, ...this.invitations.filter((i) => i.conversationId !== invitation.conversationId)];
+      this.user(invitation.invitedBy);
+      this.changed();
+    });
     this.connection.onreconnecting(() => this.setStatus("reconnecting"));
     this.connection.onreconnected(() => void this.caughtUp());
     this.connection.onclose((error) => this.onClosed(error));
@@ -115,6 +122,8 @@ export class ChatStore {
   }
 
   private async loadConversations(): Promise<void> {
+    this.invitations = await api<Invitation[]>("GET", "/api/invitations");
+    for (const invitation of this.invitations) this.user(invitation.invitedBy);
     let after: string | null = null;
     do {
       const query: string = after ? `&after=${encodeURIComponent(after)}` : "";
@@ -279,10 +288,14 @@ export class ChatStore {
       conversation.lastMessage = event;
       conversation.lastActivityAt = event.sentAt;
       if (!mine) {
+        // Only an accepted request lets its recipient write.
+        if (conversation.request === "sent") void this.refreshMembers(conversation);
         conversation.typing.delete(event.senderId);
         conversation.unreadCount++;
         this.markDelivered(conversation, event.seq);
       }
+    } else if (event.kind === "roleChanged") {
+      void this.refreshMembers(conversation);
     } else if (event.kind === "memberAdded" || event.kind === "memberRemoved" || event.kind === "memberLeft") {
       conversation.lastActivityAt = event.sentAt;
       // Who holds this device's sender key changed: the next message goes under a new one.
@@ -314,7 +327,7 @@ export class ChatStore {
             // One I have left: its events up to my departure still come from Sync; keep them, show nothing.
             const left = new ConversationState(id, {
               id, kind: "group", title: null, members: [], lastSeq: 0, readSeq: 0, unreadCount: 0,
-              lastMessage: null, createdAt: "", lastActivityAt: "",
+              lastMessage: null, createdAt: "", lastActivityAt: "", request: null, hidden: false, mutedUntil: null, invited: [],
             });
             left.left = true;
             left.hidden = true;
@@ -342,7 +355,38 @@ export class ChatStore {
     conversation.lastMessage = summary.lastMessage && (await this.opened(summary.lastMessage));
     this.conversations.set(summary.id, conversation);
     for (const member of summary.members) this.user(member.userId);
+    for (const invited of summary.invited) this.user(invited.userId);
     return conversation;
+  }
+
+  /** Answers a message request: accepted, it is a normal conversation; declined, it leaves the list (and with block, so does its sender). */
+  async answerRequest(conversation: ConversationState, answer: "accept" | "decline" | "block"): Promise<void> {
+    await this.guard(async () => {
+      if (answer === "accept") {
+        conversation.refresh(await api<Conversation>("POST", `/api/conversations/${conversation.id}/accept`));
+        const peer = this.peerOf(conversation);
+        if (peer) await this.loadPresence(peer);
+      } else {
+        await api<void>("POST", `/api/conversations/${conversation.id}/decline`, { block: answer === "block" });
+        this.conversations.delete(conversation.id);
+        if (this.openId === conversation.id) await this.openConversation(null);
+      }
+      this.changed();
+    });
+  }
+
+  /** Joins the group (its memberAdded event brings it in) or declines, and forgets the invitation either way. */
+  async answerInvitation(invitation: Invitation, accept: boolean): Promise<void> {
+    await this.guard(async () => {
+      if (accept) {
+        await this.upsert(await api<Conversation>("POST", `/api/invitations/${invitation.conversationId}`));
+      } else {
+        await api<void>("DELETE", `/api/invitations/${invitation.conversationId}`);
+      }
+      this.invitations = this.invitations.filter((i) => i.conversationId !== invitation.conversationId);
+      this.changed();
+      if (accept) await this.openConversation(invitation.conversationId);
+    });
   }
 
   private async refreshMembers(conversation: ConversationState): Promise<void> {
@@ -357,6 +401,8 @@ export class ChatStore {
     if (!conversation) return;
     const read = receipt.kind === "read" ? receipt.seq : 0;
     conversation.advance(receipt.userId, receipt.seq, read);
+    // A request's recipient sends no receipts until they accept it: this one says they did.
+    if (conversation.request === "sent" && receipt.userId !== this.me.userId) void this.refreshMembers(conversation);
     if (receipt.userId === this.me.userId && read > conversation.readSeq) {
       // Read on another of my devices.
       conversation.readSeq = read;
@@ -560,8 +606,22 @@ export class ChatStore {
     this.changed();
   }
 
+  /** The owner makes a member an admin, or an admin a member; the roleChanged event tells every member. */
+  async setRole(conversation: ConversationState, userId: string, role: "admin" | "member"): Promise<void> {
+    conversation.refresh(await api<Conversation>("PUT", `/api/conversations/${conversation.id}/members/${userId}/role`, { role }));
+    this.changed();
+  }
+
+  /** The owner hands the group to another member and becomes an admin. */
+  async transferOwnership(conversation: ConversationState, userId: string): Promise<void> {
+    conversation.refresh(await api<Conversation>("POST", `/api/conversations/${conversation.id}/owner`, { userId }));
+    this.changed();
+  }
+
+  /** Removes a member or withdraws an invitation (owners and admins), or leaves. */
   async removeMember(conversation: ConversationState, userId: string): Promise<void> {
     await api<void>("DELETE", `/api/conversations/${conversation.id}/members/${userId}`);
+    conversation.invited = conversation.invited.filter((id) => id !== userId);
     if (userId === this.me.userId) {
       conversation.left = true;
       conversation.hidden = true;

@@ -17,7 +17,7 @@ export interface OpenedEvent extends MessageEvent {
 export interface ShownMessage {
   seq: number;
   messageId: string;
-  kind: "text" | "attachment" | "memberAdded" | "memberRemoved" | "memberLeft" | "call";
+  kind: "text" | "attachment" | "memberAdded" | "memberRemoved" | "memberLeft" | "roleChanged" | "call";
   attachmentId: string | null;
   senderId: string;
   content: string | null;
@@ -78,6 +78,10 @@ export class ConversationState {
   /** Not in the list: one I left myself, or one known only from Sync after I had left it. */
   hidden = false;
   lastTypingSentAt = 0;
+  /** A message request: "received" waits for this user's answer, "sent" for the other member's. */
+  request: "received" | "sent" | null;
+  /** People invited to this group who have not answered: not members. */
+  invited: string[];
   private readonly seqById = new Map<string, number>();
   private readonly earlyChanges = new Map<string, Change>();
 
@@ -91,12 +95,16 @@ export class ConversationState {
     this.lastActivityAt = summary.lastActivityAt;
     this.order = new SeqOrder(summary.lastSeq);
     this.hasOlder = summary.lastSeq > 0;
+    this.request = summary.request;
+    this.invited = summary.invited.map((i) => i.userId);
   }
 
   /** The summary again (members after a membership change), keeping what this tab applied. */
   refresh(summary: Conversation): void {
     this.title = summary.title;
     this.members = summary.members;
+    this.request = summary.request;
+    this.invited = summary.invited.map((i) => i.userId);
   }
 
   /** Puts a text or membership event on the page (from an event, an acknowledgement, Sync or history). */

@@ -5,6 +5,7 @@ import { ChatStore } from "../chat/chatStore";
 import { CallPanel } from "./CallPanel";
 import { ChatView } from "./ChatView";
 import { ConversationList } from "./ConversationList";
+import { InvitationList } from "./InvitationList";
 import { DevicesPage } from "./DevicesPage";
 import { NewConversationDialog } from "./NewConversationDialog";
 import { StoreContext, useStore } from "./storeContext";
@@ -47,6 +48,7 @@ function Shell({ onSignedOut }: { onSignedOut: (reason: string | null) => void }
             <button type="button" onClick={async () => { await session.signOut(); onSignedOut(null); }}>Sign out</button>
           </nav>
         </header>
+        <InvitationList />
         <ConversationList onOpen={(id) => { setPage("chats"); void store.openConversation(id); }} />
       </aside>
       <main className="main">

@@ -29,7 +29,7 @@ export function ChatView({ conversation }: { conversation: ConversationState }) 
           <h2>{title}</h2>
           <p className="subtitle" aria-live="polite">{subtitle(store, conversation, typers)}</p>
         </div>
-        {!conversation.left && (
+        {!conversation.left && conversation.request === null && (
           <span className="call-buttons">
             <button type="button" aria-label="Start voice call" title="Voice call" disabled={store.calls.active !== null}
               onClick={() => void store.calls.start(conversation.id, "audio")}>📞</button>
@@ -48,6 +48,9 @@ export function ChatView({ conversation }: { conversation: ConversationState }) 
           if (el.scrollTop < 40 && conversation.hasOlder) void store.loadOlder(conversation);
         }}>
         <p className="system">🔒 Messages sent from this app are end-to-end encrypted: only the members' devices can read them.</p>
+        {conversation.request === "sent" && (
+          <p className="system">Message request sent: {title} sees your messages once they accept it.</p>
+        )}
         {conversation.hasOlder && (
           <button type="button" className="older" disabled={conversation.loadingHistory} onClick={() => void store.loadOlder(conversation)}>
             {conversation.loadingHistory ? "Loading…" : "Load earlier messages"}
@@ -71,6 +74,13 @@ export function ChatView({ conversation }: { conversation: ConversationState }) 
       </div>
       {conversation.left ? (
         <p className="left-note">You are no longer a member of this conversation.</p>
+      ) : conversation.request === "received" ? (
+        <div className="request-note" role="region" aria-label="Message request">
+          <p>{title} wants to message you. Neither of you sees when the other is online, and you cannot reply, until you accept.</p>
+          <button type="button" onClick={() => void store.answerRequest(conversation, "accept")}>Accept</button>{" "}
+          <button type="button" onClick={() => void store.answerRequest(conversation, "decline")}>Delete</button>{" "}
+          <button type="button" onClick={() => void store.answerRequest(conversation, "block")}>Block</button>
+        </div>
       ) : (
         <Composer conversation={conversation} editing={editing} onDoneEditing={() => setEditing(null)} />
       )}

@@ -27,8 +27,10 @@ export function MessageRow({ conversation, line, onEdit }: {
   if (line.kind !== "text" && line.kind !== "attachment") {
     const actor = store.name(line.senderId);
     const member = line.memberId ? store.name(line.memberId) : "someone";
-    const words = line.kind === "memberAdded" ? `${actor} added ${member}`
-      : line.kind === "memberRemoved" ? `${actor} removed ${member}` : `${member} left`;
+    const words = line.kind === "memberAdded" ? (line.memberId === line.senderId ? `${member} joined` : `${actor} added ${member}`)
+      : line.kind === "memberRemoved" ? `${actor} removed ${member}`
+      : line.kind === "roleChanged" ? `${member} is now ${line.content === "admin" ? "an admin" : line.content === "owner" ? "the owner" : "a member"}`
+      : `${member} left`;
     return <p className="system" data-seq={line.seq}>{words}</p>;
   }
 
