@@ -21,7 +21,7 @@ public sealed record MemberResponse(Guid UserId, string Role, long DeliveredSeq,
 public sealed record InvitedResponse(Guid UserId, Guid InvitedBy, DateTimeOffset CreatedAt);
 
 /// <summary><c>{role: "admin"|"member"}</c>: what an owner makes another member.</summary>
-public sealed record ChangeRoleRequest([property: Required, AllowedValues("admin", "member")] string Role);
+public sealed record ChangeRoleRequest([property: Required, AllowedValues("admin", "member", ErrorMessage = "role is \"admin\" or \"member\".")] string Role);
 
 public sealed record TransferOwnershipRequest([property: Required] Guid UserId);
 
