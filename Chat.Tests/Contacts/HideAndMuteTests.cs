@@ -20,9 +20,9 @@ public sealed class HideAndMuteTests(ChatApp chat) : DistributedTest(chat)
         await PushDevices.WaitForPushesAsync(Chat, bobPhone, 1);
 
         Assert.Equal(HttpStatusCode.NoContent, (await bobApi.PutAsync($"/api/conversations/{conversation}/hidden", new { })).StatusCode);
-        Assert.DoesNotContain(conversation, await ListedAsync(bobApi, ""));
-        Assert.True((await ConversationAsync(bobApi, conversation)).GetProperty("hidden").GetBoolean());
-        Assert.Contains(conversation, await ListedAsync(bobApi, "&hidden=true"));
+        Assert.DoesNotContain(conversation, await Conversations.ListedAsync(bobApi, ""));
+        Assert.True((await Conversations.GetAsync(bobApi, conversation)).GetProperty("hidden").GetBoolean());
+        Assert.Contains(conversation, await Conversations.ListedAsync(bobApi, "&hidden=true"));
 
         var muted = await ApiClient.ReadAsync<JsonElement>(await bobApi.PutAsync($"/api/conversations/{conversation}/muted", new { }));
         Assert.True(muted.GetProperty("mutedUntil").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddYears(100));
@@ -31,31 +31,22 @@ public sealed class HideAndMuteTests(ChatApp chat) : DistributedTest(chat)
         await aliceClient.SendAsync(conversation, "third, while muted");
 
         // Back in the list with the news, unread counted, and no push for either.
-        var listed = await ConversationAsync(bobApi, conversation);
+        var listed = await Conversations.GetAsync(bobApi, conversation);
         Assert.False(listed.GetProperty("hidden").GetBoolean());
-        Assert.Contains(conversation, await ListedAsync(bobApi, ""));
+        Assert.Contains(conversation, await Conversations.ListedAsync(bobApi, ""));
         Assert.Equal(3, listed.GetProperty("unreadCount").GetInt64());
         await Task.Delay(2000, TestContext.Current.CancellationToken);
         Assert.Single(Chat.Fcm.For(bobPhone));
 
         Assert.Equal(HttpStatusCode.NoContent, (await bobApi.DeleteAsync($"/api/conversations/{conversation}/muted")).StatusCode);
-        Assert.Equal(JsonValueKind.Null, (await ConversationAsync(bobApi, conversation)).GetProperty("mutedUntil").ValueKind);
+        Assert.Equal(JsonValueKind.Null, (await Conversations.GetAsync(bobApi, conversation)).GetProperty("mutedUntil").ValueKind);
         await aliceClient.SendAsync(conversation, "fourth, unmuted");
         await PushDevices.WaitForPushesAsync(Chat, bobPhone, 2);
 
         // Hiding and unhiding by hand; what is not yours answers 404.
         Assert.Equal(HttpStatusCode.NoContent, (await bobApi.PutAsync($"/api/conversations/{conversation}/hidden", new { })).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await bobApi.DeleteAsync($"/api/conversations/{conversation}/hidden")).StatusCode);
-        Assert.Contains(conversation, await ListedAsync(bobApi, ""));
+        Assert.Contains(conversation, await Conversations.ListedAsync(bobApi, ""));
         await ApiClient.ReadProblemAsync(await bobApi.PutAsync($"/api/conversations/{Guid.NewGuid()}/hidden", new { }), HttpStatusCode.NotFound);
-    }
-
-    private static async Task<JsonElement> ConversationAsync(ApiClient api, Guid conversation) =>
-        await ApiClient.ReadAsync<JsonElement>(await api.GetAsync($"/api/conversations/{conversation}"));
-
-    private static async Task<List<Guid>> ListedAsync(ApiClient api, string query)
-    {
-        var page = await ApiClient.ReadAsync<JsonElement>(await api.GetAsync($"/api/conversations?limit=200{query}"));
-        return page.GetProperty("conversations").EnumerateArray().Select(c => c.GetProperty("id").GetGuid()).ToList();
     }
 }

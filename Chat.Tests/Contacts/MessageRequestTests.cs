@@ -26,7 +26,7 @@ public sealed class MessageRequestTests(ChatApp chat) : DistributedTest(chat)
         Assert.Contains(synced.Messages, m => m.MessageId == first.MessageId);
         using var bobApi = bob.Api(Chat);
         using var aliceApi = alice.Api(Chat);
-        Assert.Equal("received", (await ConversationAsync(bobApi, conversation)).GetProperty("request").GetString());
+        Assert.Equal("received", (await Conversations.GetAsync(bobApi, conversation)).GetProperty("request").GetString());
 
         // Neither sees the other's presence; Bob may not reply, type or call before he accepts, nor Alice call or type.
         await ApiClient.ReadProblemAsync(await aliceApi.GetAsync($"/api/users/{bob.Id}/presence"), HttpStatusCode.Forbidden);
@@ -41,7 +41,7 @@ public sealed class MessageRequestTests(ChatApp chat) : DistributedTest(chat)
 
         // Bob reads it, and Alice cannot tell: no receipt, and his positions show as 0.
         Assert.Equal(first.Seq, await bobClient.Connection.InvokeAsync<long>("MarkRead", new { conversationId = conversation, seq = first.Seq }, TestContext.Current.CancellationToken));
-        var bobAsAliceSees = (await ConversationAsync(aliceApi, conversation)).GetProperty("members").EnumerateArray().Single(m => m.GetProperty("userId").GetGuid() == bob.Id);
+        var bobAsAliceSees = (await Conversations.GetAsync(aliceApi, conversation)).GetProperty("members").EnumerateArray().Single(m => m.GetProperty("userId").GetGuid() == bob.Id);
         Assert.Equal(0, bobAsAliceSees.GetProperty("readSeq").GetInt64());
         Assert.DoesNotContain((await aliceClient.SyncAsync([(conversation, 0)])).Positions, p => p.UserId == bob.Id && p.ReadSeq > 0);
 
@@ -53,7 +53,7 @@ public sealed class MessageRequestTests(ChatApp chat) : DistributedTest(chat)
         var accepted = await ApiClient.ReadAsync<JsonElement>(await bobApi.PostAsync($"/api/conversations/{conversation}/accept"));
         await aliceClient.WaitUntilAsync(c => c.Receipts.Any(r => r.UserId == bob.Id && r.Kind == "read" && r.Seq == first.Seq));
         Assert.Equal(JsonValueKind.Null, accepted.GetProperty("request").ValueKind);
-        Assert.Equal(JsonValueKind.Null, (await ConversationAsync(aliceApi, conversation)).GetProperty("request").ValueKind);
+        Assert.Equal(JsonValueKind.Null, (await Conversations.GetAsync(aliceApi, conversation)).GetProperty("request").ValueKind);
         var reply = await bobClient.SendAsync(conversation, "hello alice");
         await aliceClient.WaitUntilAsync(c => c.MessagesIn(conversation).Any(m => m.MessageId == reply.MessageId));
         Assert.True((await ApiClient.ReadAsync<PresenceEvent>(await aliceApi.GetAsync($"/api/users/{bob.Id}/presence"))).Online);
@@ -81,15 +81,15 @@ public sealed class MessageRequestTests(ChatApp chat) : DistributedTest(chat)
         using var bobApi = bob.Api(Chat);
         Assert.Equal(HttpStatusCode.NoContent, (await bobApi.PostAsync($"/api/conversations/{fromAlice}/decline", new { block = false })).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await bobApi.PostAsync($"/api/conversations/{fromCarol}/decline", new { block = true })).StatusCode);
-        Assert.DoesNotContain(fromAlice, await ListedAsync(bobApi, ""));
-        Assert.Contains(fromAlice, await ListedAsync(bobApi, "&hidden=true"));
+        Assert.DoesNotContain(fromAlice, await Conversations.ListedAsync(bobApi, ""));
+        Assert.Contains(fromAlice, await Conversations.ListedAsync(bobApi, "&hidden=true"));
         var declinedAgain = await ApiClient.ReadProblemAsync(await bobApi.PostAsync($"/api/conversations/{Guid.NewGuid()}/decline", new { }), HttpStatusCode.NotFound);
         Assert.Equal(404, declinedAgain.GetProperty("status").GetInt32());
 
         // Alice writes again: the request is back, still a request. Carol is blocked.
         await aliceClient.SendAsync(fromAlice, "hi again");
-        Assert.Contains(fromAlice, await ListedAsync(bobApi, ""));
-        Assert.Equal("received", (await ConversationAsync(bobApi, fromAlice)).GetProperty("request").GetString());
+        Assert.Contains(fromAlice, await Conversations.ListedAsync(bobApi, ""));
+        Assert.Equal("received", (await Conversations.GetAsync(bobApi, fromAlice)).GetProperty("request").GetString());
         await BlockingTests.AssertRefusedAsync("blocked", () => carolClient.SendAsync(fromCarol, "hello?"));
         var blocked = await ApiClient.ReadAsync<JsonElement>(await bobApi.GetAsync("/api/users/blocked"));
         Assert.Equal([carol.Id], blocked.EnumerateArray().Select(b => b.GetProperty("userId").GetGuid()));
@@ -134,14 +134,5 @@ public sealed class MessageRequestTests(ChatApp chat) : DistributedTest(chat)
 
         var group = await spammerApi.PostAsync("/api/conversations", new { kind = "group", title = "one more", memberIds = Array.Empty<Guid>() });
         Assert.Equal("rate_limited", (await ApiClient.ReadProblemAsync(group, HttpStatusCode.TooManyRequests)).GetProperty("code").GetString());
-    }
-
-    private static async Task<JsonElement> ConversationAsync(ApiClient api, Guid conversation) =>
-        await ApiClient.ReadAsync<JsonElement>(await api.GetAsync($"/api/conversations/{conversation}"));
-
-    private static async Task<List<Guid>> ListedAsync(ApiClient api, string query)
-    {
-        var page = await ApiClient.ReadAsync<JsonElement>(await api.GetAsync($"/api/conversations?limit=200{query}"));
-        return page.GetProperty("conversations").EnumerateArray().Select(c => c.GetProperty("id").GetGuid()).ToList();
     }
 }

@@ -63,4 +63,15 @@ public static class Conversations
 
     /// <summary>Makes two users known to each other (a direct conversation, accepted), so that neither is a stranger to the other.</summary>
     public static Task AcquaintAsync(ChatApp chat, TestUser a, TestUser b) => DirectAsync(chat, a, b);
+
+    /// <summary>One conversation as the user of <paramref name="api"/> sees it.</summary>
+    public static async Task<JsonElement> GetAsync(ApiClient api, Guid conversation) =>
+        await ApiClient.ReadAsync<JsonElement>(await api.GetAsync($"/api/conversations/{conversation}"));
+
+    /// <summary>The ids in the user's conversation list (one page of 200), with <paramref name="query"/> appended (e.g. "&amp;hidden=true").</summary>
+    public static async Task<List<Guid>> ListedAsync(ApiClient api, string query = "")
+    {
+        var page = await ApiClient.ReadAsync<JsonElement>(await api.GetAsync($"/api/conversations?limit=200{query}"));
+        return page.GetProperty("conversations").EnumerateArray().Select(c => c.GetProperty("id").GetGuid()).ToList();
+    }
 }
