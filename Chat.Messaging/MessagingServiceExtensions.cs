@@ -34,6 +34,7 @@ public static class MessagingServiceExtensions
         services.AddSingleton<MessageStore>();
         services.AddSingleton<MessageSender>();
         services.AddScoped<MessageHistory>();
+        services.AddSingleton<RecipientNodes>();
         services.AddSingleton<MessageFanout>();
         services.AddSingleton<UserEventFanout>();
         services.AddScoped<Membership>();

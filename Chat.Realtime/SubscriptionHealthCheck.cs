@@ -1,3 +1,4 @@
+using Chat.Messaging.Presence;
 using Chat.Messaging.Redis;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using StackExchange.Redis;
@@ -14,7 +15,7 @@ public sealed class SubscriptionHealthCheck(SubscriptionProbes probes, IReadOnly
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
 
     [ActivatorUtilitiesConstructor]
-    public SubscriptionHealthCheck(SubscriptionProbes probes) : this(probes, SubscriptionProbes.NodeChannels)
+    public SubscriptionHealthCheck(SubscriptionProbes probes, NodeIdentity node) : this(probes, SubscriptionProbes.NodeChannels(node.Id))
     {
     }
 

@@ -6,10 +6,11 @@ using StackExchange.Redis;
 namespace Chat.Messaging.Fanout;
 
 /// <summary>
-/// The publishing half of the message fan-out: committed events go on one Redis channel that every realtime node
-/// reads (<see cref="MessageSubscription"/>). The events committed while a publication is on its way go together
-/// in the next one, so under load one publication (one Redis command, one read on each node) carries many events,
-/// as group commit does for the writes. Nobody waits for a publication: a sender's acknowledgement means its
+/// The publishing half of the message fan-out: each committed event goes to the realtime nodes its recipients are
+/// connected to (<see cref="RecipientNodes"/>), on each node's own channel (<see cref="MessageSubscription"/>), so a
+/// node reads only what it delivers. The events committed while a publication is on its way go together in the
+/// next one, so under load one publication per node (one Redis command, one read on that node) carries many
+/// events, as group commit does for the writes; a group's event is one publication per node, not per member. Nobody waits for a publication: a sender's acknowledgement means its
 /// message is durable, and an event whose publication is lost (Redis down, the process gone) leaves a seq gap that
 /// the nodes fill from PostgreSQL.
 /// </summary>
@@ -19,13 +20,15 @@ public sealed partial class MessageFanout : IAsyncDisposable
     public const int MaxBatch = 256;
 
     private readonly IConnectionMultiplexer _redis;
+    private readonly RecipientNodes _nodes;
     private readonly ILogger<MessageFanout> _logger;
     private readonly Channel<FanoutEnvelope> _queue = Channel.CreateUnbounded<FanoutEnvelope>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lazy<Task> _loop;
 
-    public MessageFanout(IConnectionMultiplexer redis, ILogger<MessageFanout> logger)
+    public MessageFanout(IConnectionMultiplexer redis, RecipientNodes nodes, ILogger<MessageFanout> logger)
     {
         _redis = redis;
+        _nodes = nodes;
         _logger = logger;
         _loop = new(() => BatchLoop.Start(_queue.Reader, MaxBatch, PublishBatchAsync));
     }
@@ -54,7 +57,9 @@ public sealed partial class MessageFanout : IAsyncDisposable
     {
         try
         {
-            await _redis.GetSubscriber().PublishAsync(RedisNames.Messages, RedisWire.WriteMessages(batch));
+            var subscriber = _redis.GetSubscriber();
+            var routed = await _nodes.RouteAsync(batch, e => e.Recipients);
+            await Task.WhenAll(routed.Select(node => subscriber.PublishAsync(RedisNames.NodeMessages(node.Key), RedisWire.WriteMessages(node.Value))));
         }
         catch (Exception e)
         {

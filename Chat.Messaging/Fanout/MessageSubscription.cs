@@ -1,4 +1,6 @@
+using System.Diagnostics.Metrics;
 using System.Threading.Channels;
+using Chat.Messaging.Presence;
 using Chat.Messaging.Redis;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -7,13 +9,16 @@ using StackExchange.Redis;
 namespace Chat.Messaging.Fanout;
 
 /// <summary>
-/// The receiving half of the message fan-out: reads every publication of <see cref="MessageFanout"/>, puts each
+/// The receiving half of the message fan-out: reads the publications of <see cref="MessageFanout"/> on this node's
+/// channel (the events with a recipient connected here), puts each
 /// conversation's events back in seq order (<see cref="ConversationSequencer"/>), reads from PostgreSQL what a
 /// lost publication left out (<see cref="CommittedEvents"/>), and hands the events on one at a time, in order.
 /// One loop owns the sequencer, so no event overtakes another.
 /// </summary>
 public sealed partial class MessageSubscription(
     IConnectionMultiplexer redis,
+    NodeIdentity node,
+    IMeterFactory meters,
     CommittedEvents committed,
     SubscriptionProbes probes,
     IOptions<DeliveryOptions> options,
@@ -23,8 +28,16 @@ public sealed partial class MessageSubscription(
     /// <summary>How often held events and gaps are looked at again.</summary>
     private static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(25);
 
-    /// <summary>A conversation with nothing held is forgotten after this long without an event.</summary>
-    private static readonly TimeSpan IdleExpiry = TimeSpan.FromMinutes(10);
+    /// <summary>
+    /// A conversation with nothing held is forgotten after this many gap timeouts without an event. This node hears a
+    /// conversation only while one of its members is connected here: one that comes back finds it forgotten and
+    /// starts from its next event (first sight), rather than taking the events it was not sent as a gap to fill.
+    /// </summary>
+    private const int IdleGapTimeouts = 4;
+
+    /// <summary>What this node is sent: with routing by interest, its share of all events falls as nodes are added.</summary>
+    private readonly Counter<long> _received = meters.Create(MessagingTelemetry.Name).CreateCounter<long>("chat.fanout.events_received", "{event}",
+        "Committed events this realtime node received from the fan-out.");
 
     private abstract record Work;
     private sealed record Published(IReadOnlyList<FanoutEnvelope> Envelopes) : Work;
@@ -37,8 +50,8 @@ public sealed partial class MessageSubscription(
     public async Task RunAsync(Func<FanoutEnvelope, Task> deliver, CancellationToken stoppingToken)
     {
         var work = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
-        var sequencer = new ConversationSequencer(options.Value.FirstSightWindow, options.Value.GapTimeout, IdleExpiry);
-        var subscription = await redis.GetSubscriber().SubscribeAsync(RedisNames.Messages);
+        var sequencer = new ConversationSequencer(options.Value.FirstSightWindow, options.Value.GapTimeout, options.Value.GapTimeout * IdleGapTimeouts);
+        var subscription = await redis.GetSubscriber().SubscribeAsync(RedisNames.NodeMessages(node.Id));
         // The queue hands messages over one at a time, in the order Redis delivered them.
         subscription.OnMessage(message => Enqueue(work.Writer, message.Message));
 
@@ -65,7 +78,9 @@ public sealed partial class MessageSubscription(
 
         try
         {
-            work.TryWrite(new Published(RedisWire.ReadMessages(message)));
+            var envelopes = RedisWire.ReadMessages(message);
+            _received.Add(envelopes.Count);
+            work.TryWrite(new Published(envelopes));
         }
         catch (System.Text.Json.JsonException e)
         {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Chat.Messaging.Presence;
 using Chat.Messaging.Redis;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
@@ -6,20 +7,29 @@ using StackExchange.Redis;
 namespace Chat.Messaging.Fanout;
 
 /// <summary>
-/// Both halves of the fan-out of events for users wherever they are connected (presence, typing, receipts): one
-/// publication on a Redis channel that every node reads, each node writing to its own connections of those users.
-/// The SignalR backplane's <c>Clients.Users</c> publishes once per user instead: one publication per member of a
-/// group for every event, so a burst of connections in large groups piles up in Redis.
+/// Both halves of the fan-out of events for users wherever they are connected (presence, typing, receipts, calls):
+/// one publication on the channel of each realtime node that holds a connection of one of the users
+/// (<see cref="RecipientNodes"/>), each node writing to its own connections of those users. The SignalR backplane's
+/// <c>Clients.Users</c> publishes once per user instead: one publication per member of a group for every event, so
+/// a burst of connections in large groups piles up in Redis.
 /// </summary>
-public sealed partial class UserEventFanout(IConnectionMultiplexer redis, SubscriptionProbes probes, ILogger<UserEventFanout> logger)
+public sealed partial class UserEventFanout(IConnectionMultiplexer redis, RecipientNodes nodes, NodeIdentity node, SubscriptionProbes probes,
+    ILogger<UserEventFanout> logger)
 {
-    /// <summary>Publishes only if the counter still holds the value: checked and published in one step inside Redis.</summary>
-    private static readonly LuaScript PublishIfCurrentScript = LuaScript.Prepare("""
-        if redis.call('GET', @counter) == @expected then
-            return redis.call('PUBLISH', @channel, @envelope)
+    /// <summary>
+    /// Publishes to each node's channel (ARGV 3...) only if the counter (KEYS 1) still holds the value (ARGV 1):
+    /// checked and published in one step inside Redis. On a Redis Cluster the channels must share the counter's
+    /// shard, which they do not: see docs/scaling.md.
+    /// </summary>
+    private const string PublishIfCurrentScript = """
+        if redis.call('GET', KEYS[1]) == ARGV[1] then
+            for i = 3, #ARGV do
+                redis.call('SPUBLISH', ARGV[i], ARGV[2])
+            end
+            return 1
         end
         return -1
-        """);
+        """;
 
     /// <param name="onlyWhile">When given, the event goes out only while that counter holds that value.</param>
     /// <param name="device">When given, only that device of the (single) user gets the event.</param>
@@ -30,15 +40,23 @@ public sealed partial class UserEventFanout(IConnectionMultiplexer redis, Subscr
             return;
         }
 
-        var envelope = RedisWire.WriteUserEvent(eventName, payload, users, device);
-        if (onlyWhile is var (counter, value))
+        var held = await nodes.OfAsync(users.ToHashSet());
+        var channels = held.Values.SelectMany(n => n).Distinct().Select(RedisNames.NodeUserEvents).ToList();
+        if (channels.Count == 0)
         {
-            await redis.GetDatabase().ScriptEvaluateAsync(PublishIfCurrentScript,
-                new { counter, expected = value.ToString(CultureInfo.InvariantCulture), channel = RedisNames.UserEvents.ToString(), envelope });
             return;
         }
 
-        await redis.GetSubscriber().PublishAsync(RedisNames.UserEvents, envelope);
+        var envelope = RedisWire.WriteUserEvent(eventName, payload, users, device);
+        if (onlyWhile is var (counter, value))
+        {
+            await redis.GetDatabase().ScriptEvaluateAsync(PublishIfCurrentScript, [counter],
+                [value.ToString(CultureInfo.InvariantCulture), envelope, .. channels.Select(c => (RedisValue)c.ToString())]);
+            return;
+        }
+
+        var subscriber = redis.GetSubscriber();
+        await Task.WhenAll(channels.Select(channel => subscriber.PublishAsync(channel, envelope)));
     }
 
     /// <summary>
@@ -47,7 +65,7 @@ public sealed partial class UserEventFanout(IConnectionMultiplexer redis, Subscr
     /// </summary>
     public async Task RunAsync(Func<UserEvent, Task> deliver, CancellationToken stoppingToken)
     {
-        var queue = await redis.GetSubscriber().SubscribeAsync(RedisNames.UserEvents);
+        var queue = await redis.GetSubscriber().SubscribeAsync(RedisNames.NodeUserEvents(node.Id));
         queue.OnMessage(async message =>
         {
             if (probes.Received(message.Message))

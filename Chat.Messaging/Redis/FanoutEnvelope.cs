@@ -3,8 +3,8 @@ using Chat.Messaging.Messages;
 namespace Chat.Messaging.Redis;
 
 /// <summary>
-/// A committed event on its way to every realtime node. Each node delivers it to its own connections of the
-/// recipients, in seq order; the trace context travels along so one trace spans sender and receiving node.
+/// A committed event on its way to the realtime nodes of its recipients. Each node delivers it to its own
+/// connections of the recipients, in seq order; the trace context travels along so one trace spans sender and receiving node.
 /// </summary>
 /// <param name="PredecessorSentAt">
 /// When the conversation's previous event was sent, where the publisher knows it: a node that holds no position

@@ -9,11 +9,15 @@ namespace Chat.Messaging.Redis;
 /// </summary>
 public static class RedisNames
 {
-    /// <summary>Committed message events, batched (<see cref="RedisWire.WriteMessages"/>); every realtime node subscribes.</summary>
-    public static readonly RedisChannel Messages = RedisChannel.Literal("chat:messages");
+    /// <summary>
+    /// One realtime node's committed message events, batched (<see cref="RedisWire.WriteMessages"/>): only those with
+    /// a recipient connected to it. Sharded pub/sub, so that on a Redis Cluster a publication goes to the one shard
+    /// that owns the channel instead of every shard.
+    /// </summary>
+    public static RedisChannel NodeMessages(string nodeId) => RedisChannel.Sharded($"chat:node:{nodeId}:messages");
 
-    /// <summary>Presence, typing and receipt events for users wherever they are connected (<see cref="RedisWire.WriteUserEvent"/>).</summary>
-    public static readonly RedisChannel UserEvents = RedisChannel.Literal("chat:user-events");
+    /// <summary>One realtime node's presence, typing, receipt and call events for its users (<see cref="RedisWire.WriteUserEvent"/>).</summary>
+    public static RedisChannel NodeUserEvents(string nodeId) => RedisChannel.Sharded($"chat:node:{nodeId}:user-events");
 
     /// <summary>Set of the realtime nodes that have registered connections.</summary>
     public static readonly RedisKey Nodes = "chat:presence:nodes";
@@ -24,6 +28,8 @@ public static class RedisNames
     public static RedisKey UserConnections(Guid userId) => $"chat:presence:user:{userId:N}";
 
     public static string ConnectionValue(string nodeId, Guid deviceId) => $"{nodeId}|{deviceId:N}";
+
+    public static string NodeOf(string connectionValue) => connectionValue[..Math.Max(0, connectionValue.LastIndexOf('|'))];
 
     public static Guid? DeviceOf(string connectionValue) =>
         Guid.TryParse(connectionValue.AsSpan(connectionValue.LastIndexOf('|') + 1), out var deviceId) ? deviceId : null;

@@ -6,13 +6,15 @@ namespace Chat.Messaging.Redis;
 /// <summary>
 /// Proves a node's subscriptions end to end: a probe published on a channel must come back through this node's
 /// own handler of that channel. A subscription lost without an error (the connection re-established but the
-/// channel not subscribed again, a handler gone) shows as a probe that never returns. Every node receives every
-/// node's probes; each handler hands the probes to <see cref="Received"/>, which drops those of other nodes.
+/// channel not subscribed again, a handler gone) shows as a probe that never returns. A node's own channels carry
+/// only its probes; on the channel all nodes share, each handler hands the probes to <see cref="Received"/>, which
+/// drops those of other nodes.
 /// </summary>
 public sealed class SubscriptionProbes(IConnectionMultiplexer redis)
 {
-    /// <summary>The channels every realtime node subscribes to, and so must answer probes on.</summary>
-    public static readonly IReadOnlyList<RedisChannel> NodeChannels = [RedisNames.Messages, RedisNames.UserEvents, RedisNames.DeviceRevocations];
+    /// <summary>The channels a realtime node subscribes to, and so must answer probes on: its own two, and the one all share.</summary>
+    public static IReadOnlyList<RedisChannel> NodeChannels(string nodeId) =>
+        [RedisNames.NodeMessages(nodeId), RedisNames.NodeUserEvents(nodeId), RedisNames.DeviceRevocations];
 
     /// <summary>No publication of the Chat services starts with this (JSON starts with '[' or '{'; revocations are 32 bytes).</summary>
     private static readonly byte[] Prefix = "chat-probe:"u8.ToArray();

@@ -27,8 +27,11 @@ public sealed class GroupCommitTests(ChatApp chat) : DistributedTest(chat)
         await using var dataSource = NpgsqlDataSource.Create(await Chat.ConnectionStringAsync("chatdb"));
         await using var redis = await ConnectionMultiplexer.ConnectAsync(await Chat.ConnectionStringAsync("redis"));
         var published = new ConcurrentQueue<long>();
+        // Bob is connected to a node of the test's own, as the presence registry says: the fan-out sends that node his events.
+        var node = $"test-node-{Guid.NewGuid():N}";
+        await redis.GetDatabase().HashSetAsync(RedisNames.UserConnections(bob.Id), "test-connection", RedisNames.ConnectionValue(node, bob.Tokens.DeviceId));
         // Read in order, as the nodes do: a handler passed to SubscribeAsync may run for two publications at once.
-        var subscription = await redis.GetSubscriber().SubscribeAsync(RedisNames.Messages);
+        var subscription = await redis.GetSubscriber().SubscribeAsync(RedisNames.NodeMessages(node));
         subscription.OnMessage(message =>
         {
             foreach (var envelope in RedisWire.ReadMessages(message.Message).Where(e => e.Event.ConversationId == conversation))
@@ -36,7 +39,7 @@ public sealed class GroupCommitTests(ChatApp chat) : DistributedTest(chat)
                 published.Enqueue(envelope.Event.Seq);
             }
         });
-        await using var fanout = new MessageFanout(redis, NullLogger<MessageFanout>.Instance);
+        await using var fanout = new MessageFanout(redis, new RecipientNodes(redis), NullLogger<MessageFanout>.Instance);
         await using var store = new MessageStore(dataSource, fanout, TimeProvider.System, Options.Create(new GroupCommitOptions { Writers = writers }));
         NewMessage From(TestUser user, string clientMessageId) =>
             new(conversation, user.Id, user.Tokens.DeviceId, clientMessageId, MessageKind.Text, $"content of {clientMessageId}");
@@ -73,6 +76,7 @@ public sealed class GroupCommitTests(ChatApp chat) : DistributedTest(chat)
         await Eventually.HoldsAsync(() => published.Count >= 41, TimeSpan.FromSeconds(10), () => $"{published.Count} of 41 published");
         await Task.Delay(200, ct);
         Assert.Equal(Enumerable.Range(1, 41).Select(i => (long)i), published);
+        await redis.GetDatabase().HashDeleteAsync(RedisNames.UserConnections(bob.Id), "test-connection");
 
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var count = new NpgsqlCommand(
