@@ -6,6 +6,8 @@
 #   bench/run.sh --configuration Debug
 #   bench/run.sh --only chat,signalr --workloads direct --clients 100 --seconds 5
 #                                     some systems, workloads (direct, fanout, idle, slow, e2ee, storm, floor, attachments), sizes, durations: for investigating
+#   bench/run.sh --only chat --workloads scaleout --output docs/benchmarks-scaleout.md
+#                                     the direct workload on 2, 4 and 8 realtime nodes (eight are started only for this)
 #   BENCH_POSTGRES_OPTIONS="-c shared_buffers=2GB" bench/run.sh ...
 #                                     extra PostgreSQL server settings, for investigating
 # Starts PostgreSQL and Redis (the same local binaries the AppHost runs without containers), our API, two realtime
@@ -15,14 +17,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
-quick=false output="" configuration=Release extra=()
+quick=false output="" configuration=Release extra=() workloads=""
 command_line="bench/run.sh${*:+ $*}"
 while [ $# -gt 0 ]; do
   case $1 in
     --quick) quick=true ;;
     --only) extra+=(--Only "$2"); shift ;;
     --seconds) extra+=(--Seconds "$2"); shift ;;
-    --workloads) extra+=(--Workloads "$2"); shift ;;
+    --workloads) extra+=(--Workloads "$2"); workloads=$2; shift ;;
     --clients) extra+=(--Clients "$2"); shift ;;
     --output) output=$2; shift ;;
     --configuration) configuration=$2; shift ;;
@@ -141,6 +143,16 @@ free_port api_port node1_port node2_port worker_port
 keys="http://127.0.0.1:$api_port/.well-known/openid-configuration"
 start realtime1 dotnet_app "$(bin Chat.Realtime Chat.Realtime)" ASPNETCORE_URLS="http://127.0.0.1:$node1_port" Jwt__MetadataAddress="$keys"
 start realtime2 dotnet_app "$(bin Chat.Realtime Chat.Realtime)" ASPNETCORE_URLS="http://127.0.0.1:$node2_port" Jwt__MetadataAddress="$keys"
+# The scale-out workload runs on up to eight nodes; the others, and every other workload, on the first two.
+scale_nodes=("http://127.0.0.1:$node1_port" "http://127.0.0.1:$node2_port") scale_pids=()
+if [[ ",$workloads," == *",scaleout,"* ]]; then
+  for n in 3 4 5 6 7 8; do
+    free_port "node${n}_port"
+    port_var="node${n}_port"
+    start "realtime$n" dotnet_app "$(bin Chat.Realtime Chat.Realtime)" ASPNETCORE_URLS="http://127.0.0.1:${!port_var}" Jwt__MetadataAddress="$keys"
+    scale_nodes+=("http://127.0.0.1:${!port_var}")
+  done
+fi
 start api dotnet_app "$(bin Chat.Api Chat.Api)" ASPNETCORE_URLS="http://127.0.0.1:$api_port" Jwt__SigningKey="$jwt_key" RealtimeRegions__DefaultRegion=default \
   RealtimeRegions__Regions__0__Name=default RealtimeRegions__Regions__0__Url="http://127.0.0.1:$node1_port/hubs/chat"
 start worker dotnet_app "$(bin Chat.Worker Chat.Worker)" ASPNETCORE_URLS="http://127.0.0.1:$worker_port"
@@ -157,6 +169,13 @@ start socketio2 env PORT="$sio2_port" node bench/socketio-peer/server.js
 for port in "$api_port" "$node1_port" "$node2_port" "$worker_port" "$peer1_port" "$peer2_port" "$echo_port" "$sio1_port" "$sio2_port"; do
   wait_http "http://127.0.0.1:$port/health"
 done
+for node in "${scale_nodes[@]}"; do
+  wait_http "$node/health"
+done
+for n in 1 2 3 4 5 6 7 8; do
+  pid_var="pid_realtime$n"
+  [ -z "${!pid_var:-}" ] || scale_pids+=("${!pid_var}")
+done
 
 psql_chat() { PGPASSWORD=$POSTGRES_PASSWORD "$POSTGRES_BIN/psql" -h 127.0.0.1 -p "$postgres_port" -U postgres -d chatdb -X -q "$@"; }
 psql_chat -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" -c "SELECT pg_stat_statements_reset()" >/dev/null
@@ -166,6 +185,7 @@ dotnet "$(bin bench/Chat.Bench Chat.Bench)" \
   --Quick "$quick" --Output "$output" --Command "$command_line" --Analysis bench/analysis.md --GcDumps "$run_dir/gcdumps" \
   --ChatApi "http://127.0.0.1:$api_port" --ChatNodes "http://127.0.0.1:$node1_port,http://127.0.0.1:$node2_port" \
   --ChatPids "$pid_realtime1,$pid_realtime2" --JwtSigningKey "$jwt_key" \
+  --ScaleNodes "$(IFS=,; echo "${scale_nodes[*]}")" --ScalePids "$(IFS=,; echo "${scale_pids[*]}")" \
   --PostgresConnection "$owner_connection" --PostgresPid "$pid_postgres" --StorageConnection "$ConnectionStrings__blobs" \
   --SignalRNodes "http://127.0.0.1:$peer1_port,http://127.0.0.1:$peer2_port" --SignalRPids "$pid_signalr1,$pid_signalr2" \
   --SocketIoNodes "http://127.0.0.1:$sio1_port,http://127.0.0.1:$sio2_port" --SocketIoPids "$pid_socketio1,$pid_socketio2" \

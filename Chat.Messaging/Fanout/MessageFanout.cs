@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Chat.Messaging.Redis;
 using Microsoft.Extensions.Logging;
@@ -21,14 +22,18 @@ public sealed partial class MessageFanout : IAsyncDisposable
 
     private readonly IConnectionMultiplexer _redis;
     private readonly RecipientNodes _nodes;
+    private readonly Counter<long> _published;
     private readonly ILogger<MessageFanout> _logger;
     private readonly Channel<FanoutEnvelope> _queue = Channel.CreateUnbounded<FanoutEnvelope>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lazy<Task> _loop;
 
-    public MessageFanout(IConnectionMultiplexer redis, RecipientNodes nodes, ILogger<MessageFanout> logger)
+    public MessageFanout(IConnectionMultiplexer redis, RecipientNodes nodes, IMeterFactory meters, ILogger<MessageFanout> logger)
     {
         _redis = redis;
         _nodes = nodes;
+        // With chat.fanout.events_received on the nodes: the share of all events each node is sent.
+        _published = meters.Create(MessagingTelemetry.Name).CreateCounter<long>("chat.fanout.events_published", "{event}",
+            "Committed events this process handed to the fan-out.");
         _logger = logger;
         _loop = new(() => BatchLoop.Start(_queue.Reader, MaxBatch, PublishBatchAsync));
     }
@@ -57,8 +62,9 @@ public sealed partial class MessageFanout : IAsyncDisposable
     {
         try
         {
+            _published.Add(batch.Count);
             var subscriber = _redis.GetSubscriber();
-            var routed = await _nodes.RouteAsync(batch, e => e.Recipients);
+            var routed = await _nodes.RouteAsync(batch, e => e.Recipients, e => e.AnsweredToSender ? e.Event.SenderDeviceId : null);
             await Task.WhenAll(routed.Select(node => subscriber.PublishAsync(RedisNames.NodeMessages(node.Key), RedisWire.WriteMessages(node.Value))));
         }
         catch (Exception e)

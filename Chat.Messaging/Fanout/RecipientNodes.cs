@@ -11,39 +11,43 @@ namespace Chat.Messaging.Fanout;
 /// </summary>
 public sealed class RecipientNodes(IConnectionMultiplexer redis)
 {
-    /// <summary>The nodes of each of <paramref name="users"/> that has a connection: one read per user, sent together.</summary>
-    public async Task<Dictionary<Guid, string[]>> OfAsync(IReadOnlyCollection<Guid> users)
+    /// <summary>The connected devices of each of <paramref name="users"/> that has one, with their nodes: one read per user, sent together.</summary>
+    public async Task<Dictionary<Guid, (string Node, Guid? Device)[]>> OfAsync(IReadOnlyCollection<Guid> users)
     {
         var db = redis.GetDatabase();
         var lookups = users.Select(user => (User: user, Connections: db.HashValuesAsync(RedisNames.UserConnections(user)))).ToList();
         await Task.WhenAll(lookups.Select(l => l.Connections));
-        var nodes = new Dictionary<Guid, string[]>(lookups.Count);
+        var devices = new Dictionary<Guid, (string, Guid?)[]>(lookups.Count);
         foreach (var (user, connections) in lookups)
         {
             var values = connections.Result;
             if (values.Length > 0)
             {
-                nodes[user] = values.Select(v => RedisNames.NodeOf(v.ToString())).Distinct().ToArray();
+                devices[user] = values.Select(v => v.ToString()).Select(v => (RedisNames.NodeOf(v), RedisNames.DeviceOf(v))).Distinct().ToArray();
             }
         }
 
-        return nodes;
+        return devices;
     }
 
-    /// <summary>The events of a batch grouped by the node they go to, each node's in batch order.</summary>
-    public async Task<Dictionary<string, List<T>>> RouteAsync<T>(IReadOnlyList<T> items, Func<T, IReadOnlyList<Guid>> recipientsOf)
+    /// <summary>
+    /// The items of a batch grouped by the node they go to, each node's in batch order: the nodes of the recipients'
+    /// devices, leaving out the one device that needs no copy (the sender's, which has its answer).
+    /// </summary>
+    public async Task<Dictionary<string, List<T>>> RouteAsync<T>(IReadOnlyList<T> items, Func<T, IReadOnlyList<Guid>> recipientsOf, Func<T, Guid?> exceptDeviceOf)
     {
-        var nodesOf = await OfAsync(items.SelectMany(recipientsOf).ToHashSet());
+        var devicesOf = await OfAsync(items.SelectMany(recipientsOf).ToHashSet());
         var routed = new Dictionary<string, List<T>>();
         var nodes = new HashSet<string>();
         foreach (var item in items)
         {
             nodes.Clear();
+            var except = exceptDeviceOf(item);
             foreach (var recipient in recipientsOf(item))
             {
-                if (nodesOf.TryGetValue(recipient, out var held))
+                if (devicesOf.TryGetValue(recipient, out var devices))
                 {
-                    nodes.UnionWith(held);
+                    nodes.UnionWith(devices.Where(d => except is null || d.Device != except).Select(d => d.Node));
                 }
             }
 

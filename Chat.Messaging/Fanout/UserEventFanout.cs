@@ -13,8 +13,7 @@ namespace Chat.Messaging.Fanout;
 /// <c>Clients.Users</c> publishes once per user instead: one publication per member of a group for every event, so
 /// a burst of connections in large groups piles up in Redis.
 /// </summary>
-public sealed partial class UserEventFanout(IConnectionMultiplexer redis, RecipientNodes nodes, NodeIdentity node, SubscriptionProbes probes,
-    ILogger<UserEventFanout> logger)
+public sealed partial class UserEventFanout(IConnectionMultiplexer redis, RecipientNodes nodes, SubscriptionProbes probes, ILogger<UserEventFanout> logger)
 {
     /// <summary>
     /// Publishes to each node's channel (ARGV 3...) only if the counter (KEYS 1) still holds the value (ARGV 1):
@@ -41,7 +40,8 @@ public sealed partial class UserEventFanout(IConnectionMultiplexer redis, Recipi
         }
 
         var held = await nodes.OfAsync(users.ToHashSet());
-        var channels = held.Values.SelectMany(n => n).Distinct().Select(RedisNames.NodeUserEvents).ToList();
+        var channels = held.Values.SelectMany(devices => devices.Where(d => device is null || d.Device == device).Select(d => d.Node))
+            .Distinct().Select(RedisNames.NodeUserEvents).ToList();
         if (channels.Count == 0)
         {
             return;
@@ -60,10 +60,10 @@ public sealed partial class UserEventFanout(IConnectionMultiplexer redis, Recipi
     }
 
     /// <summary>
-    /// Hands every user event to <paramref name="deliver"/> until <paramref name="stoppingToken"/> fires: one at a
+    /// Hands every user event sent to <paramref name="node"/> to <paramref name="deliver"/> until <paramref name="stoppingToken"/> fires: one at a
     /// time, in the order Redis delivered them, so a user sees "online" before "offline".
     /// </summary>
-    public async Task RunAsync(Func<UserEvent, Task> deliver, CancellationToken stoppingToken)
+    public async Task RunAsync(NodeIdentity node, Func<UserEvent, Task> deliver, CancellationToken stoppingToken)
     {
         var queue = await redis.GetSubscriber().SubscribeAsync(RedisNames.NodeUserEvents(node.Id));
         queue.OnMessage(async message =>

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Chat.Messaging.Messages;
 
 namespace Chat.Messaging.Redis;
@@ -11,4 +12,13 @@ namespace Chat.Messaging.Redis;
 /// for the conversation (idle there for a while, or the node just started) can tell a long-settled predecessor
 /// from one still on its way, and need not wait for it.
 /// </param>
-public sealed record FanoutEnvelope(MessageEvent Event, IReadOnlyList<Guid> Recipients, string? TraceParent, DateTimeOffset? PredecessorSentAt = null);
+public sealed record FanoutEnvelope(MessageEvent Event, IReadOnlyList<Guid> Recipients, string? TraceParent, DateTimeOffset? PredecessorSentAt = null)
+{
+    /// <summary>
+    /// Whether the sending device has this event already, as the answer to its call (a text or attachment message,
+    /// an edit or a delete): the fan-out sends it no copy. A membership change is answered with no event, and a
+    /// call's message is written by the server as its caller, so their sending device gets the event too.
+    /// </summary>
+    [JsonIgnore]
+    public bool AnsweredToSender => Event.Kind is "text" or "edit" or "delete" or "attachment";
+}

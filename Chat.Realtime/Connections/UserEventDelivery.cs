@@ -1,4 +1,5 @@
 using Chat.Messaging.Fanout;
+using Chat.Messaging.Presence;
 using Chat.Messaging.Redis;
 using Chat.Realtime.Hubs;
 using Microsoft.AspNetCore.SignalR;
@@ -6,9 +7,9 @@ using Microsoft.AspNetCore.SignalR;
 namespace Chat.Realtime.Connections;
 
 /// <summary>Writes each user event (presence, typing, receipts, device messages) to this node's connections of its users, or of its one device.</summary>
-public sealed class UserEventDelivery(UserEventFanout userEvents, IHubContext<ChatHub> hub, LocalConnections connections) : BackgroundService
+public sealed class UserEventDelivery(UserEventFanout userEvents, NodeIdentity node, IHubContext<ChatHub> hub, LocalConnections connections) : BackgroundService
 {
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => userEvents.RunAsync(DeliverAsync, stoppingToken);
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => userEvents.RunAsync(node, DeliverAsync, stoppingToken);
 
     private Task DeliverAsync(UserEvent userEvent)
     {

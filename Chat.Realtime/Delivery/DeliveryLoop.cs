@@ -22,11 +22,7 @@ public sealed class DeliveryLoop(
 
     private async Task DeliverAsync(FanoutEnvelope envelope)
     {
-        // The sending device has a message (text or attachment), edit or delete already, as the answer to its call
-        // (or to its REST request); a membership change is answered with no event, and a call's message is written
-        // by the server as its caller, so their sending device gets the event too.
-        var answeredToSender = envelope.Event.Kind is "text" or "edit" or "delete" or "attachment";
-        var local = connections.ConnectionsOf(envelope.Recipients, exceptDevice: answeredToSender ? envelope.Event.SenderDeviceId : null);
+        var local = connections.ConnectionsOf(envelope.Recipients, exceptDevice: envelope.AnsweredToSender ? envelope.Event.SenderDeviceId : null);
         if (local.Count == 0)
         {
             return;

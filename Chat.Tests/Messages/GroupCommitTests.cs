@@ -27,9 +27,9 @@ public sealed class GroupCommitTests(ChatApp chat) : DistributedTest(chat)
         await using var dataSource = NpgsqlDataSource.Create(await Chat.ConnectionStringAsync("chatdb"));
         await using var redis = await ConnectionMultiplexer.ConnectAsync(await Chat.ConnectionStringAsync("redis"));
         var published = new ConcurrentQueue<long>();
-        // Bob is connected to a node of the test's own, as the presence registry says: the fan-out sends that node his events.
+        // Another device of Bob is connected to a node of the test's own, as the presence registry says: the fan-out sends that node his events.
         var node = $"test-node-{Guid.NewGuid():N}";
-        await redis.GetDatabase().HashSetAsync(RedisNames.UserConnections(bob.Id), "test-connection", RedisNames.ConnectionValue(node, bob.Tokens.DeviceId));
+        await redis.GetDatabase().HashSetAsync(RedisNames.UserConnections(bob.Id), "test-connection", RedisNames.ConnectionValue(node, Guid.NewGuid()));
         // Read in order, as the nodes do: a handler passed to SubscribeAsync may run for two publications at once.
         var subscription = await redis.GetSubscriber().SubscribeAsync(RedisNames.NodeMessages(node));
         subscription.OnMessage(message =>
@@ -39,7 +39,7 @@ public sealed class GroupCommitTests(ChatApp chat) : DistributedTest(chat)
                 published.Enqueue(envelope.Event.Seq);
             }
         });
-        await using var fanout = new MessageFanout(redis, new RecipientNodes(redis), NullLogger<MessageFanout>.Instance);
+        await using var fanout = new MessageFanout(redis, new RecipientNodes(redis), TestMeters.Factory, NullLogger<MessageFanout>.Instance);
         await using var store = new MessageStore(dataSource, fanout, TimeProvider.System, Options.Create(new GroupCommitOptions { Writers = writers }));
         NewMessage From(TestUser user, string clientMessageId) =>
             new(conversation, user.Id, user.Tokens.DeviceId, clientMessageId, MessageKind.Text, $"content of {clientMessageId}");

@@ -46,7 +46,7 @@ public sealed class ClusterFanoutTests
             .Distinct().Count();
         Assert.True(shardsWithChannels > 1, "all six channels hashed to one shard: the test would not show sharding");
 
-        await using var fanout = new MessageFanout(redis, new RecipientNodes(redis), NullLogger<MessageFanout>.Instance);
+        await using var fanout = new MessageFanout(redis, new RecipientNodes(redis), TestMeters.Factory, NullLogger<MessageFanout>.Instance);
         // Direct conversations between user i and user i+1, 20 events each, and one group of everyone.
         var direct = Enumerable.Range(0, nodes.Count).Select(_ => Guid.NewGuid()).ToList();
         var group = Guid.NewGuid();

@@ -17,7 +17,10 @@ public sealed class BenchOptions
     /// <summary>Only these systems (chat, signalr, socketio, echo), comma-separated; all when empty. For investigating one.</summary>
     public string Only { get; set; } = "";
 
-    /// <summary>Only these workloads (direct, fanout, idle, slow, e2ee, storm, floor, attachments), comma-separated; all when empty. For investigating one.</summary>
+    /// <summary>
+    /// Only these workloads (direct, fanout, idle, slow, e2ee, storm, floor, attachments, scaleout), comma-separated;
+    /// all but scaleout when empty. For investigating one.
+    /// </summary>
     public string Workloads { get; set; } = "";
 
     /// <summary>Overrides the measured duration of each message workload, in seconds.</summary>
@@ -30,6 +33,11 @@ public sealed class BenchOptions
     public string GcDumps { get; set; } = Path.Combine(Path.GetTempPath(), "chat-bench-gcdumps");
 
     public string ChatApi { get; set; } = "";
+
+    /// <summary>Eight realtime nodes and their processes, for the scale-out workload (the first two are <see cref="ChatNodes"/>).</summary>
+    public string ScaleNodes { get; set; } = "";
+    public string ScalePids { get; set; } = "";
+
     public string ChatNodes { get; set; } = "";
     public string ChatPids { get; set; } = "";
 

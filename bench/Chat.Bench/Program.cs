@@ -115,6 +115,13 @@ foreach (var target in targets)
         }
     }
 
+    // Only when asked for: it needs six more nodes, whose idle work would weigh on every other workload's CPU.
+    if (target is ChatTarget && workloads.Contains("scaleout") && options.ScaleNodes.Length > 0)
+    {
+        report.Add(await ScaleOut.RunAsync(new Uri(options.ChatApi), BenchOptions.Uris(options.ScaleNodes), BenchOptions.Ids(options.ScalePids),
+            options.JwtSigningKey, users, sizes.DirectClients[0], sizes.InFlight.Max(), sizes.WarmUp, sizes.Duration, ct));
+    }
+
     if (target.Stores && Runs("storm"))
     {
         // Users of their own: an app at start loads its conversation list, which for the users above includes

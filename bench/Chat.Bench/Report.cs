@@ -15,6 +15,9 @@ public sealed class Report(BenchOptions options)
     private readonly List<EncryptionCost.Result> _encryption = [];
     private PostgresFloor.Result? _floor;
     private AttachmentTransfer.Result? _attachments;
+    private List<ScaleOut.Result> _scaleOut = [];
+
+    public void Add(List<ScaleOut.Result> results) => _scaleOut = results;
 
     public void Add(AttachmentTransfer.Result result)
     {
@@ -89,6 +92,18 @@ public sealed class Report(BenchOptions options)
             text.AppendLine(f, $"| upload, MiB/s | {a.GrantUploadMiBps:F0} | {a.DirectUploadMiBps:F0} | {a.GrantUploadMiBps / a.DirectUploadMiBps:F2} |");
             text.AppendLine(f, $"| download, MiB/s | {a.GrantDownloadMiBps:F0} | {a.DirectDownloadMiBps:F0} | {a.GrantDownloadMiBps / a.DirectDownloadMiBps:F2} |");
             text.AppendLine().AppendLine(f, $"Our API's calls around the bytes, each once per file: announce {a.AnnounceMs:F1} ms, complete {a.CompleteMs:F1} ms (it reads the stored file back to check its SHA-256: the one time the system touches the bytes), download grant {a.GrantMs:F1} ms.");
+        }
+
+        if (_scaleOut.Count > 0)
+        {
+            text.AppendLine().AppendLine("## Scale-out").AppendLine();
+            text.AppendLine("The direct workload (closed loop) on 2, 4 and 8 realtime nodes, clients spread evenly. Each node's share is the events it was sent (`chat.fanout.events_received`) over all the events committed (`chat.fanout.events_published`, summed over the nodes), read from the nodes' own counters with dotnet-counters over the run. Target: each node at most 1/N + 10 % of the events, and the CPU per message not growing with N.").AppendLine();
+            text.AppendLine("| nodes | delivered/s | p50 | p99 | CPU µs / message | each node's share | largest | 1/N + 10 % | verdict |").AppendLine("|---:|---:|---:|---:|---:|---|---:|---:|---|");
+            foreach (var r in _scaleOut)
+            {
+                var bound = 1.0 / r.Nodes + 0.10;
+                text.AppendLine(f, $"| {r.Nodes} | {r.Load.Rate:F0} | {r.Load.P50:F2} | {r.Load.P99:F2} | {r.Load.CpuMicrosecondsPerMessage:F1} | {string.Join(" ", r.Shares.Select(s => s.ToString("P0", f)))} | {r.MaxShare.ToString("P0", f)} | {bound.ToString("P0", f)} | {(r.MaxShare <= bound ? "met" : "**missed**")} |");
+            }
         }
 
         if (_floor is { } floor)
