@@ -9,7 +9,10 @@ namespace Chat.Messaging.Fanout;
 /// <summary>
 /// The publishing half of the message fan-out: each committed event goes to the realtime nodes its recipients are
 /// connected to (<see cref="RecipientNodes"/>), on each node's own channel (<see cref="MessageSubscription"/>), so a
-/// node reads only what it delivers. The events committed while a publication is on its way go together in the
+/// node reads only what it delivers. On a realtime node, the events it commits itself go to its own subscription
+/// in process instead (<see cref="DeliverLocally"/>): a direct message sent here crosses Redis once, to the
+/// recipient's node, and this node still sees every event it committed, so its sequence of each conversation has
+/// no holes its own sends made. The events committed while a publication is on its way go together in the
 /// next one, so under load one publication per node (one Redis command, one read on that node) carries many
 /// events, as group commit does for the writes; a group's event is one publication per node, not per member. Nobody waits for a publication: a sender's acknowledgement means its
 /// message is durable, and an event whose publication is lost (Redis down, the process gone) leaves a seq gap that
@@ -26,6 +29,7 @@ public sealed partial class MessageFanout : IAsyncDisposable
     private readonly ILogger<MessageFanout> _logger;
     private readonly Channel<FanoutEnvelope> _queue = Channel.CreateUnbounded<FanoutEnvelope>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lazy<Task> _loop;
+    private (string Node, Action<IReadOnlyList<FanoutEnvelope>> Deliver)? _local;
 
     public MessageFanout(IConnectionMultiplexer redis, RecipientNodes nodes, IMeterFactory meters, ILogger<MessageFanout> logger)
     {
@@ -37,6 +41,9 @@ public sealed partial class MessageFanout : IAsyncDisposable
         _logger = logger;
         _loop = new(() => BatchLoop.Start(_queue.Reader, MaxBatch, PublishBatchAsync));
     }
+
+    /// <summary>On a realtime node: the events this process commits go to <paramref name="deliver"/>, not through Redis to <paramref name="node"/>.</summary>
+    public void DeliverLocally(string node, Action<IReadOnlyList<FanoutEnvelope>> deliver) => _local = (node, deliver);
 
     /// <summary>Queues a committed event for the next publication; events queued in seq order are published in it.</summary>
     public void Publish(FanoutEnvelope envelope)
@@ -63,8 +70,15 @@ public sealed partial class MessageFanout : IAsyncDisposable
         try
         {
             _published.Add(batch.Count);
+            var local = _local;
+            local?.Deliver([.. batch]);
             var subscriber = _redis.GetSubscriber();
-            var routed = await _nodes.RouteAsync(batch, e => e.Recipients, e => e.AnsweredToSender ? e.Event.SenderDeviceId : null);
+            var routed = await _nodes.RouteAsync(batch, e => e.Recipients);
+            if (local is { } here)
+            {
+                routed.Remove(here.Node);
+            }
+
             await Task.WhenAll(routed.Select(node => subscriber.PublishAsync(RedisNames.NodeMessages(node.Key), RedisWire.WriteMessages(node.Value))));
         }
         catch (Exception e)

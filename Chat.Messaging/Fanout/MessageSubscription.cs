@@ -10,7 +10,7 @@ namespace Chat.Messaging.Fanout;
 
 /// <summary>
 /// The receiving half of the message fan-out: reads the publications of <see cref="MessageFanout"/> on this node's
-/// channel (the events with a recipient connected here), puts each
+/// channel (the events with a recipient connected here) and takes the events this node commits itself, puts each
 /// conversation's events back in seq order (<see cref="ConversationSequencer"/>), reads from PostgreSQL what a
 /// lost publication left out (<see cref="CommittedEvents"/>), and hands the events on one at a time, in order.
 /// One loop owns the sequencer, so no event overtakes another.
@@ -18,6 +18,7 @@ namespace Chat.Messaging.Fanout;
 public sealed partial class MessageSubscription(
     IConnectionMultiplexer redis,
     NodeIdentity node,
+    MessageFanout fanout,
     IMeterFactory meters,
     CommittedEvents committed,
     SubscriptionProbes probes,
@@ -54,6 +55,8 @@ public sealed partial class MessageSubscription(
         var subscription = await redis.GetSubscriber().SubscribeAsync(RedisNames.NodeMessages(node.Id));
         // The queue hands messages over one at a time, in the order Redis delivered them.
         subscription.OnMessage(message => Enqueue(work.Writer, message.Message));
+        // What this node commits comes straight from its own fan-out, in commit order, not back through Redis.
+        fanout.DeliverLocally(node.Id, envelopes => work.Writer.TryWrite(new Published(envelopes)));
 
         try
         {

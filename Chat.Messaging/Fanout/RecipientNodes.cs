@@ -30,11 +30,8 @@ public sealed class RecipientNodes(IConnectionMultiplexer redis)
         return devices;
     }
 
-    /// <summary>
-    /// The items of a batch grouped by the node they go to, each node's in batch order: the nodes of the recipients'
-    /// devices, leaving out the one device that needs no copy (the sender's, which has its answer).
-    /// </summary>
-    public async Task<Dictionary<string, List<T>>> RouteAsync<T>(IReadOnlyList<T> items, Func<T, IReadOnlyList<Guid>> recipientsOf, Func<T, Guid?> exceptDeviceOf)
+    /// <summary>The items of a batch grouped by the node they go to (the nodes of the recipients' devices), each node's in batch order.</summary>
+    public async Task<Dictionary<string, List<T>>> RouteAsync<T>(IReadOnlyList<T> items, Func<T, IReadOnlyList<Guid>> recipientsOf)
     {
         var devicesOf = await OfAsync(items.SelectMany(recipientsOf).ToHashSet());
         var routed = new Dictionary<string, List<T>>();
@@ -42,12 +39,11 @@ public sealed class RecipientNodes(IConnectionMultiplexer redis)
         foreach (var item in items)
         {
             nodes.Clear();
-            var except = exceptDeviceOf(item);
             foreach (var recipient in recipientsOf(item))
             {
                 if (devicesOf.TryGetValue(recipient, out var devices))
                 {
-                    nodes.UnionWith(devices.Where(d => except is null || d.Device != except).Select(d => d.Node));
+                    nodes.UnionWith(devices.Select(d => d.Node));
                 }
             }
 

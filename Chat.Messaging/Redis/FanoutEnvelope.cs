@@ -16,7 +16,7 @@ public sealed record FanoutEnvelope(MessageEvent Event, IReadOnlyList<Guid> Reci
 {
     /// <summary>
     /// Whether the sending device has this event already, as the answer to its call (a text or attachment message,
-    /// an edit or a delete): the fan-out sends it no copy. A membership change is answered with no event, and a
+    /// an edit or a delete): no node writes it to that device. A membership change is answered with no event, and a
     /// call's message is written by the server as its caller, so their sending device gets the event too.
     /// </summary>
     [JsonIgnore]

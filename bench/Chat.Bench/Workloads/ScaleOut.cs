@@ -1,14 +1,14 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using Chat.Bench.Targets;
 
 namespace Chat.Bench.Workloads;
 
 /// <summary>
-/// The direct workload on 2, 4 and 8 realtime nodes in turn, clients spread evenly over them: what each node is
-/// sent of all the events committed (from the nodes' own counters, chat.fanout.events_received against
-/// chat.fanout.events_published, read with dotnet-counters while the load runs), and the machine's CPU per message.
+/// The direct workload on 2, 4 and 8 realtime nodes in turn, clients spread evenly over them: the machine's CPU per
+/// message, and in a second run what each node is sent of all the events committed (from the nodes' own counters,
+/// chat.fanout.events_received against chat.fanout.events_published, read with dotnet-counters, whose sessions
+/// would weigh on the first run's CPU).
 /// </summary>
 public static class ScaleOut
 {
@@ -26,10 +26,16 @@ public static class ScaleOut
             await using var target = new ChatTarget(api, nodes.Take(count).ToList(), signingKey, pids.Take(count).ToList());
             await using var fleet = await Fleet.ConnectAsync(target, users.Take(clients).ToList(), cancellationToken);
             var direct = await DirectMessages.PrepareAsync(fleet, cancellationToken);
-            // Every node publishes (the senders' nodes) and receives; read them all over the same span as the load.
-            var span = warmUp + duration;
-            var counters = pids.Take(count).Select(pid => CountAsync(pid, span + TimeSpan.FromSeconds(2))).ToList();
+
+            // The cost, with nothing else attached to the nodes.
             var load = await direct.ClosedLoopAsync(inFlight, warmUp, duration);
+
+            // The shares, in a second run with dotnet-counters on every node: each session is given time to attach
+            // before the load and outlasts it, so all of them see the whole run (idle before and after counts nothing).
+            var attach = TimeSpan.FromSeconds(8);
+            var counters = pids.Take(count).Select(pid => CountAsync(pid, attach + warmUp + duration + TimeSpan.FromSeconds(4))).ToList();
+            await Task.Delay(attach, cancellationToken);
+            await direct.ClosedLoopAsync(inFlight, warmUp, duration);
             var counted = await Task.WhenAll(counters);
             var published = counted.Sum(c => c.Published);
             var shares = published > 0 ? counted.Select(c => c.Received / published).ToList() : [];
@@ -40,12 +46,15 @@ public static class ScaleOut
         return results;
     }
 
-    /// <summary>Events published and received by one node over <paramref name="span"/>: the counters' per-second rates, summed.</summary>
+    /// <summary>
+    /// Events published and received by one node over <paramref name="span"/>: the counters' increments, summed. CSV
+    /// rather than JSON: a line at a time, so a file cut short when the tool stops still reads.
+    /// </summary>
     private static async Task<(double Published, double Received)> CountAsync(int processId, TimeSpan span)
     {
-        var output = Path.Combine(Path.GetTempPath(), $"chat-bench-fanout-{processId}-{Guid.NewGuid():N}.json");
+        var output = Path.Combine(Path.GetTempPath(), $"chat-bench-fanout-{processId}-{Guid.NewGuid():N}.csv");
         var start = new ProcessStartInfo("dotnet", ["dotnet-counters", "collect", "-p", processId.ToString(CultureInfo.InvariantCulture),
-            "--counters", "Chat.Messaging", "--format", "json", "-o", output, "--refresh-interval", "1",
+            "--counters", "Chat.Messaging", "--format", "csv", "-o", output, "--refresh-interval", "1",
             "--duration", span.ToString(@"dd\:hh\:mm\:ss", CultureInfo.InvariantCulture)])
         {
             RedirectStandardOutput = true,
@@ -61,23 +70,27 @@ public static class ScaleOut
             return (0, 0);
         }
 
-        using var document = JsonDocument.Parse(await File.ReadAllTextAsync(output));
-        File.Delete(output);
         double published = 0, received = 0;
-        foreach (var e in document.RootElement.GetProperty("Events").EnumerateArray())
+        foreach (var line in await File.ReadAllLinesAsync(output))
         {
-            var name = e.GetProperty("name").GetString()!;
-            var value = e.GetProperty("value").GetDouble();
-            if (name.StartsWith("chat.fanout.events_published", StringComparison.Ordinal))
+            // Timestamp,Provider,Counter Name,Counter Type,Mean/Increment
+            var fields = line.Split(',');
+            if (fields.Length < 5 || !double.TryParse(fields[^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+            {
+                continue;
+            }
+
+            if (fields[2].StartsWith("chat.fanout.events_published", StringComparison.Ordinal))
             {
                 published += value;
             }
-            else if (name.StartsWith("chat.fanout.events_received", StringComparison.Ordinal))
+            else if (fields[2].StartsWith("chat.fanout.events_received", StringComparison.Ordinal))
             {
                 received += value;
             }
         }
 
+        File.Delete(output);
         return (published, received);
     }
 }
