@@ -30,11 +30,11 @@ public sealed partial class MessageSubscription(
     private static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(25);
 
     /// <summary>
-    /// A conversation with nothing held is forgotten after this many gap timeouts without an event. This node hears a
-    /// conversation only while one of its members is connected here: one that comes back finds it forgotten and
-    /// starts from its next event (first sight), rather than taking the events it was not sent as a gap to fill.
+    /// A conversation with nothing held is forgotten after this long without an event. This node hears a conversation
+    /// only while one of its members is connected here; one whose member comes back within this time takes the
+    /// events it was not sent as a gap, read from PostgreSQL (its clients ignore what they have already).
     /// </summary>
-    private const int IdleGapTimeouts = 4;
+    private static readonly TimeSpan IdleExpiry = TimeSpan.FromMinutes(10);
 
     /// <summary>What this node is sent: with routing by interest, its share of all events falls as nodes are added.</summary>
     private readonly Counter<long> _received = meters.Create(MessagingTelemetry.Name).CreateCounter<long>("chat.fanout.events_received", "{event}",
@@ -51,7 +51,7 @@ public sealed partial class MessageSubscription(
     public async Task RunAsync(Func<FanoutEnvelope, Task> deliver, CancellationToken stoppingToken)
     {
         var work = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
-        var sequencer = new ConversationSequencer(options.Value.FirstSightWindow, options.Value.GapTimeout, options.Value.GapTimeout * IdleGapTimeouts);
+        var sequencer = new ConversationSequencer(options.Value.FirstSightWindow, options.Value.GapTimeout, IdleExpiry);
         var subscription = await redis.GetSubscriber().SubscribeAsync(RedisNames.NodeMessages(node.Id));
         // The queue hands messages over one at a time, in the order Redis delivered them.
         subscription.OnMessage(message => Enqueue(work.Writer, message.Message));

@@ -1,0 +1,34 @@
+using Chat.Tests.Infrastructure;
+
+namespace Chat.Tests.Scaling;
+
+/// <summary>
+/// With routing by interest a node is sent only what its users receive, yet it must still see every event of a
+/// conversation its users are in, or it holds the next one as a gap and reads it back from PostgreSQL later.
+/// </summary>
+public sealed class InterestRoutingTests(ChatApp chat) : DistributedTest(chat)
+{
+    [Fact]
+    public async Task A_conversation_back_and_forth_across_two_nodes_leaves_no_gap_on_either()
+    {
+        var alice = await TestUser.RegisterAsync(Chat);
+        var bob = await TestUser.RegisterAsync(Chat);
+        var conversation = await Conversations.DirectAsync(Chat, alice, bob);
+        await using var aliceClient = await ChatClient.ConnectAsync(Chat.RealtimeNodes[0], alice.Tokens.AccessToken);
+        await using var bobClient = await ChatClient.ConnectAsync(Chat.RealtimeNodes[1], bob.Tokens.AccessToken);
+
+        // Each side answers the other, so each node commits every other event and is sent the rest.
+        for (var i = 0; i < 10; i++)
+        {
+            var fromAlice = await aliceClient.SendAsync(conversation, $"ping {i}");
+            await bobClient.WaitUntilAsync(c => c.MessagesIn(conversation).Any(m => m.MessageId == fromAlice.MessageId));
+            var fromBob = await bobClient.SendAsync(conversation, $"pong {i}");
+            await aliceClient.WaitUntilAsync(c => c.MessagesIn(conversation).Any(m => m.MessageId == fromBob.MessageId));
+        }
+
+        Assert.Equal(Enumerable.Range(1, 10).Select(i => (long)(2 * i)), aliceClient.MessagesIn(conversation).Select(m => m.Seq));
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => (long)(2 * i + 1)), bobClient.MessagesIn(conversation).Select(m => m.Seq));
+        var gaps = (await Chat.ServiceLogsAsync()).Where(l => l.Contains("Seq gap", StringComparison.Ordinal) && l.Contains(conversation.ToString(), StringComparison.Ordinal)).ToList();
+        Assert.True(gaps.Count == 0, string.Join('\n', gaps));
+    }
+}
