@@ -37,7 +37,6 @@ public static class MessagingServiceExtensions
         services.AddSingleton<RecipientNodes>();
         services.AddSingleton<MessageFanout>();
         services.AddSingleton<UserEventFanout>();
-        services.AddScoped<Membership>();
         services.AddScoped<ConversationContacts>();
         services.AddScoped<ReceiptTracker>();
         services.AddSingleton<UnreadCounts>();

@@ -56,7 +56,7 @@ public sealed partial class CallService(
         }
 
         // Not across a block, nor while a message request is unanswered: a call would ring a stranger.
-        if (await Membership.LiveRefusalAsync(dataSource, request.ConversationId, device.UserId, cancellationToken) is { } cannotPost)
+        if ((await Membership.LiveOthersAsync(dataSource, request.ConversationId, device.UserId, cancellationToken)).Error is { } cannotPost)
         {
             return cannotPost;
         }

@@ -13,7 +13,7 @@ namespace Chat.Messaging.Conversations;
 /// member who left keeps a row (it bounds what they may still read) but may not act. The rule is written here
 /// once, for EF Core queries and as SQL for the hand-written statements of the message path.
 /// </summary>
-public sealed class Membership(ChatDbContext db)
+public static class Membership
 {
     /// <summary>SQL: whether <paramref name="userId"/> is a current member of <paramref name="conversationId"/> (SQL expressions both).</summary>
     public static string IsCurrentMemberSql(string conversationId, string userId) =>
@@ -57,20 +57,33 @@ public sealed class Membership(ChatDbContext db)
         : null;
 
     /// <summary>
-    /// Why the user may not reach the conversation's members live (typing, calls), or null when they may: as for a
-    /// message (<see cref="MayPostSql"/>), and not while a message request there is unanswered, by either side.
+    /// The other current members the user may reach live (typing, receipts, calls), in one round trip; or why not:
+    /// as for a message (<see cref="MayPostSql"/>), and not while a message request there is unanswered, by either side.
     /// </summary>
-    public static async Task<ChatError?> LiveRefusalAsync(NpgsqlDataSource dataSource, Guid conversationId, Guid userId, CancellationToken cancellationToken)
+    public static async Task<Outcome<List<Guid>>> LiveOthersAsync(NpgsqlDataSource dataSource, Guid conversationId, Guid userId, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand($"""
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"""
             {AccessSql("@conversation_id", "@user_id")},
                    EXISTS (SELECT 1 FROM conversation_members WHERE conversation_id = @conversation_id AND {CurrentSql("conversation_members")} AND request = {(int)MessageRequest.Pending})
-            """);
-        command.Parameters.AddWithValue("conversation_id", conversationId);
-        command.Parameters.AddWithValue("user_id", userId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            """) { Parameters = { new("conversation_id", conversationId), new("user_id", userId) } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"{CurrentMembersSql("@conversation_id")} AND m.user_id <> @user_id")
+            { Parameters = { new("conversation_id", conversationId), new("user_id", userId) } });
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
-        return RefusalOf(reader) ?? (reader.GetBoolean(4) ? ChatErrors.RequestNotAccepted : null);
+        if ((RefusalOf(reader) ?? (reader.GetBoolean(4) ? ChatErrors.RequestNotAccepted : null)) is { } refused)
+        {
+            return refused;
+        }
+
+        await reader.NextResultAsync(cancellationToken);
+        var others = new List<Guid>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            others.Add(reader.GetGuid(0));
+        }
+
+        return others;
     }
 
     /// <summary>SQL: the user ids of the current members of <paramref name="conversationId"/> (an SQL expression).</summary>
@@ -85,16 +98,6 @@ public sealed class Membership(ChatDbContext db)
 
     /// <summary>SQL: the condition on a row of conversation_members (under <paramref name="alias"/>) that makes it a current member.</summary>
     public static string CurrentSql(string alias) => $"{alias}.left_seq IS NULL";
-
-    /// <summary>The other current members of a conversation, or <see cref="ChatErrors.NotMember"/> when the user is not one.</summary>
-    public async Task<Outcome<List<Guid>>> OthersAsync(Guid conversationId, Guid userId, CancellationToken cancellationToken)
-    {
-        var members = await db.ConversationMembers.AsNoTracking().Current()
-            .Where(m => m.ConversationId == conversationId)
-            .Select(m => m.UserId)
-            .ToListAsync(cancellationToken);
-        return members.Contains(userId) ? members.Where(m => m != userId).ToList() : ChatErrors.NotMember;
-    }
 }
 
 public static class MembershipQueries

@@ -6,17 +6,12 @@ using Npgsql;
 namespace Chat.Messaging.Presence;
 
 /// <summary>Tells a conversation's other members, on whichever node, that a member is typing.</summary>
-public sealed class TypingNotifier(Membership membership, NpgsqlDataSource dataSource, UserEventFanout userEvents)
+public sealed class TypingNotifier(NpgsqlDataSource dataSource, UserEventFanout userEvents)
 {
     /// <summary>Not across a block, nor while a message request is unanswered: typing shows presence.</summary>
     public async Task<ChatError?> TypingAsync(Guid conversationId, Guid userId, CancellationToken cancellationToken)
     {
-        if (await Membership.LiveRefusalAsync(dataSource, conversationId, userId, cancellationToken) is { } cannotPost)
-        {
-            return cannotPost;
-        }
-
-        var (others, refused) = await membership.OthersAsync(conversationId, userId, cancellationToken);
+        var (others, refused) = await Membership.LiveOthersAsync(dataSource, conversationId, userId, cancellationToken);
         if (refused is not null)
         {
             return refused;

@@ -14,7 +14,7 @@ namespace Chat.Messaging.Receipts;
 /// past the conversation's last event, and read implies delivered. A read also leaves the badge-update row for the
 /// reader's offline devices in the push outbox, in the same statement, so one never commits without the other.
 /// </summary>
-public sealed class ReceiptTracker(ChatDbContext db, Membership membership, NpgsqlDataSource dataSource, UserEventFanout userEvents, TimeProvider time)
+public sealed class ReceiptTracker(ChatDbContext db, NpgsqlDataSource dataSource, UserEventFanout userEvents, TimeProvider time)
 {
     public Task<Outcome<long>> MarkDeliveredAsync(Guid conversationId, Guid userId, long seq, CancellationToken cancellationToken) =>
         MarkAsync(conversationId, userId, seq, ReceiptKinds.Delivered, cancellationToken);
@@ -48,10 +48,10 @@ public sealed class ReceiptTracker(ChatDbContext db, Membership membership, Npgs
         }
 
         // A receipt shows that someone is about: none goes out while a message request is unanswered or across a block.
-        if (await Membership.LiveRefusalAsync(dataSource, conversationId, userId, cancellationToken) is null)
+        var (others, refused) = await Membership.LiveOthersAsync(dataSource, conversationId, userId, cancellationToken);
+        if (refused is null)
         {
-            var (others, _) = await membership.OthersAsync(conversationId, userId, cancellationToken);
-            await userEvents.PublishAsync(ChatEvents.Receipt, new ReceiptEvent(conversationId, userId, kind, seq), others ?? []);
+            await userEvents.PublishAsync(ChatEvents.Receipt, new ReceiptEvent(conversationId, userId, kind, seq), others);
         }
 
         return seq;
