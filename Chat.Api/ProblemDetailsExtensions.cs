@@ -1,3 +1,4 @@
+using Chat.ServiceDefaults.Telemetry;
 
 namespace Chat.Api;
 
@@ -15,15 +16,29 @@ public static class ProblemDetailsExtensions
             {
                 context.ProblemDetails.Title = "Bad request";
                 context.ProblemDetails.Detail = bad.InnerException is System.Text.Json.JsonException json ? $"Malformed JSON: {json.Message}" : bad.Message;
+                context.ProblemDetails.Extensions["code"] = InvalidArgument;
             }
+
+            // The documented code, for the count of client mistakes; a validation problem's is invalid_argument.
+            context.HttpContext.Items[ClientErrorMetrics.CodeItem] = context.ProblemDetails.Extensions.TryGetValue("code", out var code) && code is string documented
+                ? documented
+                : context.ProblemDetails is HttpValidationProblemDetails ? InvalidArgument : null;
         });
         return services;
     }
 
+    /// <summary>
+    /// A request the framework could not bind is the client's mistake: it is answered 400 and counted
+    /// (<see cref="ClientErrorCounting"/>), but not logged as an unhandled exception; every other exception is.
+    /// </summary>
     public static IApplicationBuilder UseChatProblemDetails(this IApplicationBuilder app) => app
+        .UseClientErrorCounting()
         .UseExceptionHandler(new ExceptionHandlerOptions
         {
             StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+            SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException,
         })
         .UseStatusCodePages();
+
+    private const string InvalidArgument = "invalid_argument";
 }

@@ -1,5 +1,6 @@
 using Chat.Realtime;
 using Chat.Realtime.Hubs;
+using Chat.ServiceDefaults.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -8,6 +9,7 @@ builder.AddRealtimeServices();
 
 var app = builder.Build();
 
+app.UseClientErrorCounting();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();

@@ -1,6 +1,8 @@
+using Chat.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -31,6 +33,7 @@ public static class OpenTelemetryExtensions
             logging.IncludeScopes = true;
         });
 
+        builder.Services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
@@ -39,6 +42,7 @@ public static class OpenTelemetryExtensions
                 .AddMeter(SignalRMeter, "Microsoft.AspNetCore.Server.Kestrel")
                 .AddMeter(ChatTelemetryPrefix + "*"))
             .WithTracing(tracing => tracing
+                .SetSampler(services => new OperationSampler(services.GetRequiredService<IOptions<TelemetryOptions>>().Value.TraceSampleRatio))
                 .AddSource(builder.Environment.ApplicationName, SignalRServerSource, ChatTelemetryPrefix + "*")
                 .AddAspNetCoreInstrumentation(options => options.Filter = IsTraced)
                 .AddHttpClientInstrumentation());

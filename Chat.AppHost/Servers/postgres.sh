@@ -36,5 +36,16 @@ printf "ALTER ROLE postgres PASSWORD '%s';\n" "${POSTGRES_PASSWORD//\'/\'\'}" \
   | "${as_user[@]}" "$bin/postgres" --single -D "$data_dir" -c log_min_messages=warning postgres >/dev/null
 
 # Room for every service's connection pool; TCP on loopback only.
-exec "${as_user[@]}" "$bin/postgres" -D "$data_dir" -p "$port" -c listen_addresses=127.0.0.1 \
-  -c unix_socket_directories= -c max_connections=500 "$@"
+"${as_user[@]}" "$bin/postgres" -D "$data_dir" -p "$port" -c listen_addresses=127.0.0.1 \
+  -c unix_socket_directories= -c max_connections=500 "$@" &
+server=$!
+
+# Aspire stops a resource with SIGTERM, which PostgreSQL takes as a smart shutdown: it waits until every client
+# has left, and the services' connection pools never leave, so the stop timed out and a restart could fail. A
+# fast shutdown (SIGINT) ends their sessions, rolls back what is open and stops cleanly.
+trap 'kill -INT "$server" 2>/dev/null' TERM INT
+status=0
+while kill -0 "$server" 2>/dev/null; do
+  wait "$server" && status=0 || status=$?
+done
+exit "$status"

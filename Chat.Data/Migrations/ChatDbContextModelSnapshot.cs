@@ -680,6 +680,10 @@ namespace Chat.Data.Migrations
                         .HasColumnType("uuid[]")
                         .HasColumnName("recipients");
 
+                    b.Property<string>("TraceParent")
+                        .HasColumnType("text")
+                        .HasColumnName("trace_parent");
+
                     b.Property<Guid>("UserId")
                         .HasColumnType("uuid")
                         .HasColumnName("user_id");

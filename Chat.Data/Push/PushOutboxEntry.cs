@@ -6,6 +6,12 @@ namespace Chat.Data.Push;
 /// </summary>
 public sealed class PushOutboxEntry
 {
+    /// <summary>
+    /// The channel a statement that inserts entries notifies (a trigger, in the same transaction, so the worker
+    /// hears of an entry when it commits and not before).
+    /// </summary>
+    public const string NotificationChannel = "push_outbox";
+
     public long Id { get; init; }
     public PushKind Kind { get; init; }
     public Guid ConversationId { get; init; }
@@ -21,6 +27,12 @@ public sealed class PushOutboxEntry
 
     /// <summary>Whom a <see cref="PushKind.Call"/> rings: the invitees, not always every other member of a group.</summary>
     public Guid[]? Recipients { get; init; }
+
+    /// <summary>
+    /// The W3C <c>traceparent</c> of the operation that queued the entry (a message's send), so that its push joins
+    /// the message's trace; null when that operation was not traced.
+    /// </summary>
+    public string? TraceParent { get; init; }
 
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? ProcessedAt { get; set; }

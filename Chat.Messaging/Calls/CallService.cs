@@ -33,8 +33,8 @@ public sealed partial class CallService(
 {
     /// <summary>Queued only when some invitee has a device that a push reaches; once per call.</summary>
     private static readonly string PushSql = $"""
-        INSERT INTO push_outbox (kind, conversation_id, user_id, call_id, recipients, created_at)
-        SELECT {(int)PushKind.Call}, @conversation, @caller, @call, @recipients, now()
+        INSERT INTO push_outbox (kind, conversation_id, user_id, call_id, recipients, created_at, trace_parent)
+        SELECT {(int)PushKind.Call}, @conversation, @caller, @call, @recipients, now(), @trace_parent
         WHERE EXISTS (SELECT 1 FROM devices d WHERE d.user_id = ANY(@recipients) AND d.revoked_at IS NULL AND d.push_token IS NOT NULL)
         ON CONFLICT (call_id) WHERE call_id IS NOT NULL DO NOTHING
         """;
@@ -374,6 +374,7 @@ public sealed partial class CallService(
             command.Parameters.AddWithValue("caller", call.CallerId);
             command.Parameters.AddWithValue("call", call.CallId);
             command.Parameters.AddWithValue("recipients", call.Invitees.ToArray());
+            command.Parameters.Add(MessagingTelemetry.TraceParentParameter());
             await command.ExecuteNonQueryAsync();
         }
         catch (NpgsqlException e)

@@ -40,6 +40,11 @@ public sealed partial class MessageSubscription(
     private readonly Counter<long> _received = meters.Create(MessagingTelemetry.Name).CreateCounter<long>("chat.fanout.events_received", "{event}",
         "Committed events this realtime node received from the fan-out.");
 
+    /// <summary>How far behind the commits this node hears of another node's events: Redis, and this node's reading.</summary>
+    private readonly Histogram<double> _lag = meters.Create(MessagingTelemetry.Name).CreateHistogram<double>("chat.fanout.lag", "ms",
+        "From an event's commit on another node to its arrival here through Redis.",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000] });
+
     private abstract record Work;
     private sealed record Published(IReadOnlyList<FanoutEnvelope> Envelopes) : Work;
     private sealed record Tick : Work;
@@ -83,6 +88,12 @@ public sealed partial class MessageSubscription(
         {
             var envelopes = RedisWire.ReadMessages(message);
             _received.Add(envelopes.Count);
+            var now = time.GetUtcNow();
+            foreach (var envelope in envelopes)
+            {
+                _lag.Record((now - envelope.Event.SentAt).TotalMilliseconds);
+            }
+
             work.TryWrite(new Published(envelopes));
         }
         catch (System.Text.Json.JsonException e)

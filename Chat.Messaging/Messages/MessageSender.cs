@@ -12,12 +12,16 @@ public sealed class MessageSender
 {
     private readonly MessageStore _store;
     private readonly Counter<long> _accepted;
+    private readonly Histogram<double> _ackLatency;
 
     public MessageSender(MessageStore store, IMeterFactory meters)
     {
         _store = store;
-        _accepted = meters.Create(MessagingTelemetry.Name).CreateCounter<long>("chat.messages.accepted", "{message}",
-            "Messages, edits and deletes committed to PostgreSQL.");
+        var meter = meters.Create(MessagingTelemetry.Name);
+        _accepted = meter.CreateCounter<long>("chat.messages.accepted", "{message}", "Messages, edits and deletes committed to PostgreSQL.");
+        _ackLatency = meter.CreateHistogram<double>("chat.messages.ack_latency", "ms",
+            "From a send's arrival to its acknowledgement: the checks and the commit, group commit's wait included.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000] });
     }
 
     public async Task<SendResult> SendAsync(NewMessage message, CancellationToken cancellationToken)
@@ -29,9 +33,12 @@ public sealed class MessageSender
 
         using var activity = MessagingTelemetry.Source.StartActivity($"send {message.Kind.WireName()} message", ActivityKind.Producer);
         activity?.SetTag("chat.conversation_id", message.ConversationId);
+        var arrived = Stopwatch.GetTimestamp();
         var result = await _store.AppendAsync(message, cancellationToken);
         if (result is { Event: { } stored, Duplicate: false })
         {
+            _ackLatency.Record(Stopwatch.GetElapsedTime(arrived).TotalMilliseconds);
+            activity?.SetTag("chat.message_id", stored.MessageId);
             activity?.SetTag("chat.seq", stored.Seq);
             _accepted.Add(1, new KeyValuePair<string, object?>("chat.message.kind", stored.Kind));
         }

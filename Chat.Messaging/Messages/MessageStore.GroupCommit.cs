@@ -35,8 +35,8 @@ public sealed partial class MessageStore : IAsyncDisposable
     /// </summary>
     private static readonly string AppendBatchSql = $"""
         WITH batch AS (
-            SELECT * FROM unnest(@ids, @conversation_ids, @sender_ids, @sender_device_ids, @client_message_ids, @contents, @sent_ats)
-                WITH ORDINALITY AS b(id, conversation_id, sender_id, sender_device_id, client_message_id, content, sent_at, position)),
+            SELECT * FROM unnest(@ids, @conversation_ids, @sender_ids, @sender_device_ids, @client_message_ids, @contents, @sent_ats, @trace_parents)
+                WITH ORDINALITY AS b(id, conversation_id, sender_id, sender_device_id, client_message_id, content, sent_at, trace_parent, position)),
         first_sends AS (
             SELECT DISTINCT ON (sender_id, client_message_id) * FROM batch ORDER BY sender_id, client_message_id, position),
         accepted AS (
@@ -55,8 +55,9 @@ public sealed partial class MessageStore : IAsyncDisposable
             FROM accepted a JOIN advanced v ON v.id = a.conversation_id
             RETURNING id, conversation_id, seq, sender_id, sent_at),
         outbox AS (
-            INSERT INTO push_outbox (kind, conversation_id, message_id, user_id, created_at)
-            SELECT {(int)PushKind.Message}, s.conversation_id, s.id, s.sender_id, s.sent_at FROM stored s WHERE {PushReachesAnotherMemberSql})
+            INSERT INTO push_outbox (kind, conversation_id, message_id, user_id, created_at, trace_parent)
+            SELECT {(int)PushKind.Message}, s.conversation_id, s.id, s.sender_id, s.sent_at, a.trace_parent
+            FROM stored s JOIN accepted a ON a.id = s.id WHERE {PushReachesAnotherMemberSql})
         SELECT id, seq FROM stored
         """;
 
@@ -133,9 +134,11 @@ public sealed partial class MessageStore : IAsyncDisposable
 
     private async Task WriteGroupAsync(GroupCommitWriter writer, List<Pending> batch)
     {
-        // One span per batch, linked to each send's span, so a message's trace leads to the commit that stored it.
-        using var activity = MessagingTelemetry.Source.StartActivity(ActivityKind.Internal, default,
-            links: batch.Where(p => p.Sender is not null).Select(p => new ActivityLink(p.Sender!.Context)), name: "commit message batch");
+        // One span per batch, in the trace of its first send and linked to every other send's span, so each message's
+        // trace leads to the commit that stored it; at light load, where a batch is one message, it is in it.
+        var senders = batch.Where(p => p.Sender is not null).Select(p => p.Sender!.Context).ToList();
+        using var activity = MessagingTelemetry.Source.StartActivity(ActivityKind.Internal, senders.FirstOrDefault(),
+            links: senders.Skip(1).Select(context => new ActivityLink(context)), name: "commit message batch");
         activity?.SetTag("chat.batch_size", batch.Count);
         List<Pending> alone;
         try
@@ -193,6 +196,7 @@ public sealed partial class MessageStore : IAsyncDisposable
                         ArrayOf("client_message_ids", batch, p => p.Message.ClientMessageId),
                         ArrayOf("contents", batch, p => p.Message.Content),
                         ArrayOf("sent_ats", batch, p => p.SentAt),
+                        ArrayOf("trace_parents", batch, p => p.Sender?.Id),
                         new("kind", (int)MessageKind.Text),
                     },
                 },

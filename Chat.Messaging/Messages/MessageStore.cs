@@ -56,8 +56,8 @@ public sealed partial class MessageStore(NpgsqlDataSource dataSource, MessageFan
 
     /// <summary>Only a stored text or attachment message (not a resend, edit or delete) notifies offline devices.</summary>
     private static readonly string OutboxSql = $"""
-        INSERT INTO push_outbox (kind, conversation_id, message_id, user_id, created_at)
-        SELECT {(int)PushKind.Message}, s.conversation_id, @id, s.sender_id, @sent_at
+        INSERT INTO push_outbox (kind, conversation_id, message_id, user_id, created_at, trace_parent)
+        SELECT {(int)PushKind.Message}, s.conversation_id, @id, s.sender_id, @sent_at, @trace_parent
         FROM (SELECT @conversation_id AS conversation_id, @sender_id AS sender_id) s
         WHERE @kind IN ({(int)MessageKind.Text}, {(int)MessageKind.Attachment}) AND EXISTS (SELECT 1 FROM messages WHERE id = @id) AND {PushReachesAnotherMemberSql}
         """;
@@ -267,6 +267,7 @@ public sealed partial class MessageStore(NpgsqlDataSource dataSource, MessageFan
             parameters.Add(new NpgsqlParameter("target_message_id", NpgsqlDbType.Uuid) { Value = (object?)message.TargetMessageId ?? DBNull.Value });
             parameters.AddWithValue("sent_at", sentAt!.Value);
             parameters.Add(new NpgsqlParameter("attachment_id", NpgsqlDbType.Uuid) { Value = (object?)message.AttachmentId ?? DBNull.Value });
+            parameters.Add(MessagingTelemetry.TraceParentParameter());
         }
     }
 }

@@ -63,13 +63,14 @@ public sealed class ReceiptTracker(ChatDbContext db, NpgsqlDataSource dataSource
             UPDATE conversation_members me SET read_seq = @seq, delivered_seq = GREATEST(me.delivered_seq, @seq)
             WHERE me.conversation_id = @conversation_id AND me.user_id = @user_id AND {Membership.CurrentSql("me")} AND me.read_seq < @seq
             RETURNING me.user_id)
-        INSERT INTO push_outbox (kind, conversation_id, user_id, created_at)
-        SELECT {(int)PushKind.Badge}, @conversation_id, user_id, @now FROM moved
+        INSERT INTO push_outbox (kind, conversation_id, user_id, created_at, trace_parent)
+        SELECT {(int)PushKind.Badge}, @conversation_id, user_id, @now, @trace_parent FROM moved
         """;
 
     private Task<int> MoveReadAsync(Guid conversationId, Guid userId, long seq, CancellationToken cancellationToken) =>
         db.Database.ExecuteSqlRawAsync(MoveReadSql,
             [new NpgsqlParameter("seq", seq), new NpgsqlParameter("conversation_id", conversationId), new NpgsqlParameter("user_id", userId),
-             new NpgsqlParameter("now", time.GetUtcNow())],
+             new NpgsqlParameter("now", time.GetUtcNow()),
+             MessagingTelemetry.TraceParentParameter()],
             cancellationToken);
 }

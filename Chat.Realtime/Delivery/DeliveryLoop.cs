@@ -31,6 +31,7 @@ public sealed class DeliveryLoop(
         ActivityContext.TryParse(envelope.TraceParent, null, out var parent);
         using var activity = RealtimeMetrics.Source.StartActivity("deliver message", ActivityKind.Consumer, parent);
         activity?.SetTag("chat.conversation_id", envelope.Event.ConversationId);
+        activity?.SetTag("chat.message_id", envelope.Event.MessageId);
         activity?.SetTag("chat.seq", envelope.Event.Seq);
         activity?.SetTag("chat.connections", local.Count);
         await hub.SendToLocalAsync(local, ChatEvents.Message, envelope.Event);

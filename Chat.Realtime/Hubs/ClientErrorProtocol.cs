@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Runtime.ExceptionServices;
 using System.Text.Json;
+using Chat.ServiceDefaults.Telemetry;
 using MessagePack;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.SignalR;
@@ -15,10 +16,18 @@ namespace Chat.Realtime.Hubs;
 /// nothing: here it becomes the same invocation with <see cref="UnboundArgument"/>s, which
 /// <see cref="ArgumentFilter"/> refuses with <c>invalid_argument</c> naming the member. And a
 /// <see cref="HubException"/>'s message is sent behind "An unexpected error occurred invoking 'X' on the server.
-/// HubException: ": here that preamble is taken off. Every other message passes through unchanged.
+/// HubException: ": here that preamble is taken off. Every other message passes through unchanged. A frame that
+/// cannot be read at all still closes its connection, as SignalR does, and is counted as the client's mistake.
 /// </summary>
-public sealed class ClientErrorProtocol(IHubProtocol inner, MessagePackSerializerOptions? messagePack) : IHubProtocol
+public sealed partial class ClientErrorProtocol(
+    IHubProtocol inner,
+    MessagePackSerializerOptions? messagePack,
+    ClientErrorMetrics metrics,
+    ILogger<ClientErrorProtocol> logger) : IHubProtocol
 {
+    private const string MalformedFrame = "malformed_frame";
+    private const string UnknownMethod = "unknown_method";
+
     public string Name => inner.Name;
 
     public int Version => inner.Version;
@@ -42,7 +51,7 @@ public sealed class ClientErrorProtocol(IHubProtocol inner, MessagePackSerialize
     public bool TryParseMessage(ref ReadOnlySequence<byte> input, IInvocationBinder binder, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out HubMessage? message)
     {
         var before = input;
-        while (!inner.TryParseMessage(ref input, binder, out message))
+        while (!TryParseFrame(ref input, binder, out message))
         {
             // A whole frame of a message type this version does not know is skipped, as the protocol says, but
             // SignalR's readers then answer as for an incomplete frame: the frames behind it in the same read
@@ -65,14 +74,32 @@ public sealed class ClientErrorProtocol(IHubProtocol inner, MessagePackSerialize
             }
             else
             {
-                // A method the hub does not have: SignalR answers it, with these words.
+                // A method the hub does not have: SignalR answers it, with these words, and no hub filter sees it.
+                metrics.Refused(ClientErrorMetrics.Hub, UnknownMethod);
                 message = new InvocationBindingFailureMessage(invocationId, failure.Target, ExceptionDispatchInfo.Capture(
-                    new HubException($"unknown_method: the hub has no method '{failure.Target}' (docs/protocol.md lists them).")));
+                    new HubException($"{UnknownMethod}: the hub has no method '{failure.Target}' (docs/protocol.md lists them).")));
             }
         }
 
         return true;
     }
+
+    private bool TryParseFrame(ref ReadOnlySequence<byte> input, IInvocationBinder binder, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out HubMessage? message)
+    {
+        try
+        {
+            return inner.TryParseMessage(ref input, binder, out message);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            metrics.Refused(ClientErrorMetrics.Frame, MalformedFrame);
+            LogMalformedFrame(inner.Name, e.Message);
+            throw;
+        }
+    }
+
+    [LoggerMessage(1, LogLevel.Information, "A client sent a {Protocol} frame that cannot be read; its connection closes: {Problem}")]
+    private partial void LogMalformedFrame(string protocol, string problem);
 
     private static IReadOnlyList<Type>? ParametersOf(IInvocationBinder binder, string target)
     {

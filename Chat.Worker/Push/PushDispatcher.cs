@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Chat.Data;
 using Chat.Data.Push;
 using Microsoft.EntityFrameworkCore;
@@ -10,9 +11,11 @@ namespace Chat.Worker.Push;
 /// Drains the push outbox. A batch of entries is locked with FOR UPDATE SKIP LOCKED, so workers share the load
 /// and never take the same entry; each push FCM accepts is recorded at once in its own statement, so an entry
 /// taken again after a crash skips the devices already notified. A batch that was started is finished before the
-/// worker stops.
+/// worker stops. The worker drains the outbox when told of new entries (<see cref="PushOutboxListener"/>), not on a
+/// timer. Each device's push is a span in the trace of what queued it (a message's send).
 /// </summary>
 public sealed partial class PushDispatcher(
+    PushOutboxListener listener,
     IServiceScopeFactory scopes,
     NpgsqlDataSource dataSource,
     IOptions<PushOptions> options,
@@ -29,20 +32,18 @@ public sealed partial class PushDispatcher(
 
         while (!stoppingToken.IsCancellationRequested)
         {
-            int handled;
+            await listener.WaitAsync(stoppingToken);
             try
             {
-                handled = await DispatchBatchAsync(stoppingToken);
+                while (await DispatchBatchAsync(stoppingToken) > 0)
+                {
+                }
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
+                // Taken again at the next notice or poll; a pause keeps a failing database from being hammered.
                 LogBatchFailed(e);
-                handled = 0;
-            }
-
-            if (handled == 0)
-            {
-                await Task.Delay(options.Value.PollInterval, time, stoppingToken);
+                await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
             }
         }
     }
@@ -93,6 +94,11 @@ public sealed partial class PushDispatcher(
             _ => FcmMessages.BadgeUpdate(device.PushToken, entry.ConversationId, device.Badge),
         };
         var kind = entry.Kind switch { PushKind.Message => "message", PushKind.Call => "call", _ => "badge" };
+        ActivityContext.TryParse(entry.TraceParent, null, out var queuedBy);
+        using var activity = PushMetrics.Source.StartActivity($"push {kind}", ActivityKind.Producer, queuedBy);
+        activity?.SetTag("chat.conversation_id", entry.ConversationId);
+        activity?.SetTag("chat.message_id", entry.MessageId);
+        activity?.SetTag("chat.device_id", device.DeviceId);
         FcmOutcome outcome;
         string reason;
         try

@@ -24,9 +24,12 @@ public sealed class PushOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>How often an idle worker looks for new outbox entries: bounds the delay from message to push.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.010", "00:00:10")]
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+    /// <summary>
+    /// How often an idle worker looks for new outbox entries without being told of them. It is told at each commit
+    /// (<see cref="PushOutboxListener"/>); this poll only bounds a push's delay while that notice cannot arrive.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan SafetyPollInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     [Range(1, 1000)]
     public int BatchSize { get; set; } = 500;

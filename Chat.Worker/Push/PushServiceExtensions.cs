@@ -19,8 +19,11 @@ public static class PushServiceExtensions
         services.AddSingleton<UnreadCounts>();
         services.AddSingleton<FcmCredentials>();
         services.AddScoped<PushTargets>();
+        services.AddSingleton<PushOutboxListener>();
+        services.AddHostedService(provider => provider.GetRequiredService<PushOutboxListener>());
         services.AddHostedService<PushDispatcher>();
         services.AddHostedService<PushOutboxCleanup>();
+        services.AddHostedService<PushOutboxBacklog>();
 
         // FCM's documented handling: retry 429 and 5xx with exponential backoff and jitter, honouring Retry-After,
         // up to a limit. It replaces the service defaults' standard handler for this client only; removing a
