@@ -14,8 +14,8 @@ dotnet test Chat.sln --nologo "${filter[@]}" --logger "console;verbosity=normal"
   --blame-hang-timeout 10m --blame-hang-dump-type none 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
-# One plain summary line for CI, summed over test assemblies.
-awk '/(Passed|Failed)! +- Failed:/ { gsub(",", ""); for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) } }
-     END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+# One plain summary line for CI, summed over test assemblies (vstest's closing counts: "     Passed: N").
+awk '/^ +(Passed|Failed|Skipped): +[0-9]+$/ { n[$1] += $2 }
+     END { printf "tests: %d passed, %d failed, %d skipped\n", n["Passed:"], n["Failed:"], n["Skipped:"] }' "$log"
 rm -f "$log"
 exit "$status"

@@ -23,6 +23,8 @@ public static class ApiServiceExtensions
     {
         builder.AddChatMessaging();
         builder.AddChatAuthentication();
+        builder.UseSecret(AccessTokenSigningOptions.SecretName, $"{AccessTokenSigningOptions.SectionName}:{nameof(AccessTokenSigningOptions.SigningKey)}");
+        builder.UseSecret(TurnOptions.SecretName, $"{TurnOptions.SectionName}:{nameof(TurnOptions.Secret)}");
 
         var services = builder.Services;
         services.AddChatProblemDetails();

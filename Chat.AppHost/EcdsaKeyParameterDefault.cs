@@ -5,8 +5,8 @@ namespace Chat.AppHost;
 
 /// <summary>
 /// A new ECDSA P-256 private key (PKCS#8 PEM) as a parameter's default. Persisted in the AppHost's user secrets
-/// like any generated parameter, so tokens outlive a restart. A manifest carries no value: the deployment's
-/// generator or the operator creates the key (docs/deploy.md).
+/// like any generated parameter, so tokens outlive a restart. The local run only: a published manifest asks for a
+/// generated secret instead, which the API derives its key from (docs/deploy.md).
 /// </summary>
 public sealed class EcdsaKeyParameterDefault : ParameterDefault
 {
@@ -16,6 +16,7 @@ public sealed class EcdsaKeyParameterDefault : ParameterDefault
         return key.ExportPkcs8PrivateKeyPem();
     }
 
+    /// <summary>Never published (see the AppHost): nothing to write.</summary>
     public override void WriteToManifest(ManifestPublishingContext context)
     {
     }

@@ -8,6 +8,13 @@ if (args is [MigrationCommand.Name, ..])
 
 var builder = WebApplication.CreateBuilder(args);
 
+// Where no migrations step runs before the services (a deployment through aspirate), the worker brings the schema
+// up to date first; the services wait for it by their readiness.
+if (builder.Configuration.GetConnectionString(MigrationCommand.OwnerConnectionName) is { Length: > 0 } ownerConnection)
+{
+    await MigrationCommand.RunAtStartAsync(args, ownerConnection, builder.Configuration.GetConnectionString("chatdb"));
+}
+
 builder.AddServiceDefaults();
 builder.AddWorkerServices();
 

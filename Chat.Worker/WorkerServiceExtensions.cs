@@ -18,6 +18,7 @@ public static class WorkerServiceExtensions
     {
         builder.AddChatDatabase();
         builder.AddRedisClient(MessagingServiceExtensions.RedisConnectionName);
+        builder.UseSecret(PushOptions.SecretName, $"{PushOptions.SectionName}:{nameof(PushOptions.ServiceAccountJson)}");
         builder.Services.AddPush();
         builder.Services.AddOptions<DeviceMessageRetentionOptions>().BindConfiguration(DeviceMessageRetentionOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();

@@ -112,6 +112,10 @@ for _ in $(seq 1 60); do
   sleep 0.5
 done
 
+# The server's own process, whose CPU the report counts: postgres.sh stays as its parent (it turns a stop into a
+# fast shutdown), so the script's PID is not the server's.
+pid_postgres=$(head -n 1 "$run_dir/postgres/postmaster.pid")
+
 bin() { echo "$root/$1/bin/$configuration/net10.0/$2.dll"; }
 # dotnet_app DLL [NAME=value...]: runs a .NET service from its own directory, as Aspire (the project's) and the
 # container image (/app) do. Its content root then holds its appsettings.json, and the configuration file watcher,

@@ -7,7 +7,13 @@ public sealed class AccessTokenSigningOptions : IValidatableObject
 {
     public const string SectionName = "Jwt";
 
-    /// <summary>An ECDSA P-256 private key, PEM (PKCS#8 or SEC1); the AppHost generates it as a secret parameter.</summary>
+    /// <summary>The connection string the key arrives as (<see cref="Microsoft.Extensions.Hosting.SecretSettings"/>).</summary>
+    public const string SecretName = "jwt-private-key";
+
+    /// <summary>
+    /// An ECDSA P-256 private key, PEM (PKCS#8 or SEC1), which the AppHost generates as a secret parameter; or a random
+    /// secret of at least 22 characters that the key is derived from (<see cref="AccessTokenSigningKey.TryImport"/>).
+    /// </summary>
     [Required]
     public string SigningKey { get; set; } = "";
 
@@ -15,7 +21,7 @@ public sealed class AccessTokenSigningOptions : IValidatableObject
     {
         if (!AccessTokenSigningKey.TryImport(SigningKey, out _))
         {
-            yield return new ValidationResult("Jwt:SigningKey must be an ECDSA P-256 private key in PEM form.", [nameof(SigningKey)]);
+            yield return new ValidationResult($"Jwt:SigningKey must be an ECDSA P-256 private key in PEM form, or a random secret of at least {AccessTokenSigningKey.MinSecretLength} characters.", [nameof(SigningKey)]);
         }
     }
 }

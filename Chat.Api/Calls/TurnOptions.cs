@@ -10,6 +10,9 @@ public sealed class TurnOptions : IValidatableObject
 {
     public const string SectionName = "Turn";
 
+    /// <summary>The connection string the shared secret arrives as (<see cref="Microsoft.Extensions.Hosting.SecretSettings"/>).</summary>
+    public const string SecretName = "turn-secret";
+
     /// <summary>coturn's <c>static-auth-secret</c>: the API signs credentials with it; the relay checks them with it.</summary>
     public string Secret { get; set; } = "";
 

@@ -10,7 +10,8 @@ public static class RedisServerExtensions
     {
         if (mode == ServerMode.Containers)
         {
-            return builder.AddRedis(name).WithDataVolume().WithPersistence();
+            var container = builder.AddRedis(name).WithDataVolume().WithPersistence();
+            return builder.ExecutionContext.IsPublishMode ? container.WithPasswordAsConnectionString() : container;
         }
 
         var password = ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{name}-password", special: false);
@@ -28,5 +29,36 @@ public static class RedisServerExtensions
             .WithArgs(LocalServerPaths.Script(builder, "redis.sh"), LocalServerPaths.DataDirectory(builder, name), port.ToString())
             .WithEnvironment("REDIS_PASSWORD", password)
             .WithConnectionStringHealthCheck((hc, key, connectionString) => hc.AddRedis(connectionString, name: key));
+    }
+
+    /// <summary>
+    /// Published, the server's password travels as a connection string, the one kind of variable every route to a
+    /// cluster keeps in a Secret (aspirate puts REDIS_PASSWORD, Aspire's name for it, in a ConfigMap). Its name has
+    /// no dash, so that the image's shell keeps and expands it, and the command line has no quotes (the password is
+    /// letters and digits), because aspirate's templates escape quotes as HTML. Those templates also write a
+    /// StatefulSet's <c>envFrom:</c> only for a container with a plain variable, so Redis gets one (its time zone).
+    /// </summary>
+    private static IResourceBuilder<RedisResource> WithPasswordAsConnectionString(this IResourceBuilder<RedisResource> redis)
+    {
+        const string AspireVariable = "$REDIS_PASSWORD";
+        var variable = $"ConnectionStrings__{redis.Resource.Name.Replace('-', '_')}_password";
+        return redis
+            .WithEnvironment("TZ", "UTC")
+            .WithEnvironment(context =>
+            {
+                context.EnvironmentVariables.Remove(AspireVariable[1..]);
+                context.EnvironmentVariables[variable] = redis.Resource.PasswordParameter
+                    ?? throw new InvalidOperationException("A published Redis has a password parameter.");
+            })
+            .WithArgs(context =>
+            {
+                for (var i = 0; i < context.Args.Count; i++)
+                {
+                    if (context.Args[i] is string argument && argument.Contains(AspireVariable, StringComparison.Ordinal))
+                    {
+                        context.Args[i] = argument.Replace(AspireVariable, '$' + variable, StringComparison.Ordinal);
+                    }
+                }
+            });
     }
 }

@@ -19,7 +19,7 @@ public static class TurnServerExtensions
                 .WithEndpoint(LocalTurnResource.EndpointName, e => (e.UriScheme, e.Port, e.TargetPort, e.IsProxied) = ("turn", port, port, false))
                 .WithEnvironment("TURN_SECRET", secret)
                 .WithEntrypoint("sh")
-                .WithArgs("-c", StartScript("--listening-ip=127.0.0.1", "--relay-ip=127.0.0.1", $"--listening-port={port}", "--allow-loopback-peers"));
+                .WithArgs("-c", StartScript("TURN_SECRET", "--listening-ip=127.0.0.1", "--relay-ip=127.0.0.1", $"--listening-port={port}", "--allow-loopback-peers"));
             return (container, container.GetEndpoint(LocalTurnResource.EndpointName));
         }
 
@@ -40,15 +40,19 @@ public static class TurnServerExtensions
     ];
 
     /// <summary>
-    /// A shell line for coturn's image: the secret (TURN_SECRET) goes into a config file first, so it shows in no
-    /// process list and no container description; then turnserver starts with it and <paramref name="options"/>.
+    /// A shell line for coturn's image: the secret (the environment variable <paramref name="secretVariable"/>) goes
+    /// into a config file first, so it shows in no process list and no container description; then turnserver
+    /// starts with it and <paramref name="options"/>. No quotes, ampersands or redirections: aspirate's templates
+    /// escape them as HTML, so sed writes the file.
     /// </summary>
-    private static string StartScript(params string[] options) =>
-        "umask 077 && printf 'static-auth-secret=%s\\n' \"$TURN_SECRET\" > /tmp/turnserver.conf && exec turnserver -c /tmp/turnserver.conf "
+    private static string StartScript(string secretVariable, params string[] options) =>
+        $"umask 077; printenv {secretVariable} | sed -n s/^/static-auth-secret=/w/tmp/turnserver.conf; exec turnserver -c /tmp/turnserver.conf "
         + string.Join(' ', [
             "--realm=chat", "--use-auth-secret", "--no-tls", "--no-dtls", "--no-cli", "--no-tcp-relay", "--no-multicast-peers",
             "--log-file=stdout", "--pidfile=/tmp/turnserver.pid", .. options,
         ]);
+
+    private static string ClusterSecretVariable(IResourceBuilder<ParameterResource> secret) => $"ConnectionStrings__{secret.Resource.Name.Replace('-', '_')}";
 
     /// <summary>The relay's listening port in a cluster (TURN's standard port), UDP and TCP.</summary>
     public const int ClusterPort = 3478;
@@ -68,12 +72,14 @@ public static class TurnServerExtensions
             .WithEndpoint(ClusterPort, ClusterPort, "turn", "turn", isProxied: false)
             .WithEndpoint("turn-udp", e => (e.UriScheme, e.Port, e.TargetPort, e.Protocol, e.Transport, e.IsProxied) =
                 ("turn", ClusterPort, ClusterPort, System.Net.Sockets.ProtocolType.Udp, "udp", false))
-            .WithEnvironment("TURN_SECRET", secret)
+            // A connection string, so that every route to the cluster keeps it in a Secret; no dash in its name,
+            // which the image's shell would drop from the environment.
+            .WithEnvironment(ClusterSecretVariable(secret), secret)
             .WithEnvironment("TURN_EXTERNAL_IP", publicAddress)
             .WithEntrypoint("sh")
-            .WithArgs("-c", StartScript([
+            .WithArgs("-c", StartScript(ClusterSecretVariable(secret), [
                 $"--listening-port={ClusterPort}", $"--min-port={ClusterRelayPorts.First}", $"--max-port={ClusterRelayPorts.Last}",
-                "--external-ip=\"$TURN_EXTERNAL_IP\"",
+                "--external-ip=$TURN_EXTERNAL_IP",
                 // Two relays per call, per user; the pod's ports shared by many users.
                 "--user-quota=4", "--total-quota=40",
                 // Relays reach the internet only, never the cluster's, the host's or other reserved networks.

@@ -59,12 +59,11 @@ public sealed class KubernetesManifestTests : IAsyncLifetime
         var objects = KubernetesYaml.LoadAllFromString(await DeployFiles.RenderAsync(_files, _layout, _scratch.FullName), strict: true);
 
         Assert.Equal(
-            ["ConfigMap", "Deployment", "HorizontalPodAutoscaler", "Ingress", "Job", "Namespace", "PodDisruptionBudget", "Secret", "Service", "StatefulSet"],
+            ["ConfigMap", "Deployment", "HorizontalPodAutoscaler", "Ingress", "Namespace", "PodDisruptionBudget", "Secret", "Service", "StatefulSet"],
             objects.Select(o => ((IKubernetesObject)o).Kind).Distinct().Order());
         Assert.Equal(["api", "realtime", "turn", "web", "worker"], objects.OfType<V1Deployment>().Select(d => d.Name()).Order());
         Assert.Equal(["postgres", "redis"], objects.OfType<V1StatefulSet>().Select(s => s.Name()).Order());
         Assert.All(objects.OfType<V1StatefulSet>(), s => Assert.NotEmpty(s.Spec.VolumeClaimTemplates));
-        Assert.Equal("migrations", Assert.Single(objects.OfType<V1Job>()).Name());
         Assert.All(objects.Where(o => o is not V1Namespace), o => Assert.Equal("chat", ((IMetadata<V1ObjectMeta>)o).Namespace()));
     }
 
@@ -73,8 +72,7 @@ public sealed class KubernetesManifestTests : IAsyncLifetime
     {
         var objects = KubernetesYaml.LoadAllFromString(await DeployFiles.RenderAsync(_files, _layout, _scratch.FullName), strict: true);
         // Our images (the relay is coturn's own image, checked in its own test).
-        var pods = objects.OfType<V1Deployment>().Where(d => d.Name() != "turn").Select(d => d.Spec.Template.Spec)
-            .Append(objects.OfType<V1Job>().Single().Spec.Template.Spec);
+        var pods = objects.OfType<V1Deployment>().Where(d => d.Name() != "turn").Select(d => d.Spec.Template.Spec);
 
         foreach (var container in pods.SelectMany(p => p.Containers))
         {
@@ -92,7 +90,9 @@ public sealed class KubernetesManifestTests : IAsyncLifetime
             Assert.Equal("/alive", container.LivenessProbe.HttpGet.Path);
         }
 
-        Assert.Equal(["migrate"], objects.OfType<V1Job>().Single().Spec.Template.Spec.Containers.Single().Args);
+        // No step runs once: the worker migrates at start, as the schema's owner, which only it is given.
+        var ownerConnection = $"ConnectionStrings__{Chat.Worker.Migrations.MigrationCommand.OwnerConnectionName}";
+        Assert.Equal(["worker"], objects.OfType<V1Deployment>().Where(d => d.Spec.Template.Spec.Containers.Single().Env.Any(e => e.Name == ownerConnection)).Select(d => d.Name()));
     }
 
     [Fact]
@@ -133,18 +133,18 @@ public sealed class KubernetesManifestTests : IAsyncLifetime
 
         // The secret reaches coturn through a file the start script writes: never in a command line or an argument.
         var relay = objects.OfType<V1Deployment>().Single(d => d.Name() == "turn").Spec.Template.Spec.Containers.Single();
-        Assert.Contains(relay.Env, e => e.Name == "TURN_SECRET" && e.ValueFrom.SecretKeyRef?.Key == "turn-secret");
+        Assert.Contains(relay.Env, e => e.Name == "ConnectionStrings__turn_secret" && e.ValueFrom.SecretKeyRef?.Key == "turn-secret");
         Assert.Equal(["sh"], relay.Command);
         var script = relay.Args.Last();
-        Assert.Contains("\"$TURN_SECRET\" > /tmp/turnserver.conf", script);
-        Assert.DoesNotContain("$(TURN_SECRET)", script);
+        Assert.Contains("printenv ConnectionStrings__turn_secret | sed -n s/^/static-auth-secret=/w/tmp/turnserver.conf;", script);
+        Assert.DoesNotContain("$(ConnectionStrings__turn_secret)", script);
         Assert.Contains("--no-tcp-relay", script);
-        Assert.Contains("--external-ip=\"$TURN_EXTERNAL_IP\"", script);
+        Assert.Contains("--external-ip=$TURN_EXTERNAL_IP", script);
         Assert.Contains("--denied-peer-ip=10.0.0.0-10.255.255.255", script);
         Assert.Equal("UDP", relay.Ports.Single(p => p.ContainerPort == 3478 && p.Name == "turn-udp").Protocol);
 
         var api = objects.OfType<V1Deployment>().Single(d => d.Name() == "api").Spec.Template.Spec.Containers.Single().Env;
-        Assert.Contains(api, e => e.Name == "Turn__Secret" && e.ValueFrom.SecretKeyRef?.Key == "turn-secret");
+        Assert.Contains(api, e => e.Name == "ConnectionStrings__turn-secret" && e.ValueFrom.SecretKeyRef?.Key == "turn-secret");
         Assert.Contains(api, e => e.Name == "Turn__Uris__0" && e.Value.StartsWith("turn:", StringComparison.Ordinal) && e.Value.EndsWith(":3478?transport=udp", StringComparison.Ordinal));
     }
 

@@ -28,22 +28,22 @@ public sealed class ServiceSecretsTests
     /// <summary>A secret setting, and the service registration whose presence shows that a service reads it.</summary>
     private static readonly Dictionary<string, Type> ReaderOf = new()
     {
-        ["Jwt__SigningKey"] = typeof(IConfigureOptions<AccessTokenSigningOptions>),
-        ["Push__ServiceAccountJson"] = typeof(IConfigureOptions<PushOptions>),
+        [$"ConnectionStrings__{AccessTokenSigningOptions.SecretName}"] = typeof(IConfigureOptions<AccessTokenSigningOptions>),
+        [$"ConnectionStrings__{PushOptions.SecretName}"] = typeof(IConfigureOptions<PushOptions>),
         ["ConnectionStrings__chatdb"] = typeof(NpgsqlDataSource),
-        ["Database__AppRolePassword"] = typeof(IConfigureOptions<AppRoleOptions>),
+        // The worker migrates with it at start (Program.cs), before it registers its services, which read the database.
+        [$"ConnectionStrings__{MigrationCommand.OwnerConnectionName}"] = typeof(NpgsqlDataSource),
         ["ConnectionStrings__redis"] = typeof(IConnectionMultiplexer),
-        ["Turn__Secret"] = typeof(IConfigureOptions<TurnOptions>),
+        [$"ConnectionStrings__{TurnOptions.SecretName}"] = typeof(IConfigureOptions<TurnOptions>),
         ["ConnectionStrings__blobs"] = typeof(Azure.Storage.Blobs.BlobContainerClient),
     };
 
-    /// <summary>Each project resource of the AppHost, and the registration its process runs.</summary>
+    /// <summary>Each project resource of the published AppHost (no migrations resource: the worker migrates), and the registration its process runs.</summary>
     private static readonly Dictionary<string, Action<IHostApplicationBuilder>> Services = new()
     {
         ["api"] = builder => builder.AddApiServices(),
         ["realtime"] = builder => builder.AddRealtimeServices(),
         ["worker"] = builder => builder.AddWorkerServices(),
-        ["migrations"] = builder => builder.AddMigrationServices(),
         ["web"] = builder => builder.AddWebServices(),
     };
 
@@ -74,10 +74,10 @@ public sealed class ServiceSecretsTests
             }
 
             // The secrets the system cannot run without do reach a reader: the check above is not vacuous.
-            Assert.Contains("api:Jwt__SigningKey", given);
-            Assert.DoesNotContain("realtime:Jwt__SigningKey", given);
-            Assert.Contains("worker:Push__ServiceAccountJson", given);
-            Assert.Contains("migrations:ConnectionStrings__chatdb", given);
+            Assert.Contains($"api:ConnectionStrings__{AccessTokenSigningOptions.SecretName}", given);
+            Assert.DoesNotContain($"realtime:ConnectionStrings__{AccessTokenSigningOptions.SecretName}", given);
+            Assert.Contains($"worker:ConnectionStrings__{PushOptions.SecretName}", given);
+            Assert.Contains($"worker:ConnectionStrings__{MigrationCommand.OwnerConnectionName}", given);
         }
         finally
         {

@@ -1,16 +1,30 @@
 using System.Diagnostics;
 using Chat.Data;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace Chat.Worker.Migrations;
 
 /// <summary>
-/// <c>Chat.Worker migrate</c>: applies the EF Core migrations and exits. It runs once per start (the AppHost's
-/// <c>migrations</c> resource) or once per rollout (a Kubernetes Job), never inside every replica of a service.
+/// <c>Chat.Worker migrate</c>: applies the EF Core migrations, grants the services' role, and exits. It runs once
+/// per start (the AppHost's <c>migrations</c> resource). Where a deployment has no step that runs once (aspirate
+/// makes every project a Deployment), the worker does the same before it starts (<see cref="RunAtStartAsync"/>):
+/// every replica may try at once, so the whole of it runs under a PostgreSQL advisory lock, one at a time, and
+/// those after the first find nothing to do.
 /// </summary>
-internal static class MigrationCommand
+public static class MigrationCommand
 {
     public const string Name = "migrate";
+
+    /// <summary>
+    /// The schema owner's connection string (ConnectionStrings:chatdb-owner), given to the worker only where it
+    /// migrates at start; it is a connection string so that aspirate, like the project's own generator, keeps it in
+    /// a Secret.
+    /// </summary>
+    public const string OwnerConnectionName = "chatdb-owner";
+
+    /// <summary>pg_advisory_lock's key for the schema's migrations: any constant every migrator shares.</summary>
+    private const long MigrationLockKey = 0x63686174_6d696772; // "chatmigr"
 
     private static readonly ActivitySource Source = new("Chat.Worker.Migrations");
 
@@ -27,6 +41,10 @@ internal static class MigrationCommand
         {
             await using var scope = host.Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<ChatDbContext>();
+            // The context's own connection, kept open to the end: the lock is the session's, and goes with it.
+            await db.Database.CreateExecutionStrategy().ExecuteAsync(() => db.Database.OpenConnectionAsync());
+            await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_lock({MigrationLockKey})");
+
             var pending = (await db.Database.GetPendingMigrationsAsync()).ToList();
             // The execution strategy retries the whole migration when PostgreSQL is still coming up.
             await db.Database.CreateExecutionStrategy().ExecuteAsync(() => db.Database.MigrateAsync());
@@ -37,5 +55,22 @@ internal static class MigrationCommand
 
         await host.StopAsync();
         return 0;
+    }
+
+    /// <summary>
+    /// Migrates as the owner, and creates or updates the services' role with the name and password of the worker's
+    /// own connection string (ConnectionStrings:chatdb), so no other secret is needed.
+    /// </summary>
+    public static async Task RunAtStartAsync(string[] args, string ownerConnection, string? appConnection)
+    {
+        var appRole = new NpgsqlConnectionStringBuilder(appConnection ?? throw new InvalidOperationException("ConnectionStrings:chatdb is not set."));
+        string[] asOwner =
+        [
+            .. args,
+            $"--ConnectionStrings:chatdb={ownerConnection}",
+            $"--{AppRoleOptions.SectionName}:{nameof(AppRoleOptions.AppRole)}={appRole.Username}",
+            $"--{AppRoleOptions.SectionName}:{nameof(AppRoleOptions.AppRolePassword)}={appRole.Password}",
+        ];
+        await RunAsync(asOwner);
     }
 }

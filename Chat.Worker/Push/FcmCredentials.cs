@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Google.Apis.Auth.OAuth2;
 using Microsoft.Extensions.Options;
 
@@ -16,7 +15,7 @@ public sealed class FcmCredentials
 
     public FcmCredentials(IOptions<PushOptions> options)
     {
-        var key = JsonNode.Parse(options.Value.ServiceAccountJson!)!.AsObject();
+        var key = options.Value.ServiceAccountKey();
         ProjectId = key["project_id"]?.GetValue<string>() ?? throw new InvalidOperationException("The service-account key has no project_id.");
         if (options.Value.TokenUri is { } tokenUri)
         {

@@ -1,13 +1,28 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text;
+using System.Text.Json.Nodes;
 
 namespace Chat.Worker.Push;
 
-public sealed class PushOptions
+public sealed class PushOptions : IValidatableObject
 {
     public const string SectionName = "Push";
 
-    /// <summary>A Google service-account key (JSON) with FCM rights. Empty: push is disabled.</summary>
+    /// <summary>The connection string the key arrives as (<see cref="Microsoft.Extensions.Hosting.SecretSettings"/>).</summary>
+    public const string SecretName = "fcm-service-account";
+
+    /// <summary>
+    /// A Google service-account key with FCM rights: its JSON, or the JSON in base64 (one line, which survives
+    /// command-line tools and YAML that mangle braces and quotes). Empty: push is disabled.
+    /// </summary>
     public string? ServiceAccountJson { get; set; }
+
+    /// <summary>The key's JSON, in whichever form it was given.</summary>
+    public JsonObject ServiceAccountKey()
+    {
+        var text = ServiceAccountJson!.Trim();
+        return JsonNode.Parse(text.StartsWith('{') ? text : Encoding.UTF8.GetString(Convert.FromBase64String(text)))!.AsObject();
+    }
 
     /// <summary>Where the FCM HTTP v1 API lives; tests point it at a local stub.</summary>
     [Required, Url]
@@ -42,4 +57,30 @@ public sealed class PushOptions
     public TimeSpan CleanupInterval { get; set; } = TimeSpan.FromHours(1);
 
     public bool Enabled => !string.IsNullOrWhiteSpace(ServiceAccountJson);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!Enabled)
+        {
+            yield break;
+        }
+
+        string? problem = null;
+        try
+        {
+            if (ServiceAccountKey()["private_key"] is null)
+            {
+                problem = "has no private_key";
+            }
+        }
+        catch (Exception e) when (e is FormatException or System.Text.Json.JsonException or InvalidOperationException)
+        {
+            problem = "is neither JSON nor base64 of JSON";
+        }
+
+        if (problem is not null)
+        {
+            yield return new ValidationResult($"Push:ServiceAccountJson {problem}: give the service-account key's JSON file, or its base64.", [nameof(ServiceAccountJson)]);
+        }
+    }
 }

@@ -145,6 +145,12 @@ if (Runs("attachments") && options.StorageConnection.Length > 0 && (only.Length 
         options.Quick ? 1024 * 1024 : 10 * 1024 * 1024, ct));
 }
 
+if (Runs("push") && options.PostgresConnection.Length > 0 && (only.Length == 0 || only.Contains("chat")))
+{
+    report.Add(await PushWakeUp.RunAsync(new Uri(options.ChatApi), options.PostgresConnection, options.Quick ? 5 : 100,
+        options.Quick ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(60), ct));
+}
+
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Output))!);
 await File.WriteAllTextAsync(options.Output, report.Render(targets.Select(t => t.Name).ToList()), ct);
 Console.WriteLine($"wrote {options.Output}");

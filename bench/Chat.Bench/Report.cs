@@ -15,6 +15,7 @@ public sealed class Report(BenchOptions options)
     private readonly List<EncryptionCost.Result> _encryption = [];
     private PostgresFloor.Result? _floor;
     private AttachmentTransfer.Result? _attachments;
+    private PushWakeUp.Result? _push;
     private List<ScaleOut.Result> _scaleOut = [];
 
     public void Add(List<ScaleOut.Result> results) => _scaleOut = results;
@@ -23,6 +24,12 @@ public sealed class Report(BenchOptions options)
     {
         _attachments = result;
         Console.WriteLine($"attachments: up {result.GrantUploadMiBps:F0} MiB/s through grants, {result.DirectUploadMiBps:F0} direct; down {result.GrantDownloadMiBps:F0} / {result.DirectDownloadMiBps:F0}; API {result.AnnounceMs:F1} + {result.CompleteMs:F1} + {result.GrantMs:F1} ms");
+    }
+
+    public void Add(PushWakeUp.Result result)
+    {
+        _push = result;
+        Console.WriteLine($"push wake-up: {result.Messages} entries, commit to worker p50 {result.P50Ms:F1} ms, p99 {result.P99Ms:F1} ms; idle: {result.OutboxStatementsPerIdleMinute:F0} outbox statements/min");
     }
 
     public void Add(WorkloadResult result)
@@ -92,6 +99,14 @@ public sealed class Report(BenchOptions options)
             text.AppendLine(f, $"| upload, MiB/s | {a.GrantUploadMiBps:F0} | {a.DirectUploadMiBps:F0} | {a.GrantUploadMiBps / a.DirectUploadMiBps:F2} |");
             text.AppendLine(f, $"| download, MiB/s | {a.GrantDownloadMiBps:F0} | {a.DirectDownloadMiBps:F0} | {a.GrantDownloadMiBps / a.DirectDownloadMiBps:F2} |");
             text.AppendLine().AppendLine(f, $"Our API's calls around the bytes, each once per file: announce {a.AnnounceMs:F1} ms, complete {a.CompleteMs:F1} ms (it reads the stored file back to check its SHA-256: the one time the system touches the bytes), download grant {a.GrantMs:F1} ms.");
+        }
+
+        if (_push is { } push)
+        {
+            text.AppendLine().AppendLine("## Push wake-up").AppendLine();
+            text.AppendLine(f, $"{push.Messages} messages at a person's pace (one every 50–150 ms) to a user whose only device is offline with a push token. Delay: from the message's commit (its outbox entry's `created_at`) to the worker taking the entry (`processed_at`), FCM not included. Idle: the statements on `push_outbox` PostgreSQL ran per minute over {push.Idle.TotalSeconds:F0} s with nothing to push (`pg_stat_statements`).").AppendLine();
+            text.AppendLine("| commit to worker, p50 | p99 | max | outbox statements per idle minute |").AppendLine("|---:|---:|---:|---:|");
+            text.AppendLine(f, $"| {push.P50Ms:F1} ms | {push.P99Ms:F1} ms | {push.MaxMs:F1} ms | {push.OutboxStatementsPerIdleMinute:F0} |");
         }
 
         if (_scaleOut.Count > 0)

@@ -46,6 +46,21 @@ public static class DeploymentPolicy
     /// <summary>The parameter whose default is the public hub address; the ingress serves its host.</summary>
     public const string PublicUrlParameter = "realtime-public-url";
 
+    /// <summary>
+    /// What to write for a setting the operator must choose (a parameter the manifest gives no default, so that
+    /// aspirate asks for it rather than inventing one): an example in the form it takes, edited in config.env.
+    /// </summary>
+    private static readonly Dictionary<string, string> Examples = new()
+    {
+        [PublicUrlParameter] = "https://chat.example.com/hubs/chat",
+        ["turn-public-address"] = "203.0.113.10",
+    };
+
+    /// <summary>A plain parameter's value in config.env: its published default, else its example.</summary>
+    public static string ValueOf(AspireManifest manifest, string parameter) =>
+        manifest.DefaultValue(parameter) ?? Examples.GetValueOrDefault(parameter)
+        ?? throw new InvalidDataException($"The parameter {parameter} has no default and no example in DeploymentPolicy.");
+
     /// <summary>Secret parameters that hold an ECDSA P-256 private key (PEM), which the AppHost generates in code.</summary>
     public static readonly IReadOnlySet<string> EcdsaKeyParameters = new HashSet<string> { "jwt-private-key" };
 

@@ -104,7 +104,7 @@ public sealed class KustomizeLayout(AspireManifest manifest)
         text.AppendLine($"otlp-endpoint={DeploymentPolicy.OtlpEndpoint}");
         foreach (var parameter in manifest.OfType("parameter.v0").Where(p => !manifest.IsSecret(p)).Order(StringComparer.Ordinal))
         {
-            text.AppendLine($"{parameter}={manifest.DefaultValue(parameter)}");
+            text.AppendLine($"{parameter}={DeploymentPolicy.ValueOf(manifest, parameter)}");
         }
 
         return text.ToString();
@@ -113,8 +113,7 @@ public sealed class KustomizeLayout(AspireManifest manifest)
     /// <summary>One host with TLS: /api to the API, /hubs to the realtime pods, the rest to the web app; timeouts that let WebSockets idle.</summary>
     private V1Ingress Ingress()
     {
-        var host = new Uri(manifest.DefaultValue(DeploymentPolicy.PublicUrlParameter)
-            ?? throw new InvalidDataException($"The parameter {DeploymentPolicy.PublicUrlParameter} needs a published default.")).Host;
+        var host = new Uri(DeploymentPolicy.ValueOf(manifest, DeploymentPolicy.PublicUrlParameter)).Host;
         return new V1Ingress
         {
             ApiVersion = "networking.k8s.io/v1",
