@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Chat.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 
 namespace Chat.Worker.Migrations;
@@ -41,6 +43,23 @@ public static class MigrationCommand
         {
             await using var scope = host.Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<ChatDbContext>();
+            // A new server has no database yet (the cluster's PostgreSQL image makes none): the lock needs one to be
+            // taken in, so it is made first; two replicas may both try, and one finds it made.
+            var creator = db.GetService<IRelationalDatabaseCreator>();
+            await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+            {
+                if (!await creator.ExistsAsync())
+                {
+                    try
+                    {
+                        await creator.CreateAsync();
+                    }
+                    catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateDatabase)
+                    {
+                    }
+                }
+            });
+
             // The context's own connection, kept open to the end: the lock is the session's, and goes with it.
             await db.Database.CreateExecutionStrategy().ExecuteAsync(() => db.Database.OpenConnectionAsync());
             await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_lock({MigrationLockKey})");
