@@ -7,6 +7,8 @@ using System.Text.Json;
 using Azure.Storage.Blobs;
 using Azure.Storage.Sas;
 
+using static Chat.Bench.Workloads.ApiCalls;
+
 namespace Chat.Bench.Workloads;
 
 /// <summary>
@@ -107,22 +109,5 @@ public static class AttachmentTransfer
         await curl.WaitForExitAsync(cancellationToken);
         return curl.ExitCode == 0 ? double.Parse(output, CultureInfo.InvariantCulture)
             : throw new InvalidOperationException($"curl failed ({curl.ExitCode}): {await curl.StandardError.ReadToEndAsync(cancellationToken)}");
-    }
-
-    private sealed record Registered(Guid UserId, string AccessToken);
-
-    private static async Task<Registered> RegisterAsync(HttpClient http, CancellationToken cancellationToken)
-    {
-        var username = $"bench{Guid.NewGuid():N}"[..24];
-        var tokens = await ReadAsync(await http.PostAsJsonAsync("/api/auth/register",
-            new { username, password = "correct horse battery", displayName = username }, cancellationToken));
-        return new Registered(tokens.GetProperty("userId").GetGuid(), tokens.GetProperty("accessToken").GetString()!);
-    }
-
-    private static async Task<JsonElement> ReadAsync(HttpResponseMessage response)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        return response.IsSuccessStatusCode ? JsonDocument.Parse(body).RootElement.Clone()
-            : throw new InvalidOperationException($"{(int)response.StatusCode} from {response.RequestMessage?.RequestUri}: {body}");
     }
 }

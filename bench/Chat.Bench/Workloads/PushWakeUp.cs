@@ -4,6 +4,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
 
+using static Chat.Bench.Workloads.ApiCalls;
+
 namespace Chat.Bench.Workloads;
 
 /// <summary>
@@ -95,25 +97,4 @@ public static class PushWakeUp
     }
 
     private static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
-
-    private sealed record Registered(Guid UserId, string AccessToken);
-
-    private static async Task<Registered> RegisterAsync(HttpClient http, CancellationToken cancellationToken)
-    {
-        var username = $"bench{Guid.NewGuid():N}"[..24];
-        var tokens = await ReadAsync(await http.PostAsJsonAsync("/api/auth/register",
-            new { username, password = "correct horse battery", displayName = username }, cancellationToken));
-        return new Registered(tokens.GetProperty("userId").GetGuid(), tokens.GetProperty("accessToken").GetString()!);
-    }
-
-    private static async Task<JsonElement> ReadAsync(HttpResponseMessage response)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new InvalidOperationException($"{(int)response.StatusCode} from {response.RequestMessage?.RequestUri}: {body}");
-        }
-
-        return body.Length == 0 ? default : JsonDocument.Parse(body).RootElement.Clone();
-    }
 }
