@@ -30,7 +30,11 @@ public sealed class OtlpReceiver : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<ReceivedSpan> _spans = new();
     private readonly ConcurrentQueue<ReceivedLog> _logs = new();
-    private readonly ConcurrentDictionary<(string Instance, string Metric, string Attributes), ReceivedCount> _counts = new();
+    /// <summary>
+    /// The latest value of each series. A series is keyed by its start time too: a restarted process (same service
+    /// and instance) counts again from zero in a new series, and the old one's last value still counts.
+    /// </summary>
+    private readonly ConcurrentDictionary<(string Instance, ulong Start, string Metric, string Attributes), ReceivedCount> _counts = new();
 
     private OtlpReceiver(WebApplication app) => _app = app;
 
@@ -40,7 +44,7 @@ public sealed class OtlpReceiver : IAsyncDisposable
 
     public IReadOnlyList<ReceivedLog> Logs => [.. _logs];
 
-    /// <summary>The latest value of each counter series (cumulative, as the services export them).</summary>
+    /// <summary>The latest value of each counter series (cumulative, as the services export them), per process.</summary>
     public IReadOnlyList<ReceivedCount> Counts => [.. _counts.Values];
 
     public static async Task<OtlpReceiver> StartAsync()
@@ -118,7 +122,7 @@ public sealed class OtlpReceiver : IAsyncDisposable
                     var attributes = Attributes(point.Attributes);
                     var key = string.Join(',', attributes.OrderBy(a => a.Key).Select(a => $"{a.Key}={a.Value}"));
                     var value = point.AsInt != 0 ? point.AsInt : point.AsDouble;
-                    _counts[(instance, metric.Name, key)] = new ReceivedCount(service, instance, metric.Name, value, attributes);
+                    _counts[(instance, point.StartTimeUnixNano, metric.Name, key)] = new ReceivedCount(service, instance, metric.Name, value, attributes);
                 }
             }
         }
