@@ -34,7 +34,7 @@ const ReferenceEnvironmentInjectionFlags connectionStringsOnly = ReferenceEnviro
 
 // The only owner of the schema: applies EF Core migrations, then exits; every service waits for it. A deployment has
 // no step that runs once in aspirate's route (it makes every project a Deployment): there the worker migrates at
-// start, under an advisory lock, and the services become ready once the schema is there.
+// start, under an advisory lock (docs/deploy.md, "The schema").
 var migrations = publishing ? null : builder.AddProject<Projects.Chat_Worker>("migrations", launchProfileName: null)
     .WithArgs("migrate")
     .WithReferenceEnvironment(connectionStringsOnly)

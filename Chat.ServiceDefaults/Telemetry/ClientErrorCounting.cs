@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Chat.ServiceDefaults.Telemetry;
 
@@ -11,8 +12,7 @@ public static class ClientErrorCounting
 {
     public static IApplicationBuilder UseClientErrorCounting(this IApplicationBuilder app)
     {
-        var metrics = app.ApplicationServices.GetService(typeof(ClientErrorMetrics)) as ClientErrorMetrics
-            ?? throw new InvalidOperationException("AddServiceDefaults registers ClientErrorMetrics.");
+        var metrics = app.ApplicationServices.GetRequiredService<ClientErrorMetrics>();
         return app.Use(async (context, next) =>
         {
             await next(context);

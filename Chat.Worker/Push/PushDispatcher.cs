@@ -30,19 +30,28 @@ public sealed partial class PushDispatcher(
             LogDisabled();
         }
 
+        var failed = false;
         while (!stoppingToken.IsCancellationRequested)
         {
-            await listener.WaitAsync(stoppingToken);
+            // After a failure the entries are still there: take them again after a pause, not at the next notice.
+            if (!failed)
+            {
+                await listener.WaitAsync(stoppingToken);
+            }
+
             try
             {
                 while (await DispatchBatchAsync(stoppingToken) > 0)
                 {
                 }
+
+                failed = false;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                // Taken again at the next notice or poll; a pause keeps a failing database from being hammered.
+                // The pause keeps a failing database from being hammered.
                 LogBatchFailed(e);
+                failed = true;
                 await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
             }
         }

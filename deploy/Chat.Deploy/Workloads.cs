@@ -9,7 +9,10 @@ public sealed class Workloads(AspireManifest manifest, ServicePorts ports, Conta
     /// <summary>The user the .NET images run as (<c>app</c>): numeric, so the kubelet can check runAsNonRoot.</summary>
     private const long AppUserId = 1654;
 
-    /// <summary>A project: a Deployment with its Service, or a Job when it serves nothing (it runs to completion).</summary>
+    /// <summary>
+    /// A project: a Deployment with its Service. Nothing published runs to completion (the worker migrates at start:
+    /// docs/deploy.md), so a project that serves nothing is a mistake in the AppHost.
+    /// </summary>
     public IEnumerable<IKubernetesObject<V1ObjectMeta>> ForProject(string name)
     {
         var policy = DeploymentPolicy.For(name);
@@ -17,8 +20,7 @@ public sealed class Workloads(AspireManifest manifest, ServicePorts ports, Conta
         var served = ports.Served(name).ToList();
         if (served.Count == 0)
         {
-            yield return Job(name, container);
-            yield break;
+            throw new InvalidDataException($"The project {name} serves no port: a Deployment of it would be restarted whenever it exits.");
         }
 
         container.Ports = served.Select(p => new V1ContainerPort { ContainerPort = p.Port, Name = p.Name, Protocol = p.Protocol == "UDP" ? "UDP" : null }).ToList();
@@ -27,7 +29,7 @@ public sealed class Workloads(AspireManifest manifest, ServicePorts ports, Conta
         container.StartupProbe = HttpProbe("/alive", periodSeconds: 2, failureThreshold: 60);
         container.Lifecycle = new V1Lifecycle { PreStop = new V1LifecycleHandler { Sleep = new V1SleepAction { Seconds = policy.PreStopSeconds } } };
 
-        yield return Deployment(name, policy, PodTemplate(name, container, policy, "Always"),
+        yield return Deployment(name, policy, PodTemplate(name, container, policy),
             new V1DeploymentStrategy { Type = "RollingUpdate", RollingUpdate = new V1RollingUpdateDeployment { MaxSurge = "25%", MaxUnavailable = 0 } });
         yield return Service(name);
         if (policy.Autoscale is var (min, max))
@@ -150,29 +152,13 @@ public sealed class Workloads(AspireManifest manifest, ServicePorts ports, Conta
         },
     };
 
-    private static V1Job Job(string name, V1Container container) => new()
-    {
-        ApiVersion = "batch/v1",
-        Kind = "Job",
-        Metadata = Metadata(name),
-        Spec = new V1JobSpec
-        {
-            BackoffLimit = 10,
-
-            // Removed a while after it succeeds, so the next `kubectl apply` of a rollout creates it anew: it runs
-            // once per rollout, never once per replica.
-            TtlSecondsAfterFinished = 600,
-            Template = PodTemplate(name, container, DeploymentPolicy.For(name), "OnFailure"),
-        },
-    };
-
-    private static V1PodTemplateSpec PodTemplate(string name, V1Container container, WorkloadPolicy policy, string restartPolicy) => new()
+    private static V1PodTemplateSpec PodTemplate(string name, V1Container container, WorkloadPolicy policy) => new()
     {
         Metadata = Metadata(name),
         Spec = new V1PodSpec
         {
             Containers = [container],
-            RestartPolicy = restartPolicy,
+            RestartPolicy = "Always",
             TerminationGracePeriodSeconds = policy.TerminationGracePeriodSeconds,
             AutomountServiceAccountToken = false,
             SecurityContext = new V1PodSecurityContext { RunAsNonRoot = true, SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" } },
