@@ -42,7 +42,10 @@ public sealed class RedisCluster : IAsyncDisposable
         var output = await create.StandardOutput.ReadToEndAsync(cancellationToken);
         await create.WaitForExitAsync(cancellationToken);
         Assert.True(create.ExitCode == 0, $"redis-cli --cluster create failed:\n{output}");
-        await Eventually.HoldsAsync(() => ClusterOk(cluster.Ports[0]), TimeSpan.FromSeconds(30), () => "the cluster did not reach cluster_state:ok");
+        // Each shard learns the others' slots by gossip, on its own time: until every one says ok, a command that
+        // lands on a shard still converging is refused with CLUSTERDOWN.
+        await Eventually.HoldsAsync(() => cluster.Ports.All(ClusterOk), TimeSpan.FromSeconds(30),
+            () => "not every shard reached cluster_state:ok");
         return cluster;
     }
 
