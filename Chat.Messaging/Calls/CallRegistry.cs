@@ -9,14 +9,20 @@ public sealed record CallTransition(string Status, CallView? Call = null, string
 
 /// <summary>
 /// Calls' state in Redis, next to presence, so that no node's memory holds it and any node can end a call whose
-/// node died. Under the prefix <c>chat:call:</c>: a hash per call with its participants (device → user), who joined
+/// node died. Under the prefix <c>chat:{calls}:</c>: a hash per call with its participants (device → user), who joined
 /// and who declined, and each participant's deadline; per user the call they are in (<c>busy:</c>) and their live calls (<c>user:</c>); per
 /// conversation its live call; and one sorted set of deadlines (ring timeouts, participants' liveness, and call
-/// messages still to write) that every node sweeps (<see cref="CallSweeper"/>).
+/// messages still to write) that every node sweeps (<see cref="CallSweeper"/>). The scripts reach from a call to
+/// its users' and conversation's keys and back, so every key has the hash tag <c>{calls}</c>: on a Redis Cluster all
+/// call state is in one slot, on one shard. Calls change a few times a minute per call, far below one shard's
+/// capacity (docs/scaling.md).
 /// </summary>
 public sealed class CallRegistry(IConnectionMultiplexer redis, IOptions<CallOptions> options)
 {
-    public const string Prefix = "chat:call:";
+    public const string Prefix = "chat:{calls}:";
+
+    /// <summary>Every script names this key, so that on a Redis Cluster it runs on the shard that holds the calls' slot.</summary>
+    private static readonly RedisKey[] SlotKey = [Prefix + "deadlines"];
 
     /// <summary>An ended call's state is kept this long: its message is written from it, and late calls get a clear answer.</summary>
     private static readonly TimeSpan KeepEndedFor = TimeSpan.FromHours(1);
@@ -101,7 +107,7 @@ public sealed class CallRegistry(IConnectionMultiplexer redis, IOptions<CallOpti
     }
 
     private Task<RedisResult> RunRawAsync(string script, params string[] arguments) =>
-        redis.GetDatabase().ScriptEvaluateAsync(script, values:
+        redis.GetDatabase().ScriptEvaluateAsync(script, SlotKey,
         [
             Prefix, Ms(KeepEndedFor), Ms(RecordAfter), Ms(Options.ParticipantTimeout),
             .. arguments.Select(a => (RedisValue)a),

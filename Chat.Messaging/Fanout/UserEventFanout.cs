@@ -1,4 +1,3 @@
-using System.Globalization;
 using Chat.Messaging.Presence;
 using Chat.Messaging.Redis;
 using Microsoft.Extensions.Logging;
@@ -15,22 +14,12 @@ namespace Chat.Messaging.Fanout;
 /// </summary>
 public sealed partial class UserEventFanout(IConnectionMultiplexer redis, RecipientNodes nodes, SubscriptionProbes probes, ILogger<UserEventFanout> logger)
 {
-    /// <summary>
-    /// Publishes to each node's channel (ARGV 3...) only if the counter (KEYS 1) still holds the value (ARGV 1):
-    /// checked and published in one step inside Redis. On a Redis Cluster the channels must share the counter's
-    /// shard, which they do not: see docs/scaling.md.
-    /// </summary>
-    private const string PublishIfCurrentScript = """
-        if redis.call('GET', KEYS[1]) == ARGV[1] then
-            for i = 3, #ARGV do
-                redis.call('SPUBLISH', ARGV[i], ARGV[2])
-            end
-            return 1
-        end
-        return -1
-        """;
-
-    /// <param name="onlyWhile">When given, the event goes out only while that counter holds that value.</param>
+    /// <param name="onlyWhile">
+    /// When given, the event is out of date once that counter has moved past that value: it is not published if the
+    /// counter has moved already, and it carries the value, so that a node drops it after delivering a later one
+    /// (the check and the publication are two steps: on a Redis Cluster the counter and the channels are in
+    /// different slots, so no script can do both).
+    /// </param>
     /// <param name="device">When given, only that device of the (single) user gets the event.</param>
     public async Task PublishAsync<T>(string eventName, T payload, IReadOnlyList<Guid> users, (RedisKey Counter, long Value)? onlyWhile = null, Guid? device = null)
     {
@@ -47,14 +36,18 @@ public sealed partial class UserEventFanout(IConnectionMultiplexer redis, Recipi
             return;
         }
 
-        var envelope = RedisWire.WriteUserEvent(eventName, payload, users, device);
+        EventVersion? version = null;
         if (onlyWhile is var (counter, value))
         {
-            await redis.GetDatabase().ScriptEvaluateAsync(PublishIfCurrentScript, [counter],
-                [value.ToString(CultureInfo.InvariantCulture), envelope, .. channels.Select(c => (RedisValue)c.ToString())]);
-            return;
+            if ((long?)await redis.GetDatabase().StringGetAsync(counter) != value)
+            {
+                return;
+            }
+
+            version = new EventVersion(counter.ToString(), value);
         }
 
+        var envelope = RedisWire.WriteUserEvent(eventName, payload, users, device, version);
         var subscriber = redis.GetSubscriber();
         await Task.WhenAll(channels.Select(channel => subscriber.PublishAsync(channel, envelope)));
     }
@@ -65,6 +58,7 @@ public sealed partial class UserEventFanout(IConnectionMultiplexer redis, Recipi
     /// </summary>
     public async Task RunAsync(NodeIdentity node, Func<UserEvent, Task> deliver, CancellationToken stoppingToken)
     {
+        using var latest = new LatestVersions();
         var queue = await redis.GetSubscriber().SubscribeAsync(RedisNames.NodeUserEvents(node.Id));
         queue.OnMessage(async message =>
         {
@@ -75,7 +69,13 @@ public sealed partial class UserEventFanout(IConnectionMultiplexer redis, Recipi
 
             try
             {
-                await deliver(RedisWire.ReadUserEvent(message.Message));
+                var userEvent = RedisWire.ReadUserEvent(message.Message);
+                if (userEvent.Version is { } version && latest.Supersedes(version))
+                {
+                    return;
+                }
+
+                await deliver(userEvent);
             }
             catch (System.Text.Json.JsonException e)
             {

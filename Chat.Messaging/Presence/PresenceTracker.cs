@@ -10,16 +10,20 @@ namespace Chat.Messaging.Presence;
 /// Keeps this node's connections in the shared presence registry and tells a user's contacts
 /// (<see cref="ConversationContacts.ToAnnounceToAsync"/>) when the user goes online (first connection on any node)
 /// or offline (last one gone). The transitions are decided inside Redis scripts, so two devices connecting at once
-/// on two nodes announce "online" once. Each transition gets a number, and an announcement goes out only while its
-/// transition is the latest: "online" announced after the contacts lookup must not overtake the "offline" of a
-/// device that left in the meantime.
+/// on two nodes announce "online" once. Each transition gets a number, which its announcement carries: "online"
+/// announced after the contacts lookup must not overtake the "offline" of a device that left in the meantime, so
+/// it is not sent once a later transition exists, and a node drops it if it has already delivered a later one
+/// (<see cref="UserEventFanout.PublishAsync{T}"/>).
 /// </summary>
 public sealed class PresenceTracker(
     IConnectionMultiplexer redis, UserEventFanout userEvents, IServiceScopeFactory scopes, NodeIdentity node, TimeProvider time)
 {
+    // Each script touches one user's keys only, which share a cluster slot (RedisNames.UserConnections). The node's
+    // set of connections lives in another slot, so it is changed outside them, in the order that leaves nothing
+    // behind if the node dies between the two: added before the user's hash, removed after it. A set member
+    // without its hash entry is harmless; the sweep of a dead node removes it.
     private static readonly LuaScript ConnectScript = LuaScript.Prepare("""
         redis.call('HSET', @user, @connection, @node)
-        redis.call('SADD', @nodeSet, @member)
         if redis.call('HLEN', @user) == 1 then
             return redis.call('INCR', @transitions)
         end
@@ -28,7 +32,6 @@ public sealed class PresenceTracker(
 
     private static readonly LuaScript DisconnectScript = LuaScript.Prepare("""
         local removed = redis.call('HDEL', @user, @connection)
-        redis.call('SREM', @nodeSet, @member)
         if removed == 1 and redis.call('HLEN', @user) == 0 then
             redis.call('SET', @lastSeen, @now)
             return redis.call('INCR', @transitions)
@@ -38,14 +41,14 @@ public sealed class PresenceTracker(
 
     public async Task ConnectedAsync(Guid userId, Guid deviceId, string connectionId)
     {
-        var transition = (long)await redis.GetDatabase().ScriptEvaluateAsync(ConnectScript, new
+        var db = redis.GetDatabase();
+        await db.SetAddAsync(RedisNames.NodeConnections(node.Id), RedisNames.NodeConnection(userId, connectionId));
+        var transition = (long)await db.ScriptEvaluateAsync(ConnectScript, new
         {
             user = RedisNames.UserConnections(userId),
             transitions = RedisNames.Transitions(userId),
-            nodeSet = RedisNames.NodeConnections(node.Id),
             connection = connectionId,
             node = RedisNames.ConnectionValue(node.Id, deviceId),
-            member = RedisNames.NodeConnection(userId, connectionId),
         });
         if (transition > 0)
         {
@@ -59,16 +62,16 @@ public sealed class PresenceTracker(
     public async Task RemoveAsync(string nodeId, Guid userId, string connectionId)
     {
         var now = time.GetUtcNow();
-        var transition = (long)await redis.GetDatabase().ScriptEvaluateAsync(DisconnectScript, new
+        var db = redis.GetDatabase();
+        var transition = (long)await db.ScriptEvaluateAsync(DisconnectScript, new
         {
             user = RedisNames.UserConnections(userId),
             transitions = RedisNames.Transitions(userId),
-            nodeSet = RedisNames.NodeConnections(nodeId),
             lastSeen = RedisNames.LastSeen(userId),
             connection = connectionId,
-            member = RedisNames.NodeConnection(userId, connectionId),
             now = RedisWire.WriteLastSeen(now),
         });
+        await db.SetRemoveAsync(RedisNames.NodeConnections(nodeId), RedisNames.NodeConnection(userId, connectionId));
         if (transition > 0)
         {
             await AnnounceAsync(new PresenceStatus(userId, false, now), transition);

@@ -24,8 +24,13 @@ public static class RedisNames
 
     /// <summary>
     /// Hash: connection id → "nodeId|deviceId" (<see cref="ConnectionValue"/>). A user is online while it is not empty.
+    /// A user's presence keys share the hash tag <c>{userId}</c>, so on a Redis Cluster they live in one slot and the
+    /// presence scripts may touch them together.
     /// </summary>
-    public static RedisKey UserConnections(Guid userId) => $"chat:presence:user:{userId:N}";
+    public static RedisKey UserConnections(Guid userId) => $"chat:presence:user:{UserTag(userId)}";
+
+    /// <summary>The hash tag of a user's presence keys: only the part in braces picks a key's cluster slot.</summary>
+    private static string UserTag(Guid userId) => "{" + userId.ToString("N") + "}";
 
     public static string ConnectionValue(string nodeId, Guid deviceId) => $"{nodeId}|{deviceId:N}";
 
@@ -35,10 +40,10 @@ public static class RedisNames
         Guid.TryParse(connectionValue.AsSpan(connectionValue.LastIndexOf('|') + 1), out var deviceId) ? deviceId : null;
 
     /// <summary>Unix milliseconds of the moment the user's last connection closed.</summary>
-    public static RedisKey LastSeen(Guid userId) => $"chat:presence:last-seen:{userId:N}";
+    public static RedisKey LastSeen(Guid userId) => $"chat:presence:last-seen:{UserTag(userId)}";
 
     /// <summary>Counts a user's online/offline transitions, so a late announcement of an older one can be dropped.</summary>
-    public static RedisKey Transitions(Guid userId) => $"chat:presence:transitions:{userId:N}";
+    public static RedisKey Transitions(Guid userId) => $"chat:presence:transitions:{UserTag(userId)}";
 
     /// <summary>Set of "userId|connectionId" (<see cref="NodeConnection"/>) held by one node, so a dead node's connections can be cleared.</summary>
     public static RedisKey NodeConnections(string nodeId) => $"chat:presence:node:{nodeId}";

@@ -12,11 +12,11 @@ namespace Chat.Messaging.Redis;
 /// <summary>
 /// What crosses the Redis channels of <see cref="RedisNames"/>, written and read here only: JSON, web naming. A
 /// message publication is an array of <see cref="FanoutEnvelope"/>; a user event is
-/// <c>{event, payload, users, device}</c>.
+/// <c>{event, payload, users, device, version}</c>.
 /// </summary>
 public static class RedisWire
 {
-    private sealed record UserEventJson(string Event, JsonElement Payload, IReadOnlyList<Guid> Users, Guid? Device = null);
+    private sealed record UserEventJson(string Event, JsonElement Payload, IReadOnlyList<Guid> Users, Guid? Device = null, EventVersion? Version = null);
 
     public static byte[] WriteMessages(IReadOnlyList<FanoutEnvelope> batch) =>
         JsonSerializer.SerializeToUtf8Bytes(batch as FanoutEnvelope[] ?? batch.ToArray(), FanoutJsonContext.Default.FanoutEnvelopeArray);
@@ -26,16 +26,17 @@ public static class RedisWire
         JsonSerializer.Deserialize((byte[])value!, FanoutJsonContext.Default.FanoutEnvelopeArray)
         ?? throw new JsonException("Empty fan-out publication.");
 
-    public static byte[] WriteUserEvent<T>(string eventName, T payload, IReadOnlyList<Guid> users, Guid? device = null) =>
+    public static byte[] WriteUserEvent<T>(string eventName, T payload, IReadOnlyList<Guid> users, Guid? device = null, EventVersion? version = null) =>
         JsonSerializer.SerializeToUtf8Bytes(
-            new UserEventJson(eventName, JsonSerializer.SerializeToElement(payload, JsonSerializerOptions.Web), users, device), JsonSerializerOptions.Web);
+            new UserEventJson(eventName, JsonSerializer.SerializeToElement(payload, JsonSerializerOptions.Web), users, device, version),
+            JsonSerializerOptions.Web);
 
     /// <exception cref="JsonException">The publication is not a user event.</exception>
     public static UserEvent ReadUserEvent(RedisValue value)
     {
         var envelope = JsonSerializer.Deserialize<UserEventJson>((byte[])value!, JsonSerializerOptions.Web)
             ?? throw new JsonException("Empty user event.");
-        return new UserEvent(envelope.Event, envelope.Users, envelope.Payload, envelope.Device);
+        return new UserEvent(envelope.Event, envelope.Users, envelope.Payload, envelope.Device, envelope.Version);
     }
 
     /// <exception cref="JsonException">The payload is not one of this version's user events.</exception>
