@@ -190,7 +190,7 @@ dotnet "$(bin bench/Chat.Bench Chat.Bench)" \
   --ChatApi "http://127.0.0.1:$api_port" --ChatNodes "http://127.0.0.1:$node1_port,http://127.0.0.1:$node2_port" \
   --ChatPids "$pid_realtime1,$pid_realtime2" --JwtSigningKey "$jwt_key" \
   --ScaleNodes "$(IFS=,; echo "${scale_nodes[*]}")" --ScalePids "$(IFS=,; echo "${scale_pids[*]}")" \
-  --PostgresConnection "$owner_connection" --PostgresPid "$pid_postgres" --StorageConnection "$ConnectionStrings__blobs" \
+  --PostgresConnection "$owner_connection" --PostgresPid "$pid_postgres" --RedisPid "$pid_redis" --StorageConnection "$ConnectionStrings__blobs" \
   --SignalRNodes "http://127.0.0.1:$peer1_port,http://127.0.0.1:$peer2_port" --SignalRPids "$pid_signalr1,$pid_signalr2" \
   --SocketIoNodes "http://127.0.0.1:$sio1_port,http://127.0.0.1:$sio2_port" --SocketIoPids "$pid_socketio1,$pid_socketio2" \
   --Echo "http://127.0.0.1:$echo_port" --EchoPid "$pid_echo" "${extra[@]}"

@@ -48,6 +48,9 @@ public sealed class BenchOptions
     public string PostgresConnection { get; set; } = "";
     public int? PostgresPid { get; set; }
 
+    /// <summary>The Redis server's process (or the script that started it), whose CPU the scale-out workload reports.</summary>
+    public int? RedisPid { get; set; }
+
     /// <summary>The storage emulator's connection string, for the attachments workload (<see cref="Workloads.AttachmentTransfer"/>).</summary>
     public string StorageConnection { get; set; } = "";
 

@@ -99,13 +99,13 @@ public sealed class DirectMessages
             }
         })).ToArray();
 
-        var (measured, elapsed, cpu) = await MeasureAsync(latency, () => Interlocked.Read(ref delivered), warmUp, duration);
+        var (measured, elapsed, cpu, processes) = await MeasureAsync(latency, () => Interlocked.Read(ref delivered), warmUp, duration);
         await stop.CancelAsync();
         await Task.WhenAll(senders);
         await Task.Delay(TimeSpan.FromSeconds(1));
         _fleet.OnMessage = (_, _) => { };
         return new WorkloadResult(_fleet.Target.Name, $"direct, {count} clients, closed loop, {inFlight} in flight",
-            measured, elapsed, latency.Take(), Interlocked.Read(ref errors), MachineCpu: cpu);
+            measured, elapsed, latency.Take(), Interlocked.Read(ref errors), MachineCpu: cpu, Processes: processes);
     }
 
     /// <summary>
@@ -147,25 +147,28 @@ public sealed class DirectMessages
             }
         });
 
-        var (measured, elapsed, cpu) = await MeasureAsync(latency, () => Interlocked.Read(ref delivered), warmUp, duration);
+        var (measured, elapsed, cpu, processes) = await MeasureAsync(latency, () => Interlocked.Read(ref delivered), warmUp, duration);
         await stop.CancelAsync();
         await pacing;
         await Task.Delay(TimeSpan.FromSeconds(2));
         _fleet.OnMessage = (_, _) => { };
         return new WorkloadResult(_fleet.Target.Name, $"direct, {count} clients, open loop at {rate:F0}/s",
-            measured, elapsed, latency.Take(), Interlocked.Read(ref errors), MachineCpu: cpu);
+            measured, elapsed, latency.Take(), Interlocked.Read(ref errors), MachineCpu: cpu, Processes: processes);
     }
 
-    /// <summary>Drops what the warm-up recorded, then counts deliveries and the machine's busy CPU over the measured window.</summary>
-    private static async Task<(long Delivered, TimeSpan Elapsed, TimeSpan MachineCpu)> MeasureAsync(LatencyRecorder latency, Func<long> delivered,
-        TimeSpan warmUp, TimeSpan duration)
+    /// <summary>Drops what the warm-up recorded, then counts deliveries and the machine's busy CPU (and each process's) over the measured window.</summary>
+    private static async Task<(long Delivered, TimeSpan Elapsed, TimeSpan MachineCpu, ProcessCpu Processes)> MeasureAsync(LatencyRecorder latency,
+        Func<long> delivered, TimeSpan warmUp, TimeSpan duration)
     {
         await Task.Delay(warmUp);
         latency.Take();
         var before = delivered();
+        var processesBefore = ProcessCpu.Snapshot();
         var cpuBefore = MachineCpu.Busy();
         var started = Stopwatch.GetTimestamp();
         await Task.Delay(duration);
-        return (delivered() - before, Stopwatch.GetElapsedTime(started), MachineCpu.Busy() - cpuBefore);
+        var cpu = MachineCpu.Busy() - cpuBefore;
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        return (delivered() - before, elapsed, cpu, ProcessCpu.Between(processesBefore, ProcessCpu.Snapshot()));
     }
 }
