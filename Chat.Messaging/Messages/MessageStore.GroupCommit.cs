@@ -120,8 +120,11 @@ public sealed partial class MessageStore : IAsyncDisposable
             }
         }
 
-        var pending = new Pending(message, id, sentAt, Activity.Current,
-            new TaskCompletionSource<SendResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        // Completed by the writer after the commit, which runs each sender's continuation (the hub's answer, written
+        // to its connection's pipe) right there instead of queueing one thread-pool item per message: at light load
+        // each hand-off is a thread woken for a few microseconds of work. A continuation that has to wait (a full
+        // pipe) gives the writer back at its first await.
+        var pending = new Pending(message, id, sentAt, Activity.Current, new TaskCompletionSource<SendResult>());
         var writer = _writers[(int)((uint)message.ConversationId.GetHashCode() % (uint)_writers.Length)];
         if (!writer.Queue.Writer.TryWrite(pending))
         {
