@@ -23,9 +23,12 @@ internal sealed class LatestVersions : IDisposable
             return true;
         }
 
-        _latest.Set(version.Counter, version.Value, RememberFor);
+        Record(version);
         return false;
     }
+
+    /// <summary>Takes this version as the latest even if a higher one was seen: the counter itself went back.</summary>
+    public void Record(EventVersion version) => _latest.Set(version.Counter, version.Value, RememberFor);
 
     public void Dispose() => _latest.Dispose();
 }

@@ -70,7 +70,7 @@ public sealed partial class UserEventFanout(IConnectionMultiplexer redis, Recipi
             try
             {
                 var userEvent = RedisWire.ReadUserEvent(message.Message);
-                if (userEvent.Version is { } version && latest.Supersedes(version))
+                if (userEvent.Version is { } version && latest.Supersedes(version) && !await CounterHoldsAsync(latest, version))
                 {
                     return;
                 }
@@ -97,6 +97,21 @@ public sealed partial class UserEventFanout(IConnectionMultiplexer redis, Recipi
         {
             await queue.UnsubscribeAsync();
         }
+    }
+
+    /// <summary>
+    /// An event that looks superseded is still current if its counter holds its value: Redis lost writes (a restart
+    /// from an older snapshot, a failover) and the counter went back below what this node remembers.
+    /// </summary>
+    private async Task<bool> CounterHoldsAsync(LatestVersions latest, EventVersion version)
+    {
+        if ((long?)await redis.GetDatabase().StringGetAsync(version.Counter) != version.Value)
+        {
+            return false;
+        }
+
+        latest.Record(version);
+        return true;
     }
 
     [LoggerMessage(1, LogLevel.Error, "Dropped a malformed user event")]

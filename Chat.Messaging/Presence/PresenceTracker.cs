@@ -20,8 +20,9 @@ public sealed class PresenceTracker(
 {
     // Each script touches one user's keys only, which share a cluster slot (RedisNames.UserConnections). The node's
     // set of connections lives in another slot, so it is changed outside them, in the order that leaves nothing
-    // behind if the node dies between the two: added before the user's hash, removed after it. A set member
-    // without its hash entry is harmless; the sweep of a dead node removes it.
+    // behind if the node dies between the two: added before the user's hash, removed after it (and after the
+    // "offline" went out, which a failed removal must not stop). A set member without its hash entry is
+    // harmless; the sweep of a dead node removes it.
     private static readonly LuaScript ConnectScript = LuaScript.Prepare("""
         redis.call('HSET', @user, @connection, @node)
         if redis.call('HLEN', @user) == 1 then
@@ -71,11 +72,12 @@ public sealed class PresenceTracker(
             connection = connectionId,
             now = RedisWire.WriteLastSeen(now),
         });
-        await db.SetRemoveAsync(RedisNames.NodeConnections(nodeId), RedisNames.NodeConnection(userId, connectionId));
         if (transition > 0)
         {
             await AnnounceAsync(new PresenceStatus(userId, false, now), transition);
         }
+
+        await db.SetRemoveAsync(RedisNames.NodeConnections(nodeId), RedisNames.NodeConnection(userId, connectionId));
     }
 
     private async Task AnnounceAsync(PresenceStatus status, long transition)
