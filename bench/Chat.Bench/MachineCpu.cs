@@ -20,34 +20,4 @@ public static class MachineCpu
         var busy = fields[0] + fields[1] + fields[2] + fields[5] + fields[6] + fields[7];
         return TimeSpan.FromSeconds(busy * SecondsPerTick);
     }
-
-    /// <summary>CPU time, user and system, of a server process and its running children (PostgreSQL's backends).</summary>
-    public static TimeSpan OfServer(int serverProcessId)
-    {
-        var ticks = 0L;
-        foreach (var directory in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(directory), out var pid))
-            {
-                continue;
-            }
-
-            try
-            {
-                // The fields after the command name, which is in parentheses and may hold spaces.
-                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                if (pid == serverProcessId || int.Parse(fields[1], CultureInfo.InvariantCulture) == serverProcessId)
-                {
-                    ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-                }
-            }
-            catch (IOException)
-            {
-                // The process ended while being read.
-            }
-        }
-
-        return TimeSpan.FromSeconds(ticks * SecondsPerTick);
-    }
 }

@@ -42,11 +42,11 @@ public static class PostgresFloor
         {
             await Task.Delay(warmUp, cancellationToken);
             var rowsBefore = Interlocked.Read(ref rows);
-            var cpuBefore = MachineCpu.OfServer(postgresProcessId);
+            var cpuBefore = ProcessCpu.Snapshot();
             var started = Stopwatch.GetTimestamp();
             await Task.Delay(duration, cancellationToken);
             return new Result(RowsPerCommit, writers, Interlocked.Read(ref rows) - rowsBefore, Stopwatch.GetElapsedTime(started),
-                MachineCpu.OfServer(postgresProcessId) - cpuBefore);
+                ProcessCpu.Between(cpuBefore, ProcessCpu.Snapshot()).Of(postgresProcessId));
         }
         finally
         {
