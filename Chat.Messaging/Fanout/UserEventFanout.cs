@@ -36,15 +36,10 @@ public sealed partial class UserEventFanout(IConnectionMultiplexer redis, Recipi
             return;
         }
 
-        EventVersion? version = null;
-        if (onlyWhile is var (counter, value))
+        var version = onlyWhile is var (counter, value) ? new EventVersion(counter.ToString(), value) : null;
+        if (version is not null && !await HoldsAsync(version))
         {
-            if ((long?)await redis.GetDatabase().StringGetAsync(counter) != value)
-            {
-                return;
-            }
-
-            version = new EventVersion(counter.ToString(), value);
+            return;
         }
 
         var envelope = RedisWire.WriteUserEvent(eventName, payload, users, device, version);
@@ -70,9 +65,16 @@ public sealed partial class UserEventFanout(IConnectionMultiplexer redis, Recipi
             try
             {
                 var userEvent = RedisWire.ReadUserEvent(message.Message);
-                if (userEvent.Version is { } version && latest.Supersedes(version) && !await CounterHoldsAsync(latest, version))
+                if (userEvent.Version is { } version && latest.Supersedes(version))
                 {
-                    return;
+                    // Still current if its counter holds its value: Redis lost writes (a restart from an older
+                    // snapshot, a failover) and the counter went back below what this node remembers.
+                    if (!await HoldsAsync(version))
+                    {
+                        return;
+                    }
+
+                    latest.Record(version);
                 }
 
                 await deliver(userEvent);
@@ -99,20 +101,9 @@ public sealed partial class UserEventFanout(IConnectionMultiplexer redis, Recipi
         }
     }
 
-    /// <summary>
-    /// An event that looks superseded is still current if its counter holds its value: Redis lost writes (a restart
-    /// from an older snapshot, a failover) and the counter went back below what this node remembers.
-    /// </summary>
-    private async Task<bool> CounterHoldsAsync(LatestVersions latest, EventVersion version)
-    {
-        if ((long?)await redis.GetDatabase().StringGetAsync(version.Counter) != version.Value)
-        {
-            return false;
-        }
-
-        latest.Record(version);
-        return true;
-    }
+    /// <summary>Whether the event's counter still holds the value it was published at.</summary>
+    private async Task<bool> HoldsAsync(EventVersion version) =>
+        (long?)await redis.GetDatabase().StringGetAsync(version.Counter) == version.Value;
 
     [LoggerMessage(1, LogLevel.Error, "Dropped a malformed user event")]
     private partial void LogMalformed(Exception exception);
