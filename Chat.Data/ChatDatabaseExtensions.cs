@@ -16,11 +16,28 @@ public static class ChatDatabaseExtensions
     /// </summary>
     public static void AddChatDatabase(this IHostApplicationBuilder builder)
     {
-        builder.AddNpgsqlDataSource(ConnectionName, settings => settings.DisableHealthChecks = true);
+        builder.AddNpgsqlDataSource(ConnectionName, settings => settings.DisableHealthChecks = true, PrepareRepeatedStatements);
         builder.Services.AddDbContextPool<ChatDbContext>((services, options) =>
             Configure(options.UseNpgsql(services.GetRequiredService<NpgsqlDataSource>())));
         builder.EnrichNpgsqlDbContext<ChatDbContext>();
     }
+
+    /// <summary>
+    /// PostgreSQL parsed and planned every statement anew: in a profile of 10,000 devices connecting and syncing,
+    /// parsing and planning took half of its CPU, running the statements a sixth. The statements are few and
+    /// fixed, so each pooled connection prepares the ones it has run twice (Npgsql's automatic preparation). A
+    /// connection string that names its own limit keeps it (<c>Max Auto Prepare=0</c> turns this off).
+    /// </summary>
+    private static void PrepareRepeatedStatements(NpgsqlDataSourceBuilder dataSource)
+    {
+        if (!dataSource.ConnectionStringBuilder.ContainsKey("Max Auto Prepare"))
+        {
+            dataSource.ConnectionStringBuilder.MaxAutoPrepare = MaxPreparedStatements;
+            dataSource.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
+        }
+    }
+
+    private const int MaxPreparedStatements = 128;
 
     internal static void Configure(DbContextOptionsBuilder options) => options.UseSnakeCaseNamingConvention();
 }

@@ -76,7 +76,7 @@ public sealed class MessageHistory(ChatDbContext db)
 
         // Each conversation reads at most a page from its seq index: joined plainly, PostgreSQL sorted every message
         // after the cursors (a user's whole history, for a device without cursors) to return one page.
-        var rows = await db.Messages.FromSql($"""
+        var rows = ids.Length == 0 ? [] : await db.Messages.FromSql($"""
                 SELECT m.* FROM unnest({ids}::uuid[], {afters}::bigint[], {uppers}::bigint[]) AS c(id, after_seq, upper_seq)
                 CROSS JOIN LATERAL (
                     SELECT * FROM messages
@@ -95,7 +95,8 @@ public sealed class MessageHistory(ChatDbContext db)
         // Receipt positions are news of the members; one who left gets none, of them or of anyone added since.
         var current = memberships.Where(m => m.IsCurrent()).Select(m => m.ConversationId);
         var covered = messages.Select(m => m.ConversationId).Concat(cursors.Keys).Intersect(current).Distinct().ToList();
-        var positions = await db.ConversationMembers.AsNoTracking()
+        // A device with nothing to catch up on and no cursors (a new device of a new user) asks no positions.
+        var positions = covered.Count == 0 ? [] : await db.ConversationMembers.AsNoTracking()
             .Where(m => covered.Contains(m.ConversationId) && m.UserId != userId)
             // The recipient of an unanswered message request keeps what they read to themself.
             .Select(m => m.Request == MessageRequest.Pending
