@@ -43,8 +43,40 @@ public sealed class ConversationSequencerTests
         Assert.Equal([7L], Seqs(_sequencer.Tick(Now + FirstSightWindow).Ready));
     }
 
-    private static FanoutEnvelope Event(long seq, DateTimeOffset? predecessorSentAt = null) =>
-        new(new Chat.Messaging.Messages.MessageEvent(Guid.NewGuid(), Conversation, seq, "text", Guid.NewGuid(), Guid.NewGuid(), $"c{seq}", "content", null, Now),
+    [Fact]
+    public void A_gap_is_reported_once_after_the_timeout_and_its_fill_releases_what_waited()
+    {
+        Assert.Equal([1L], Seqs(_sequencer.Accept(Event(1), Now)));
+        Assert.Empty(_sequencer.Accept(Event(3), Now));
+        Assert.Empty(_sequencer.Tick(Now + GapTimeout / 2).Gaps);
+
+        var gap = Assert.Single(_sequencer.Tick(Now + GapTimeout).Gaps);
+        Assert.Equal((2L, 2L), (gap.FromSeq, gap.ToSeq));
+        Assert.Empty(_sequencer.Tick(Now + GapTimeout * 2).Gaps);
+
+        Assert.Equal([2L, 3L], Seqs(_sequencer.Fill(gap, [Event(2)], Now + GapTimeout * 2)));
+        Assert.Equal([4L], Seqs(_sequencer.Accept(Event(4), Now + GapTimeout * 2)));
+    }
+
+    [Fact]
+    public void A_conversation_unused_past_the_idle_expiry_is_forgotten_and_one_in_use_is_not()
+    {
+        var used = Guid.NewGuid();
+        Assert.Equal([1L], Seqs(_sequencer.Accept(Event(1), Now)));
+        Assert.Equal([1L], Seqs(_sequencer.Accept(Event(1, conversation: used), Now)));
+        _sequencer.Tick(Now + TimeSpan.FromMinutes(5));
+        Assert.Equal([2L], Seqs(_sequencer.Accept(Event(2, conversation: used), Now + TimeSpan.FromMinutes(5))));
+
+        // Ten minutes after its last event the first is forgotten: seq 2 is a first sight mid-sequence again, held
+        // for the window; the other, used five minutes ago, still knows where it stands.
+        var later = Now + TimeSpan.FromMinutes(11);
+        _sequencer.Tick(later);
+        Assert.Empty(_sequencer.Accept(Event(2), later));
+        Assert.Equal([3L], Seqs(_sequencer.Accept(Event(3, conversation: used), later)));
+    }
+
+    private static FanoutEnvelope Event(long seq, DateTimeOffset? predecessorSentAt = null, Guid? conversation = null) =>
+        new(new Chat.Messaging.Messages.MessageEvent(Guid.NewGuid(), conversation ?? Conversation, seq, "text", Guid.NewGuid(), Guid.NewGuid(), $"c{seq}", "content", null, Now),
             [Guid.NewGuid()], null, predecessorSentAt);
 
     private static long[] Seqs(IEnumerable<FanoutEnvelope> envelopes) => envelopes.Select(e => e.Event.Seq).ToArray();
