@@ -1,0 +1,53 @@
+using System.Globalization;
+
+namespace Chat.Bench;
+
+/// <summary>
+/// Waits until a .NET process has finished recompiling what it runs hot. A node of ours JITs some 45,000 methods
+/// and takes most of them through three tiers; its background compiler thread (".NET Tiered Com") was still busy
+/// 40 s into the idle workload, a fifth of the node's CPU, so anything timed before it settles measures the JIT.
+/// </summary>
+public static class TieringSettled
+{
+    /// <summary>Returns once the process's tiered-compilation thread has spent no CPU for <paramref name="quiet"/>, or after <paramref name="limit"/>.</summary>
+    public static async Task WaitAsync(int processId, TimeSpan quiet, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        var last = CompilerTicks(processId);
+        var quietSince = DateTime.UtcNow;
+        while (DateTime.UtcNow < deadline && DateTime.UtcNow - quietSince < quiet)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+            var now = CompilerTicks(processId);
+            if (now != last)
+            {
+                last = now;
+                quietSince = DateTime.UtcNow;
+            }
+        }
+    }
+
+    private static long? CompilerTicks(int processId)
+    {
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{processId}/task"))
+        {
+            try
+            {
+                if (File.ReadAllText(Path.Combine(task, "comm")).Trim() != ".NET Tiered Com")
+                {
+                    continue;
+                }
+
+                var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            }
+            catch (IOException)
+            {
+                // The thread ended while being read.
+            }
+        }
+
+        return null;
+    }
+}
