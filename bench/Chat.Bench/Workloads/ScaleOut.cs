@@ -6,27 +6,19 @@ namespace Chat.Bench.Workloads;
 
 /// <summary>
 /// The direct workload on 2, 4 and 8 realtime nodes in turn, clients spread evenly over them: the machine's CPU per
-/// message, and in a second run what each node is sent of all the events committed (from the nodes' own counters,
+/// message, in three rounds of 2, 4 and 8 so that the machine's drift falls on every node count alike; and, in the
+/// first round, a second run for what each node is sent of all the events committed (from the nodes' own counters,
 /// chat.fanout.events_received against chat.fanout.events_published, read with dotnet-counters, whose sessions
-/// would weigh on the first run's CPU).
+/// would weigh on the measured run's CPU).
 /// </summary>
 public static class ScaleOut
 {
-    /// <param name="Spent">CPU µs per message of the nodes in use, PostgreSQL, Redis and the load generator; the rest is the machine's other processes and the kernel's own work.</param>
-    public sealed record Result(int Nodes, WorkloadResult Load, IReadOnlyList<double> Shares, CpuSplit Spent)
+    /// <param name="Load">The round whose CPU per message is the median of the node count's rounds.</param>
+    /// <param name="Spent">That round's CPU µs per message of the nodes in use, PostgreSQL, Redis and the load generator; the rest is the machine's other processes and the kernel's own work.</param>
+    /// <param name="Rounds">Every round's CPU µs per message, in the order run.</param>
+    public sealed record Result(int Nodes, WorkloadResult Load, IReadOnlyList<double> Shares, CpuSplit Spent, IReadOnlyList<double> Rounds)
     {
         public double MaxShare => Shares.Count == 0 ? double.NaN : Shares.Max();
-    }
-
-    public sealed record CpuSplit(double Nodes, double Postgres, double Redis, double Generator, double Rest)
-    {
-        /// <summary>Splits a workload's CPU per message by process; the rest is everything else the machine did.</summary>
-        public static CpuSplit Of(WorkloadResult load, IEnumerable<int> nodes, int? postgresPid, int? redisPid)
-        {
-            double Of(IEnumerable<int> processIds) => load.CpuMicrosecondsPerMessageOf(processIds) ?? double.NaN;
-            var split = new CpuSplit(Of(nodes), Of(postgresPid is { } p ? [p] : []), Of(redisPid is { } r ? [r] : []), Of([Environment.ProcessId]), 0);
-            return split with { Rest = (load.CpuMicrosecondsPerMessage ?? double.NaN) - split.Nodes - split.Postgres - split.Redis - split.Generator };
-        }
     }
 
     public static async Task<List<Result>> RunAsync(Uri api, IReadOnlyList<Uri> nodes, IReadOnlyList<int> pids, int? postgresPid, int? redisPid,
@@ -44,40 +36,67 @@ public static class ScaleOut
             await (await DirectMessages.PrepareAsync(fleet, cancellationToken)).ClosedLoopAsync(inFlight, processWarmUp, TimeSpan.FromSeconds(1));
         }
 
-        var results = new List<Result>();
-        foreach (var count in counts)
+        var runs = counts.ToDictionary(count => count, _ => new List<(WorkloadResult Load, CpuSplit Spent)>());
+        var shares = new Dictionary<int, IReadOnlyList<double>>();
+        for (var round = 0; round < Rounds; round++)
         {
-            // Users of the phase's own: a user who moved from a node and back would find it holding their
-            // conversations' positions from before, and the events sent meanwhile would be a gap to wait out and read
-            // from PostgreSQL. That is the cost of a user moving, not of the number of nodes.
-            await using var target = new ChatTarget(api, nodes.Take(count).ToList(), signingKey, pids.Take(count).ToList());
-            await using var fleet = await Fleet.ConnectAsync(target, await target.CreateUsersAsync(clients, cancellationToken), cancellationToken);
-            var direct = await DirectMessages.PrepareAsync(fleet, cancellationToken);
-
-            // The cost, with nothing else attached to the nodes.
-            var load = await direct.ClosedLoopAsync(inFlight, warmUp, duration);
-
-            // The shares, in a second run with dotnet-counters on every node: each session is given time to attach
-            // before the load and outlasts it, so all of them see the whole run (idle before and after counts nothing).
-            var attach = TimeSpan.FromSeconds(8);
-            var counters = pids.Take(count).Select(pid => CountAsync(pid, attach + warmUp + duration + TimeSpan.FromSeconds(4))).ToList();
-            await Task.Delay(attach, cancellationToken);
-            await direct.ClosedLoopAsync(inFlight, warmUp, duration);
-            var counted = await Task.WhenAll(counters);
-            var published = counted.Sum(c => c.Published);
-            var shares = published > 0 ? counted.Select(c => c.Received / published).ToList() : [];
-            var result = new Result(count, load with { Target = $"chat (ours), {count} nodes" }, shares, CpuSplit.Of(load, pids.Take(count), postgresPid, redisPid));
-            results.Add(result);
-            var known = pids.Take(count).Concat([postgresPid ?? 0, redisPid ?? 0, Environment.ProcessId]).ToList();
-            foreach (var (pid, name, cpu) in load.Processes!.Top(4, known))
+            foreach (var count in counts)
             {
-                Console.WriteLine($"  rest: {cpu.TotalMicroseconds / load.Delivered:F1} µs/message by {pid} {name}");
-            }
+                // Users of the phase's own: a user who moved from a node and back would find it holding their
+                // conversations' positions from before, and the events sent meanwhile would be a gap to wait out and
+                // read from PostgreSQL. That is the cost of a user moving, not of the number of nodes.
+                await using var target = new ChatTarget(api, nodes.Take(count).ToList(), signingKey, pids.Take(count).ToList());
+                await using var fleet = await Fleet.ConnectAsync(target, await target.CreateUsersAsync(clients, cancellationToken), cancellationToken);
+                var direct = await DirectMessages.PrepareAsync(fleet, cancellationToken);
 
-            Console.WriteLine($"scale-out: {count} nodes, {load.Rate:F0}/s, {load.CpuMicrosecondsPerMessage:F1} µs/message ({result.Spent}), shares {string.Join(" ", shares.Select(s => s.ToString("P0", CultureInfo.InvariantCulture)))}");
+                // The cost, with nothing else attached to the nodes.
+                var load = await direct.ClosedLoopAsync(inFlight, warmUp, duration);
+                var spent = CpuSplit.Of(load, pids.Take(count), postgresPid, redisPid);
+                runs[count].Add((load, spent));
+                if (round == 0)
+                {
+                    shares[count] = await SharesAsync(direct, pids.Take(count).ToList(), inFlight, warmUp, duration, cancellationToken);
+                }
+
+                var known = pids.Take(count).Concat([postgresPid ?? 0, redisPid ?? 0, Environment.ProcessId]).ToList();
+                foreach (var (pid, name, cpu) in load.Processes!.Top(4, known))
+                {
+                    Console.WriteLine($"  rest: {cpu.TotalMicroseconds / load.Delivered:F1} µs/message by {pid} {name}");
+                }
+
+                Console.WriteLine($"scale-out round {round + 1}: {count} nodes, {load.Rate:F0}/s, {load.CpuMicrosecondsPerMessage:F1} µs/message ({spent}), shares {string.Join(" ", shares[count].Select(s => s.ToString("P0", CultureInfo.InvariantCulture)))}");
+            }
         }
 
-        return results;
+        return counts.Select(count =>
+        {
+            var (load, spent) = runs[count].OrderBy(r => r.Load.CpuMicrosecondsPerMessage).ElementAt(Rounds / 2);
+            return new Result(count, load with { Target = $"chat (ours), {count} nodes" }, shares[count], spent,
+                runs[count].Select(r => r.Load.CpuMicrosecondsPerMessage ?? double.NaN).ToList());
+        }).ToList();
+    }
+
+    /// <summary>
+    /// Rounds of each node count: one run's CPU per message moved by a fifth between runs of the same code on this
+    /// machine, as much as the effect the workload looks for.
+    /// </summary>
+    private const int Rounds = 3;
+
+    /// <summary>
+    /// Each node's share of the events, in a run of its own with dotnet-counters on every node: each session is
+    /// given time to attach before the load and outlasts it, so all of them see the whole run (idle before and after
+    /// counts nothing).
+    /// </summary>
+    private static async Task<IReadOnlyList<double>> SharesAsync(DirectMessages direct, IReadOnlyList<int> pids, int inFlight, TimeSpan warmUp,
+        TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var attach = TimeSpan.FromSeconds(8);
+        var counters = pids.Select(pid => CountAsync(pid, attach + warmUp + duration + TimeSpan.FromSeconds(4))).ToList();
+        await Task.Delay(attach, cancellationToken);
+        await direct.ClosedLoopAsync(inFlight, warmUp, duration);
+        var counted = await Task.WhenAll(counters);
+        var published = counted.Sum(c => c.Published);
+        return published > 0 ? counted.Select(c => c.Received / published).ToList() : [];
     }
 
     /// <summary>
