@@ -28,9 +28,11 @@ public static class ChatDatabaseExtensions
     /// fixed, so each pooled connection prepares the ones it has run twice (Npgsql's automatic preparation). A
     /// connection string that names its own limit keeps it (<c>Max Auto Prepare=0</c> turns this off).
     /// </summary>
-    private static void PrepareRepeatedStatements(NpgsqlDataSourceBuilder dataSource)
+    public static void PrepareRepeatedStatements(NpgsqlDataSourceBuilder dataSource)
     {
-        if (!dataSource.ConnectionStringBuilder.ContainsKey("Max Auto Prepare"))
+        // Keys holds the keywords the connection string sets, by their canonical names; ContainsKey only says
+        // whether Npgsql knows a keyword at all.
+        if (!dataSource.ConnectionStringBuilder.Keys.Contains("Max Auto Prepare"))
         {
             dataSource.ConnectionStringBuilder.MaxAutoPrepare = MaxPreparedStatements;
             dataSource.ConnectionStringBuilder.AutoPrepareMinUsages = 2;

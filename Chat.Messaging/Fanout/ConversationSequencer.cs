@@ -161,7 +161,14 @@ public sealed class ConversationSequencer(TimeSpan firstSightWindow, TimeSpan ga
         }
         else
         {
-            state.WaitingSince ??= now;
+            // Events still held after the position moved wait for a new gap, timed from now: with the old start
+            // and the old report the new gap would never be reported, and the conversation would stall here.
+            if (ready.Count > 0 || state.WaitingSince is null)
+            {
+                state.WaitingSince = now;
+                state.GapReported = false;
+            }
+
             _waiting.Add(state);
         }
 

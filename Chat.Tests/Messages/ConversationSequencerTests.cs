@@ -59,6 +59,24 @@ public sealed class ConversationSequencerTests
     }
 
     [Fact]
+    public void A_second_gap_left_after_a_fill_is_reported_in_its_turn()
+    {
+        Assert.Equal([1L], Seqs(_sequencer.Accept(Event(1), Now)));
+        Assert.Empty(_sequencer.Accept(Event(3), Now));
+        Assert.Empty(_sequencer.Accept(Event(5), Now));
+        var first = Assert.Single(_sequencer.Tick(Now + GapTimeout).Gaps);
+        Assert.Equal((2L, 2L), (first.FromSeq, first.ToSeq));
+
+        // The fill brings 2 only: 3 follows, and 5 now waits for 4, a gap of its own with its own timeout.
+        var filled = Now + GapTimeout * 2;
+        Assert.Equal([2L, 3L], Seqs(_sequencer.Fill(first, [Event(2)], filled)));
+        Assert.Empty(_sequencer.Tick(filled + GapTimeout / 2).Gaps);
+        var second = Assert.Single(_sequencer.Tick(filled + GapTimeout).Gaps);
+        Assert.Equal((4L, 4L), (second.FromSeq, second.ToSeq));
+        Assert.Equal([4L, 5L], Seqs(_sequencer.Fill(second, [Event(4)], filled + GapTimeout)));
+    }
+
+    [Fact]
     public void A_conversation_unused_past_the_idle_expiry_is_forgotten_and_one_in_use_is_not()
     {
         var used = Guid.NewGuid();

@@ -144,8 +144,10 @@ public sealed class Report(BenchOptions options)
             }
 
             var (fewest, most) = (_scaleOut[0], _scaleOut[^1]);
-            var growth = most.Load.CpuMicrosecondsPerMessage / fewest.Load.CpuMicrosecondsPerMessage - 1;
-            text.AppendLine().AppendLine(f, $"CPU per message at {most.Nodes} nodes against {fewest.Nodes}, medians: {most.Load.CpuMicrosecondsPerMessage:F1} vs {fewest.Load.CpuMicrosecondsPerMessage:F1} µs, {growth:+0 %;-0 %}: {(growth <= ScaleOutCostNoise ? "met" : "**missed**")}.");
+            if (_scaleOut.Count > 1 && most.Load.CpuMicrosecondsPerMessage / fewest.Load.CpuMicrosecondsPerMessage - 1 is { } growth)
+            {
+                text.AppendLine().AppendLine(f, $"CPU per message at {most.Nodes} nodes against {fewest.Nodes}, medians: {most.Load.CpuMicrosecondsPerMessage:F1} vs {fewest.Load.CpuMicrosecondsPerMessage:F1} µs, {growth:+0 %;-0 %}: {(growth <= ScaleOutCostNoise ? "met" : "**missed**")}.");
+            }
 
             text.AppendLine().AppendLine("Where each message's CPU went (µs per delivered message, from each process's CPU time in /proc over the same window; \"rest\" is every other process and the kernel's own work).").AppendLine();
             text.AppendLine("| nodes | all | realtime nodes in use | PostgreSQL | Redis | load generator | rest |").AppendLine("|---:|---:|---:|---:|---:|---:|---:|");

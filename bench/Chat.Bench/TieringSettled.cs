@@ -29,9 +29,9 @@ public static class TieringSettled
 
     private static long? CompilerTicks(int processId)
     {
-        foreach (var task in Directory.EnumerateDirectories($"/proc/{processId}/task"))
+        try
         {
-            try
+            foreach (var task in Directory.EnumerateDirectories($"/proc/{processId}/task"))
             {
                 if (File.ReadAllText(Path.Combine(task, "comm")).Trim() != ".NET Tiered Com")
                 {
@@ -42,10 +42,10 @@ public static class TieringSettled
                 var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
                 return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
             }
-            catch (IOException)
-            {
-                // The thread ended while being read.
-            }
+        }
+        catch (IOException)
+        {
+            // The thread, or the process, ended while being read.
         }
 
         return null;

@@ -70,7 +70,7 @@ public static class ScaleOut
 
         return counts.Select(count =>
         {
-            var (load, spent) = runs[count].OrderBy(r => r.Load.CpuMicrosecondsPerMessage).ElementAt(Rounds / 2);
+            var (load, spent) = runs[count].OrderBy(r => r.Load.CpuMicrosecondsPerMessage ?? double.PositiveInfinity).ElementAt(Rounds / 2);
             return new Result(count, load with { Target = $"chat (ours), {count} nodes" }, shares[count], spent,
                 runs[count].Select(r => r.Load.CpuMicrosecondsPerMessage ?? double.NaN).ToList());
         }).ToList();
