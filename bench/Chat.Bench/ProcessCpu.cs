@@ -26,11 +26,7 @@ public sealed class ProcessCpu
 
             try
             {
-                // The fields after the command name, which is in parentheses and may hold spaces.
-                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                processes[pid] = (int.Parse(fields[1], CultureInfo.InvariantCulture),
-                    long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture));
+                processes[pid] = ReadStat(Path.Combine(directory, "stat"));
             }
             catch (IOException)
             {
@@ -39,6 +35,16 @@ public sealed class ProcessCpu
         }
 
         return processes;
+    }
+
+    /// <summary>A process's (or a thread's) parent and its CPU ticks, user and system, from its <c>stat</c> file in /proc.</summary>
+    public static (int Parent, long Ticks) ReadStat(string statPath)
+    {
+        // The fields after the command name, which is in parentheses and may hold spaces.
+        var stat = File.ReadAllText(statPath);
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (int.Parse(fields[1], CultureInfo.InvariantCulture),
+            long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture));
     }
 
     /// <summary>What each process spent between the snapshots; a process that started in between counts from zero.</summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Chat.Bench;
 
 /// <summary>
@@ -38,9 +36,7 @@ public static class TieringSettled
                     continue;
                 }
 
-                var stat = File.ReadAllText(Path.Combine(task, "stat"));
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+                return ProcessCpu.ReadStat(Path.Combine(task, "stat")).Ticks;
             }
         }
         catch (IOException)
