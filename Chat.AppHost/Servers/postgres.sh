@@ -9,6 +9,15 @@ shift 2
 
 bin=${POSTGRES_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
 [ -x "$bin/postgres" ] || { echo "PostgreSQL server binaries not found: run ./run.sh, or apt-get install postgresql" >&2; exit 1; }
+
+# A restart can begin while the previous server is still shutting down and holds the data directory (its lock
+# file names a live process): wait for it first. Its shutdown checkpoint still creates and removes files, and the
+# ownership change below fails on a file that vanishes under it; the single-user step fails on the held directory.
+for _ in $(seq 1 1200); do
+  pid=$(head -n 1 "$data_dir/postmaster.pid" 2>/dev/null || true)
+  { [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; } || break
+  sleep 0.1
+done
 prepare_service_user postgres "$data_dir"
 
 if [ ! -s "$data_dir/PG_VERSION" ]; then
@@ -21,14 +30,6 @@ if [ ! -s "$data_dir/PG_VERSION" ]; then
     --encoding=UTF8 --locale=C.UTF-8 --pwfile="$pwfile" >/dev/null
   rm -f "$pwfile"
 fi
-
-# A restart can begin while the previous server is still shutting down and holds the data directory (its lock
-# file names a live process): wait for it, or the single-user step below fails and the resource with it.
-for _ in $(seq 1 300); do
-  pid=$(head -n 1 "$data_dir/postmaster.pid" 2>/dev/null || true)
-  { [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; } || break
-  sleep 0.1
-done
 
 # The password is a generated AppHost parameter; setting it on every start keeps an existing data folder usable
 # when the parameter changes (a new machine, cleared user secrets).

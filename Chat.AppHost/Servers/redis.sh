@@ -7,13 +7,14 @@ data_dir=$1 port=$2
 : "${REDIS_PASSWORD:?}"
 
 command -v redis-server >/dev/null || { echo "redis-server is not installed: run ./run.sh, or apt-get install redis-server" >&2; exit 1; }
-prepare_service_user redis "$data_dir"
 
-# A restart can begin while the previous server still writes its append-only file and holds the port: wait for it.
-for _ in $(seq 1 100); do
+# A restart can begin while the previous server still writes its files and holds the port: wait for it first, or
+# the ownership change below fails on a file its final save renames away, and the new server on the held port.
+for _ in $(seq 1 1200); do
   (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
   sleep 0.1
 done
+prepare_service_user redis "$data_dir"
 
 # The configuration arrives on standard input so that the password never shows in the process list.
 # Append-only file, fsync once a second: what Redis holds (presence, routing) can be rebuilt; messages live in PostgreSQL.

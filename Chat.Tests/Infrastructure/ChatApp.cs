@@ -236,9 +236,11 @@ public sealed class ChatApp : IAsyncLifetime
     /// <summary>Starts a stopped single-instance resource again.</summary>
     public async Task StartResourceAsync(string resourceName)
     {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(StartTimeout);
         var result = await App.Services.GetRequiredService<ResourceCommandService>()
-            .ExecuteCommandAsync(Resource(resourceName), KnownResourceCommands.StartCommand, TestContext.Current.CancellationToken);
-        Assert.True(result.Success, result.Message);
+            .ExecuteCommandAsync(Resource(resourceName), KnownResourceCommands.StartCommand, timeout.Token);
+        Assert.True(result.Success, $"{resourceName}: {result.Message}");
     }
 
     /// <summary>Restarts a single-instance resource (stop, then start) and waits until it is healthy again.</summary>
@@ -247,10 +249,24 @@ public sealed class ChatApp : IAsyncLifetime
         // A stop that never completes (a server that does not exit) fails the test here, not at CI's limit.
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         timeout.CancelAfter(StartTimeout);
+        var restarted = DateTime.UtcNow;
         var result = await App.Services.GetRequiredService<ResourceCommandService>()
             .ExecuteCommandAsync(Resource(resourceName), KnownResourceCommands.RestartCommand, timeout.Token);
         Assert.True(result.Success, $"{resourceName}: {result.Message}");
-        await App.Services.GetRequiredService<ResourceNotificationService>().WaitForResourceHealthyAsync(resourceName, timeout.Token);
+
+        // The command returns once the start is asked for, when the snapshot may still be the stopped run's
+        // ("Exited"): only a run that started after the restart counts, healthy or ended.
+        var run = await App.Services.GetRequiredService<ResourceNotificationService>().WaitForResourceAsync(resourceName,
+            e => e.Snapshot.StartTimeStamp?.ToUniversalTime() >= restarted
+                && (e.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy
+                    || KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text)
+                    || e.Snapshot.State?.Text == KnownResourceStates.FailedToStart),
+            timeout.Token);
+        if (run.Snapshot.HealthStatus != Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy)
+        {
+            throw new InvalidOperationException($"{resourceName} ended as {run.Snapshot.State?.Text} after its restart:\n"
+                + await RecentLogsAsync(run.ResourceId));
+        }
 
         // The test process's own idle pooled connections point at the stopped server and hold its farewell error
         // unread; Npgsql hands them out as they are, and the next test to open one would fail on that error.
@@ -268,9 +284,11 @@ public sealed class ChatApp : IAsyncLifetime
     /// <summary>The process id of a single-instance resource's running executable.</summary>
     public async Task<int> ProcessIdOfResourceAsync(string resourceName)
     {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(StartTimeout);
         var running = await App.Services.GetRequiredService<ResourceNotificationService>().WaitForResourceAsync(resourceName,
             e => e.Snapshot.State?.Text == KnownResourceStates.Running && e.Snapshot.Properties.Any(p => p.Name == "executable.pid"),
-            TestContext.Current.CancellationToken);
+            timeout.Token);
         return Convert.ToInt32(running.Snapshot.Properties.Single(p => p.Name == "executable.pid").Value);
     }
 

@@ -8,11 +8,19 @@ namespace Chat.Tests.Infrastructure;
 /// A device that keeps sending while faults happen, as a well-behaved app does: a call that fails is sent again
 /// with the same clientMessageId (over a new connection, to whichever node answers) until it is acknowledged, and
 /// after each reconnect the device syncs what it missed. It records what it was acknowledged and what it received.
+/// Every call has a time limit, so a call the system never answers is retried (or reported by <see cref="StopAllAsync"/>)
+/// instead of holding the test until the run's hang timeout.
 /// </summary>
 public sealed class LoadClient(ChatApp chat, TestUser user, Guid conversation, int preferredNode) : IAsyncDisposable
 {
     private readonly SemaphoreSlim _connecting = new(1, 1);
+    /// <summary>How long one call may go unanswered before the device gives up on it and tries again.</summary>
+    private static readonly TimeSpan CallLimit = TimeSpan.FromSeconds(30);
+
     private readonly CancellationTokenSource _stop = new();
+
+    /// <summary>Ends even the retries of an unacknowledged message: the device is being thrown away.</summary>
+    private readonly CancellationTokenSource _abandon = new();
     private ChatClient? _client;
     private Task _sending = Task.CompletedTask;
 
@@ -29,6 +37,12 @@ public sealed class LoadClient(ChatApp chat, TestUser user, Guid conversation, i
 
     public int Reconnects { get; private set; }
 
+    /// <summary>The message being sent (or null), with when it was first tried, how often, and the last failure.</summary>
+    private volatile string? _unacknowledged;
+    private DateTime _unacknowledgedSince;
+    private int _attempts;
+    private volatile string? _lastFailure;
+
     private RealtimeNode? _node;
 
     /// <summary>Whether the device's current connection is to that node.</summary>
@@ -40,10 +54,29 @@ public sealed class LoadClient(ChatApp chat, TestUser user, Guid conversation, i
         _sending = SendLoopAsync(interval);
     }
 
-    public async Task StopAsync()
+    /// <summary>
+    /// Stops every device's sending once its message in flight is acknowledged. Returns, for each device still
+    /// waiting after the limit, what it waits for and the last failure; an empty list when all have stopped.
+    /// </summary>
+    public static async Task<List<string>> StopAllAsync(IReadOnlyCollection<LoadClient> devices, TimeSpan limit)
     {
-        await _stop.CancelAsync();
-        await _sending;
+        foreach (var device in devices)
+        {
+            await device._stop.CancelAsync();
+        }
+
+        try
+        {
+            await Task.WhenAll(devices.Select(d => d._sending)).WaitAsync(limit);
+        }
+        catch (TimeoutException)
+        {
+        }
+
+        return devices.Where(d => !d._sending.IsCompleted)
+            .Select(d => $"{d.User.Username} waits for an ack of {d._unacknowledged} since {d._unacknowledgedSince:HH:mm:ss} "
+                + $"({d._attempts} attempts, last failure: {d._lastFailure ?? "none"})")
+            .ToList();
     }
 
     /// <summary>Syncs the whole conversation from the start; what comes back is the stored truth.</summary>
@@ -53,7 +86,7 @@ public sealed class LoadClient(ChatApp chat, TestUser user, Guid conversation, i
         long after = 0;
         while (true)
         {
-            var page = await (await CurrentAsync()).SyncAsync([(conversation, after)], limit: 200);
+            var page = await (await CurrentAsync()).SyncAsync([(conversation, after)], limit: 200).WaitAsync(CallLimit, TestContext.Current.CancellationToken);
             all.AddRange(page.Messages);
             if (!page.HasMore || page.Messages.Count == 0)
             {
@@ -70,19 +103,26 @@ public sealed class LoadClient(ChatApp chat, TestUser user, Guid conversation, i
         while (!_stop.IsCancellationRequested)
         {
             var clientMessageId = $"{user.Username}-{n++}";
-            while (true)
+            (_unacknowledged, _unacknowledgedSince, _attempts) = (clientMessageId, DateTime.UtcNow, 0);
+            while (!_abandon.IsCancellationRequested)
             {
+                _attempts++;
                 try
                 {
                     var client = await CurrentAsync();
+                    using var limit = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+                    limit.CancelAfter(CallLimit);
                     var ack = await client.Connection.InvokeAsync<MessageAck>("SendMessage",
-                        new { conversationId = conversation, clientMessageId, content = clientMessageId }, TestContext.Current.CancellationToken);
+                        new { conversationId = conversation, clientMessageId, content = clientMessageId }, limit.Token);
                     Acknowledged[ack.MessageId] = ack.Seq;
+                    _unacknowledged = null;
                     break;
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !TestContext.Current.CancellationToken.IsCancellationRequested)
                 {
-                    // Not acknowledged: not sent, as far as this device knows. Same id again, after a pause.
+                    // Not acknowledged: not sent, as far as this device knows. Same id again, after a pause; the
+                    // message may be stored already, which the resend's answer (the stored one's ack) tells.
+                    _lastFailure = $"{DateTime.UtcNow:HH:mm:ss} {e.GetType().Name}: {e.Message}";
                     await Task.Delay(TimeSpan.FromMilliseconds(300), TestContext.Current.CancellationToken);
                 }
             }
@@ -132,6 +172,8 @@ public sealed class LoadClient(ChatApp chat, TestUser user, Guid conversation, i
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !TestContext.Current.CancellationToken.IsCancellationRequested)
                 {
+                    _lastFailure = $"{DateTime.UtcNow:HH:mm:ss} connecting to {node.ResourceId}: {e.GetType().Name}: {e.Message}";
+                    _abandon.Token.ThrowIfCancellationRequested();
                     await Task.Delay(TimeSpan.FromMilliseconds(500), TestContext.Current.CancellationToken);
                 }
             }
@@ -152,6 +194,7 @@ public sealed class LoadClient(ChatApp chat, TestUser user, Guid conversation, i
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
+        await _abandon.CancelAsync();
         if (_client is not null)
         {
             LivePerConnection.Enqueue(_client.MessagesIn(conversation));

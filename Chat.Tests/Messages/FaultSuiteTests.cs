@@ -50,6 +50,10 @@ public sealed class FaultSuiteTests(ChatApp chat) : DistributedTest(chat)
             Assert.Equal(HttpStatusCode.NoContent, (await api.PostAsync("/api/auth/logout")).StatusCode);
         }
 
+        // Each step's time goes in the log: when something fails, the output says which fault it followed.
+        var clock = Stopwatch.StartNew();
+        void Log(string step) => log.Add($"{clock.Elapsed.TotalSeconds:F0} s: {step}");
+        var stuck = new List<string>();
         try
         {
             foreach (var device in devices)
@@ -57,45 +61,58 @@ public sealed class FaultSuiteTests(ChatApp chat) : DistributedTest(chat)
                 await device.StartAsync(SendInterval);
             }
 
+            Log($"{devices.Count} devices sending");
             await Task.Delay(Settle, TestContext.Current.CancellationToken);
 
             var victim = Chat.RealtimeNodes[0];
             Chat.KillRealtimeNode(victim);
-            log.Add($"kill -9 realtime node {victim.ResourceId}");
+            Log($"kill -9 realtime node {victim.ResourceId}");
             await Task.Delay(Settle, TestContext.Current.CancellationToken);
             await Chat.RestartRealtimeNodeAsync(victim);
+            Log("realtime node back");
 
             await Chat.RestartResourceAsync("redis");
-            log.Add("restart Redis");
+            Log("restarted Redis");
             await Task.Delay(Settle, TestContext.Current.CancellationToken);
 
             await Chat.RestartResourceAsync("postgres");
-            log.Add("restart PostgreSQL");
+            Log("restarted PostgreSQL");
             await Task.Delay(Settle, TestContext.Current.CancellationToken);
 
             Process.GetProcessById(await Chat.ProcessIdOfResourceAsync("worker")).Kill(entireProcessTree: true);
-            log.Add("kill -9 the worker");
+            Log("kill -9 the worker");
             await Task.Delay(Settle, TestContext.Current.CancellationToken);
             await Chat.StartResourceAsync("worker");
+            Log("worker started");
 
             var frozen = Chat.RealtimeNodes[1];
             var frozenPid = Chat.ProcessIdOf(frozen.ResourceId);
             var reconnectsBeforeFreeze = devices.Sum(d => d.Reconnects);
             Signal("STOP", frozenPid);
-            log.Add($"SIGSTOP realtime node {frozen.ResourceId} for 25 s, then SIGCONT");
+            Log($"SIGSTOP realtime node {frozen.ResourceId} for 25 s, then SIGCONT");
             await Task.Delay(TimeSpan.FromSeconds(25), TestContext.Current.CancellationToken);
             Signal("CONT", frozenPid);
             await Task.Delay(Settle, TestContext.Current.CancellationToken);
-            log.Add($"{devices.Sum(d => d.Reconnects) - reconnectsBeforeFreeze} reconnects after the freeze, {devices.Count(d => d.IsOn(frozen))} devices on the frozen node");
+            Log($"{devices.Sum(d => d.Reconnects) - reconnectsBeforeFreeze} reconnects after the freeze, {devices.Count(d => d.IsOn(frozen))} devices on the frozen node");
         }
         finally
         {
-            foreach (var device in devices)
+            // Each device stops once its message in flight is acknowledged. One that never is would otherwise hold
+            // the test until the run's hang timeout, and hide the failure that left it waiting.
+            stuck = await LoadClient.StopAllAsync(devices, TimeSpan.FromSeconds(90));
+            Log($"devices stopped, {stuck.Count} still waiting");
+            TestContext.Current.TestOutputHelper?.WriteLine($"faults: {string.Join("; ", log)}");
+            if (stuck.Count > 0)
             {
-                await device.StopAsync();
+                // Their retries would go on against the collection's system while the next test runs.
+                foreach (var device in devices)
+                {
+                    await device.DisposeAsync();
+                }
             }
         }
 
+        Assert.True(stuck.Count == 0, $"{stuck.Count} devices never had their last message acknowledged:\n{string.Join('\n', stuck)}");
         await AssertPresenceConvergesAsync(devices);
         foreach (var device in devices)
         {
@@ -103,6 +120,7 @@ public sealed class FaultSuiteTests(ChatApp chat) : DistributedTest(chat)
         }
 
         var acknowledged = 0;
+        var pushes = new List<string>();
         foreach (var conversation in devices.GroupBy(d => d.Conversation))
         {
             var members = conversation.ToList();
@@ -134,7 +152,7 @@ public sealed class FaultSuiteTests(ChatApp chat) : DistributedTest(chat)
                     () => $"{PushedMessages(token).Distinct().Count()} of {acked.Count} pushes");
                 Assert.Equal(acked.Keys.Order(), PushedMessages(token).Distinct().Order());
                 var duplicates = PushedMessages(token).Count - acked.Count;
-                log.Add($"pushes to {token}: {acked.Count}, {duplicates} sent twice");
+                pushes.Add($"pushes to {token}: {acked.Count}, {duplicates} sent twice");
             }
         }
 
@@ -147,7 +165,7 @@ public sealed class FaultSuiteTests(ChatApp chat) : DistributedTest(chat)
         Assert.Contains("'401'", refused.Message);
 
         TestContext.Current.TestOutputHelper?.WriteLine(
-            $"{devices.Count} devices, {acknowledged} acknowledged messages checked, {devices.Sum(d => d.Reconnects)} reconnects; faults: {string.Join("; ", log)}");
+            $"{devices.Count} devices, {acknowledged} acknowledged messages checked, {devices.Sum(d => d.Reconnects)} reconnects; {string.Join("; ", pushes)}");
     }
 
     private List<Guid> PushedMessages(string token) =>
