@@ -256,12 +256,22 @@ public sealed class ChatApp : IAsyncLifetime
 
         // The command returns once the start is asked for, when the snapshot may still be the stopped run's
         // ("Exited"): only a run that started after the restart counts, healthy or ended.
-        var run = await App.Services.GetRequiredService<ResourceNotificationService>().WaitForResourceAsync(resourceName,
-            e => e.Snapshot.StartTimeStamp?.ToUniversalTime() >= restarted
-                && (e.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy
-                    || KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text)
-                    || e.Snapshot.State?.Text == KnownResourceStates.FailedToStart),
-            timeout.Token);
+        ResourceEvent? seen = null;
+        ResourceEvent run;
+        try
+        {
+            run = await App.Services.GetRequiredService<ResourceNotificationService>().WaitForResourceAsync(resourceName,
+                e => (seen = e).Snapshot.StartTimeStamp?.ToUniversalTime() >= restarted
+                    && (e.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy
+                        || KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text)),
+                timeout.Token);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !TestContext.Current.CancellationToken.IsCancellationRequested && seen is not null)
+        {
+            throw new TimeoutException($"{resourceName} was not healthy {StartTimeout} after its restart; it is {seen.Snapshot.State?.Text}:\n"
+                + await RecentLogsAsync(seen.ResourceId));
+        }
+
         if (run.Snapshot.HealthStatus != Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy)
         {
             throw new InvalidOperationException($"{resourceName} ended as {run.Snapshot.State?.Text} after its restart:\n"

@@ -17,6 +17,9 @@ public sealed class LoadClient(ChatApp chat, TestUser user, Guid conversation, i
     /// <summary>How long one call may go unanswered before the device gives up on it and tries again.</summary>
     private static readonly TimeSpan CallLimit = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long a device keeps trying to connect before the test fails on it.</summary>
+    private static readonly TimeSpan ConnectLimit = TimeSpan.FromMinutes(2);
+
     private readonly CancellationTokenSource _stop = new();
 
     /// <summary>Ends even the retries of an unacknowledged message: the device is being thrown away.</summary>
@@ -65,13 +68,8 @@ public sealed class LoadClient(ChatApp chat, TestUser user, Guid conversation, i
             await device._stop.CancelAsync();
         }
 
-        try
-        {
-            await Task.WhenAll(devices.Select(d => d._sending)).WaitAsync(limit);
-        }
-        catch (TimeoutException)
-        {
-        }
+        // A loop that ended in an error is reported by the test's own checks; here only the ones still running count.
+        await Task.WhenAny(Task.WhenAll(devices.Select(d => d._sending)), Task.Delay(limit, CancellationToken.None));
 
         return devices.Where(d => !d._sending.IsCompleted)
             .Select(d => $"{d.User.Username} waits for an ack of {d._unacknowledged} since {d._unacknowledgedSince:HH:mm:ss} "
@@ -159,21 +157,36 @@ public sealed class LoadClient(ChatApp chat, TestUser user, Guid conversation, i
                 Reconnects++;
             }
 
+            var deadline = DateTime.UtcNow + ConnectLimit;
             for (var attempt = 0; ; attempt++)
             {
                 var nodes = chat.RealtimeNodes;
                 var node = nodes[(preferredNode + attempt) % nodes.Count];
+                var connecting = ChatClient.ConnectAsync(node, user.Tokens.AccessToken);
                 try
                 {
-                    var client = await ChatClient.ConnectAsync(node, user.Tokens.AccessToken)
-                        .WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+                    var client = await connecting.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+                    if (_abandon.IsCancellationRequested)
+                    {
+                        await client.DisposeAsync();
+                        _abandon.Token.ThrowIfCancellationRequested();
+                    }
+
                     (_client, _node) = (client, node);
                     break;
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !TestContext.Current.CancellationToken.IsCancellationRequested)
                 {
                     _lastFailure = $"{DateTime.UtcNow:HH:mm:ss} connecting to {node.ResourceId}: {e.GetType().Name}: {e.Message}";
+                    _ = DisposeWhenConnectedAsync(connecting);
                     _abandon.Token.ThrowIfCancellationRequested();
+
+                    // A refused token stays refused, and a system that takes no one for this long is down: fail, naming why.
+                    if (e.Message.Contains("'401'", StringComparison.Ordinal) || DateTime.UtcNow > deadline)
+                    {
+                        throw new InvalidOperationException($"{user.Username} could not connect: {_lastFailure}", e);
+                    }
+
                     await Task.Delay(TimeSpan.FromMilliseconds(500), TestContext.Current.CancellationToken);
                 }
             }
@@ -183,10 +196,33 @@ public sealed class LoadClient(ChatApp chat, TestUser user, Guid conversation, i
             _connecting.Release();
         }
 
-        // What happened while this device was away.
-        foreach (var message in await StoredAsync())
+        // What happened while this device was away. Without it the connection's record would have a hole, so a
+        // device that could not sync drops the connection, and its next call connects and syncs again.
+        var connected = _client!;
+        try
         {
-            Synced.Enqueue(message);
+            foreach (var message in await StoredAsync())
+            {
+                Synced.Enqueue(message);
+            }
+        }
+        catch
+        {
+            await connected.Connection.StopAsync();
+            throw;
+        }
+    }
+
+    /// <summary>A connect given up on may still succeed later: that connection is closed, not left open.</summary>
+    private static async Task DisposeWhenConnectedAsync(Task<ChatClient> connecting)
+    {
+        try
+        {
+            await (await connecting).DisposeAsync();
+        }
+        catch (Exception)
+        {
+            // It failed: there is nothing to close.
         }
     }
 
@@ -195,6 +231,9 @@ public sealed class LoadClient(ChatApp chat, TestUser user, Guid conversation, i
     {
         await _stop.CancelAsync();
         await _abandon.CancelAsync();
+
+        // A loop in the middle of a connect finishes it (and closes what it opened) within a connect's limit.
+        await Task.WhenAny(_sending, Task.Delay(TimeSpan.FromSeconds(15), CancellationToken.None));
         if (_client is not null)
         {
             LivePerConnection.Enqueue(_client.MessagesIn(conversation));
