@@ -163,19 +163,37 @@ public sealed class ChatApp : IAsyncLifetime
     public async Task<string> ConnectionStringAsync(string resourceName) =>
         await App.GetConnectionStringAsync(resourceName) ?? throw new InvalidOperationException($"{resourceName} has no connection string.");
 
-    /// <summary>Waits for a resource to be healthy, failing at once (not after the timeout) when it cannot start.</summary>
-    private async Task WaitUntilHealthyAsync(string resourceName, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits for a resource to be healthy, failing at once (not at the limit) when its run ends first, and naming its
+    /// state when the limit comes; either way with its last log lines. With <paramref name="startedAfter"/>, only a
+    /// run started since then counts: right after a restart the snapshot can still be the stopped run's ("Exited").
+    /// </summary>
+    private async Task WaitUntilHealthyAsync(string resourceName, CancellationToken limit, DateTime? startedAfter = null)
     {
-        var notifications = App.Services.GetRequiredService<ResourceNotificationService>();
-        var resourceEvent = await notifications.WaitForResourceAsync(resourceName, e =>
-            e.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy
-            || KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text)
-            || e.Snapshot.State?.Text == KnownResourceStates.FailedToStart, cancellationToken);
-        if (resourceEvent.Snapshot.HealthStatus != Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy)
+        ResourceEvent? seen = null;
+        ResourceEvent run;
+        try
         {
-            throw new InvalidOperationException($"{resourceName} ended as {resourceEvent.Snapshot.State?.Text} before it became healthy:\n"
-                + await RecentLogsAsync(resourceEvent.ResourceId));
+            run = await App.Services.GetRequiredService<ResourceNotificationService>().WaitForResourceAsync(resourceName,
+                e => HealthyOrEnded(seen = e), limit);
         }
+        catch (OperationCanceledException) when (seen is not null && !TestContext.Current.CancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"{resourceName} was not healthy within its limit; it is {seen.Snapshot.State?.Text}:\n"
+                + await RecentLogsAsync(seen.ResourceId));
+        }
+
+        if (run.Snapshot.HealthStatus != Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy)
+        {
+            throw new InvalidOperationException($"{resourceName} ended as {run.Snapshot.State?.Text} before it became healthy:\n"
+                + await RecentLogsAsync(run.ResourceId));
+        }
+
+        bool HealthyOrEnded(ResourceEvent e) =>
+            (startedAfter is null || e.Snapshot.StartTimeStamp?.ToUniversalTime() >= startedAfter)
+            && (e.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy
+                || KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text)
+                || e.Snapshot.State?.Text == KnownResourceStates.FailedToStart);
     }
 
     private async Task<string> RecentLogsAsync(string resourceId) => string.Join('\n', (await LogLinesAsync(resourceId)).TakeLast(60));
@@ -254,29 +272,7 @@ public sealed class ChatApp : IAsyncLifetime
             .ExecuteCommandAsync(Resource(resourceName), KnownResourceCommands.RestartCommand, timeout.Token);
         Assert.True(result.Success, $"{resourceName}: {result.Message}");
 
-        // The command returns once the start is asked for, when the snapshot may still be the stopped run's
-        // ("Exited"): only a run that started after the restart counts, healthy or ended.
-        ResourceEvent? seen = null;
-        ResourceEvent run;
-        try
-        {
-            run = await App.Services.GetRequiredService<ResourceNotificationService>().WaitForResourceAsync(resourceName,
-                e => (seen = e).Snapshot.StartTimeStamp?.ToUniversalTime() >= restarted
-                    && (e.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy
-                        || KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text)),
-                timeout.Token);
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !TestContext.Current.CancellationToken.IsCancellationRequested && seen is not null)
-        {
-            throw new TimeoutException($"{resourceName} was not healthy {StartTimeout} after its restart; it is {seen.Snapshot.State?.Text}:\n"
-                + await RecentLogsAsync(seen.ResourceId));
-        }
-
-        if (run.Snapshot.HealthStatus != Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy)
-        {
-            throw new InvalidOperationException($"{resourceName} ended as {run.Snapshot.State?.Text} after its restart:\n"
-                + await RecentLogsAsync(run.ResourceId));
-        }
+        await WaitUntilHealthyAsync(resourceName, timeout.Token, startedAfter: restarted);
 
         // The test process's own idle pooled connections point at the stopped server and hold its farewell error
         // unread; Npgsql hands them out as they are, and the next test to open one would fail on that error.
