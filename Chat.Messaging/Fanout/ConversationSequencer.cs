@@ -33,9 +33,18 @@ public sealed class ConversationSequencer(TimeSpan firstSightWindow, TimeSpan ga
 
     private DateTimeOffset _nextExpiry = DateTimeOffset.MinValue;
 
+    /// <summary>
+    /// Whether any conversation holds events back, waiting for a predecessor or its first-sight window: only then
+    /// does <see cref="Tick"/> have anything to do.
+    /// </summary>
+    public bool HoldsBack => _waiting.Count > 0;
+
     /// <summary>Takes a published event; returns the events now ready, in order.</summary>
     public List<FanoutEnvelope> Accept(FanoutEnvelope envelope, DateTimeOffset now)
     {
+        // Ticks stop while nothing is held, so idle conversations are also forgotten here, before the event: one
+        // that came back after the expiry starts afresh rather than as a gap since its old position.
+        ForgetIdle(now);
         var id = envelope.Event.ConversationId;
         if (!_conversations.TryGetValue(id, out var state))
         {
@@ -59,8 +68,8 @@ public sealed class ConversationSequencer(TimeSpan firstSightWindow, TimeSpan ga
     }
 
     /// <summary>
-    /// Called periodically: releases conversations first seen mid-sequence once their window has passed, and
-    /// reports gaps that outlived the timeout.
+    /// Called periodically while <see cref="HoldsBack"/>: releases conversations first seen mid-sequence once their
+    /// window has passed, and reports gaps that outlived the timeout.
     /// </summary>
     public (List<FanoutEnvelope> Ready, List<Gap> Gaps) Tick(DateTimeOffset now)
     {
@@ -87,17 +96,23 @@ public sealed class ConversationSequencer(TimeSpan firstSightWindow, TimeSpan ga
             }
         }
 
-        // Expiry needs no precision: a quarter of the expiry late at most, walked four times per expiry.
-        if (now >= _nextExpiry)
+        ForgetIdle(now);
+        return (ready, gaps);
+    }
+
+    /// <summary>Expiry needs no precision: a quarter of the expiry late at most, walked four times per expiry.</summary>
+    private void ForgetIdle(DateTimeOffset now)
+    {
+        if (now < _nextExpiry)
         {
-            _nextExpiry = now + idleExpiry / 4;
-            foreach (var state in _conversations.Values.Where(c => c.Pending.Count == 0 && now - c.LastUsed > idleExpiry).ToList())
-            {
-                _conversations.Remove(state.Id);
-            }
+            return;
         }
 
-        return (ready, gaps);
+        _nextExpiry = now + idleExpiry / 4;
+        foreach (var state in _conversations.Values.Where(c => c.Pending.Count == 0 && now - c.LastUsed > idleExpiry).ToList())
+        {
+            _conversations.Remove(state.Id);
+        }
     }
 
     /// <summary>

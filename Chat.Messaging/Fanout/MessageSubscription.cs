@@ -26,7 +26,7 @@ public sealed partial class MessageSubscription(
     TimeProvider time,
     ILogger<MessageSubscription> logger)
 {
-    /// <summary>How often held events and gaps are looked at again.</summary>
+    /// <summary>How often held events and gaps are looked at again, while any are held.</summary>
     private static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(25);
 
     /// <summary>
@@ -63,9 +63,12 @@ public sealed partial class MessageSubscription(
         // What this node commits comes straight from its own fan-out, in commit order, not back through Redis.
         fanout.DeliverLocally(node.Id, envelopes => work.Writer.TryWrite(new Published(envelopes)));
 
+        // A one-shot timer, armed only while the sequencer holds events back: a periodic one woke the node 40 times a
+        // second for nothing (its timer thread, then a thread-pool thread for the loop), idle or not.
+        await using var tick = time.CreateTimer(_ => work.Writer.TryWrite(new Tick()), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         try
         {
-            await Task.WhenAll(TickAsync(work.Writer, stoppingToken), ProcessAllAsync(work.Reader, sequencer, deliver, stoppingToken));
+            await ProcessAllAsync(work.Reader, sequencer, tick, deliver, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -102,17 +105,11 @@ public sealed partial class MessageSubscription(
         }
     }
 
-    private async Task TickAsync(ChannelWriter<Work> work, CancellationToken stoppingToken)
+    private async Task ProcessAllAsync(ChannelReader<Work> work, ConversationSequencer sequencer, ITimer tick, Func<FanoutEnvelope, Task> deliver,
+        CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TickInterval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            work.TryWrite(new Tick());
-        }
-    }
-
-    private async Task ProcessAllAsync(ChannelReader<Work> work, ConversationSequencer sequencer, Func<FanoutEnvelope, Task> deliver, CancellationToken stoppingToken)
-    {
+        // Only this loop arms the timer, and only its Tick disarms it, so at most one tick is ever on its way.
+        var armed = false;
         await foreach (var item in work.ReadAllAsync(stoppingToken))
         {
             var now = time.GetUtcNow();
@@ -122,15 +119,21 @@ public sealed partial class MessageSubscription(
                 {
                     await DeliverAllAsync(deliver, sequencer.Accept(envelope, now));
                 }
-
-                continue;
+            }
+            else
+            {
+                armed = false;
+                var (ready, gaps) = sequencer.Tick(now);
+                await DeliverAllAsync(deliver, ready);
+                foreach (var gap in gaps)
+                {
+                    await DeliverAllAsync(deliver, await FillAsync(sequencer, gap, stoppingToken));
+                }
             }
 
-            var (ready, gaps) = sequencer.Tick(now);
-            await DeliverAllAsync(deliver, ready);
-            foreach (var gap in gaps)
+            if (!armed && sequencer.HoldsBack)
             {
-                await DeliverAllAsync(deliver, await FillAsync(sequencer, gap, stoppingToken));
+                armed = tick.Change(TickInterval, Timeout.InfiniteTimeSpan);
             }
         }
     }

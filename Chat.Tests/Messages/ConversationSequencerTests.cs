@@ -93,6 +93,24 @@ public sealed class ConversationSequencerTests
         Assert.Equal([3L], Seqs(_sequencer.Accept(Event(3, conversation: used), later)));
     }
 
+    [Fact]
+    public void A_conversation_idle_past_the_expiry_is_forgotten_when_its_next_event_comes_though_no_tick_ran()
+    {
+        // The node ticks only while it holds something back, so an idle node may not tick at all for hours.
+        Assert.Equal([1L], Seqs(_sequencer.Accept(Event(1), Now)));
+        Assert.False(_sequencer.HoldsBack);
+
+        // Seq 3 eleven minutes later is a first sight mid-sequence, released after the window; were seq 1's position
+        // still held, it would wait for seq 2 as a gap until the gap timeout and a read from PostgreSQL.
+        var later = Now + TimeSpan.FromMinutes(11);
+        Assert.Empty(_sequencer.Accept(Event(3), later));
+        Assert.True(_sequencer.HoldsBack);
+        var (ready, gaps) = _sequencer.Tick(later + FirstSightWindow);
+        Assert.Equal([3L], Seqs(ready));
+        Assert.Empty(gaps);
+        Assert.False(_sequencer.HoldsBack);
+    }
+
     private static FanoutEnvelope Event(long seq, DateTimeOffset? predecessorSentAt = null, Guid? conversation = null) =>
         new(new Chat.Messaging.Messages.MessageEvent(Guid.NewGuid(), conversation ?? Conversation, seq, "text", Guid.NewGuid(), Guid.NewGuid(), $"c{seq}", "content", null, Now),
             [Guid.NewGuid()], null, predecessorSentAt);

@@ -4,7 +4,8 @@ namespace Chat.Tests.Scaling;
 
 /// <summary>
 /// With routing by interest a node is sent only what its users receive, yet it must still see every event of a
-/// conversation its users are in, or it holds the next one as a gap and reads it back from PostgreSQL later.
+/// conversation its users are in, or it holds the next one as a gap and reads it back from PostgreSQL later; and a
+/// gap it does hold (its user was away) is read back, not left to stall the conversation.
 /// </summary>
 public sealed class InterestRoutingTests(ChatApp chat) : DistributedTest(chat)
 {
@@ -30,5 +31,32 @@ public sealed class InterestRoutingTests(ChatApp chat) : DistributedTest(chat)
         Assert.Equal(Enumerable.Range(0, 10).Select(i => (long)(2 * i + 1)), bobClient.MessagesIn(conversation).Select(m => m.Seq));
         var gaps = (await Chat.ServiceLogsAsync()).Where(l => l.Contains("Seq gap", StringComparison.Ordinal) && l.Contains(conversation.ToString(), StringComparison.Ordinal)).ToList();
         Assert.True(gaps.Count == 0, string.Join('\n', gaps));
+    }
+
+    [Fact]
+    public async Task A_node_its_user_left_and_came_back_to_reads_the_events_it_was_not_sent_and_delivers_what_follows()
+    {
+        var alice = await TestUser.RegisterAsync(Chat);
+        var bob = await TestUser.RegisterAsync(Chat);
+        var conversation = await Conversations.DirectAsync(Chat, alice, bob);
+        await using var aliceClient = await ChatClient.ConnectAsync(Chat.RealtimeNodes[0], alice.Tokens.AccessToken);
+        await using (var away = await ChatClient.ConnectAsync(Chat.RealtimeNodes[1], bob.Tokens.AccessToken))
+        {
+            var before = await aliceClient.SendAsync(conversation, "before");
+            await away.WaitUntilAsync(c => c.MessagesIn(conversation).Any(m => m.MessageId == before.MessageId));
+        }
+
+        // Once bob is offline his node is no longer sent the conversation's events, yet it keeps its position there.
+        await aliceClient.WaitUntilAsync(c => c.Presence.Any(p => p.UserId == bob.Id && !p.Online));
+        var meanwhile = await aliceClient.SendAsync(conversation, "meanwhile");
+        await using var back = await ChatClient.ConnectAsync(Chat.RealtimeNodes[1], bob.Tokens.AccessToken);
+        var after = await aliceClient.SendAsync(conversation, "after");
+
+        // The node holds "after" behind the gap "meanwhile" left, and only its tick, once the gap has lasted the gap
+        // timeout, reads the gap from PostgreSQL: both then come live, in seq order.
+        await back.WaitUntilAsync(c => c.MessagesIn(conversation).Any(m => m.MessageId == after.MessageId));
+        Assert.Equal([meanwhile.Seq, after.Seq], back.MessagesIn(conversation).Select(m => m.Seq));
+        var gaps = (await Chat.ServiceLogsAsync()).Where(l => l.Contains("Seq gap", StringComparison.Ordinal) && l.Contains(conversation.ToString(), StringComparison.Ordinal)).ToList();
+        Assert.Single(gaps);
     }
 }
