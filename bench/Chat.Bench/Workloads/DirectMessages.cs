@@ -8,7 +8,15 @@ namespace Chat.Bench.Workloads;
 /// </summary>
 public sealed class DirectMessages
 {
-    private static readonly int[] PartnerOffsets = [1, 2, -1, -2];
+    /// <summary>Neighbours at one and two places: on two nodes, half of the messages stay on the sender's node.</summary>
+    public static readonly int[] NearestNeighbours = [1, 2, -1, -2];
+
+    /// <summary>
+    /// Neighbours at odd distances only: with clients alternating over an even number of nodes, every message
+    /// crosses to another node, so the path a message takes is the same whatever the number of nodes.
+    /// </summary>
+    public static readonly int[] OnOtherNodes = [1, 3, -1, -3];
+
     private readonly Fleet _fleet;
     private readonly string[][] _channels;
 
@@ -18,11 +26,12 @@ public sealed class DirectMessages
         _channels = channels;
     }
 
-    public static async Task<DirectMessages> PrepareAsync(Fleet fleet, CancellationToken cancellationToken)
+    public static async Task<DirectMessages> PrepareAsync(Fleet fleet, CancellationToken cancellationToken, int[]? partnerOffsets = null)
     {
+        var offsets = partnerOffsets ?? NearestNeighbours;
         var count = fleet.Users.Count;
         var partners = Enumerable.Range(0, count)
-            .Select(i => fleet.Target.Routes ? PartnerOffsets.Select(o => ((i + o) % count + count) % count).Where(p => p != i).Distinct().ToArray() : [i])
+            .Select(i => fleet.Target.Routes ? offsets.Select(o => ((i + o) % count + count) % count).Where(p => p != i).Distinct().ToArray() : [i])
             .ToArray();
 
         // One channel per unordered pair: ours has one direct conversation between two users.

@@ -33,7 +33,7 @@ public static class ScaleOut
         await using (var all = new ChatTarget(api, nodes.Take(counts.Max()).ToList(), signingKey, pids.Take(counts.Max()).ToList()))
         await using (var fleet = await Fleet.ConnectAsync(all, await all.CreateUsersAsync(clients, cancellationToken), cancellationToken))
         {
-            await (await DirectMessages.PrepareAsync(fleet, cancellationToken)).ClosedLoopAsync(inFlight, processWarmUp, TimeSpan.FromSeconds(1));
+            await (await DirectMessages.PrepareAsync(fleet, cancellationToken, DirectMessages.OnOtherNodes)).ClosedLoopAsync(inFlight, processWarmUp, TimeSpan.FromSeconds(1));
         }
 
         var runs = counts.ToDictionary(count => count, _ => new List<(WorkloadResult Load, CpuSplit Spent)>());
@@ -47,7 +47,9 @@ public static class ScaleOut
                 // read from PostgreSQL. That is the cost of a user moving, not of the number of nodes.
                 await using var target = new ChatTarget(api, nodes.Take(count).ToList(), signingKey, pids.Take(count).ToList());
                 await using var fleet = await Fleet.ConnectAsync(target, await target.CreateUsersAsync(clients, cancellationToken), cancellationToken);
-                var direct = await DirectMessages.PrepareAsync(fleet, cancellationToken);
+                // Every message crosses to another node at every node count: with the nearest neighbours, two nodes
+                // kept half of them on the sender's node, and that, not the number of nodes, made two the cheapest.
+                var direct = await DirectMessages.PrepareAsync(fleet, cancellationToken, DirectMessages.OnOtherNodes);
 
                 // The cost, with nothing else attached to the nodes.
                 var load = await direct.ClosedLoopAsync(inFlight, warmUp, duration);
