@@ -125,7 +125,7 @@ foreach (var target in targets)
     if (target is ChatTarget && workloads.Contains("scaleout") && options.ScaleNodes.Length > 0)
     {
         report.Add(await ScaleOut.RunAsync(new Uri(options.ChatApi), BenchOptions.Uris(options.ScaleNodes), BenchOptions.Ids(options.ScalePids),
-            options.PostgresPid, options.RedisPid, options.JwtSigningKey, sizes.DirectClients[0], sizes.InFlight.Max(), sizes.ProcessWarmUp, sizes.WarmUp, sizes.Duration, ct));
+            options.PostgresPid, options.RedisPid, options.PostgresConnection, options.JwtSigningKey, sizes.DirectClients[0], sizes.InFlight.Max(), sizes.ProcessWarmUp, sizes.WarmUp, sizes.Duration, ct));
     }
 
     if (target.Stores && Runs("storm"))

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Chat.Bench.Targets;
+using Npgsql;
 
 namespace Chat.Bench.Workloads;
 
@@ -22,17 +23,27 @@ public static class ScaleOut
     }
 
     public static async Task<List<Result>> RunAsync(Uri api, IReadOnlyList<Uri> nodes, IReadOnlyList<int> pids, int? postgresPid, int? redisPid,
-        string signingKey, int clients, int inFlight, TimeSpan processWarmUp, TimeSpan warmUp, TimeSpan duration,
+        string postgresConnection, string signingKey, int clients, int inFlight, TimeSpan processWarmUp, TimeSpan warmUp, TimeSpan duration,
         CancellationToken cancellationToken)
     {
         var counts = new[] { 2, 4, 8 }.Where(n => n <= nodes.Count).ToList();
+
+        // Every phase's users are signed up first, before the unmeasured load: signing up is the API's costliest
+        // work, and its aftermath (the API compiling its sign-up path again, optimised) fell into the first phase's
+        // measured window, 40 µs a message of the API's CPU in a phase whose nodes were idle otherwise.
+        var phaseUsers = new Queue<IReadOnlyList<BenchUser>>();
 
         // Unmeasured load on every node first, as before a system's first workload: otherwise the first phase's nodes
         // (and the load generator) compile their hot paths again, optimised, while it is measured, and each later
         // phase's new nodes do so in theirs. That made the first phase the costliest whatever its node count.
         await using (var all = new ChatTarget(api, nodes.Take(counts.Max()).ToList(), signingKey, pids.Take(counts.Max()).ToList()))
-        await using (var fleet = await Fleet.ConnectAsync(all, await all.CreateUsersAsync(clients, cancellationToken), cancellationToken))
         {
+            for (var phase = 0; phase < Rounds * counts.Count; phase++)
+            {
+                phaseUsers.Enqueue(await all.CreateUsersAsync(clients, cancellationToken));
+            }
+
+            await using var fleet = await Fleet.ConnectAsync(all, await all.CreateUsersAsync(clients, cancellationToken), cancellationToken);
             await (await DirectMessages.PrepareAsync(fleet, cancellationToken, DirectMessages.OnOtherNodes)).ClosedLoopAsync(inFlight, processWarmUp, TimeSpan.FromSeconds(1));
         }
 
@@ -46,12 +57,16 @@ public static class ScaleOut
                 // conversations' positions from before, and the events sent meanwhile would be a gap to wait out and
                 // read from PostgreSQL. That is the cost of a user moving, not of the number of nodes.
                 await using var target = new ChatTarget(api, nodes.Take(count).ToList(), signingKey, pids.Take(count).ToList());
-                await using var fleet = await Fleet.ConnectAsync(target, await target.CreateUsersAsync(clients, cancellationToken), cancellationToken);
+                await using var fleet = await Fleet.ConnectAsync(target, phaseUsers.Dequeue(), cancellationToken);
                 // Every message crosses to another node at every node count: with the nearest neighbours, two nodes
                 // kept half of them on the sender's node, and that, not the number of nodes, made two the cheapest.
                 var direct = await DirectMessages.PrepareAsync(fleet, cancellationToken, DirectMessages.OnOtherNodes);
 
-                // The cost, with nothing else attached to the nodes.
+                // The cost, with nothing else attached to the nodes, each phase just after a checkpoint of its own:
+                // PostgreSQL's timed checkpoint writes its pages over four and a half minutes, in some phases'
+                // windows and not others, and for a while after it each page's first change writes the whole page
+                // to the WAL. PostgreSQL's CPU per message moved from 60 to 97 µs between phases of two nodes.
+                await CheckpointAsync(postgresConnection, cancellationToken);
                 var load = await direct.ClosedLoopAsync(inFlight, warmUp, duration);
                 var spent = CpuSplit.Of(load, pids.Take(count), postgresPid, redisPid);
                 runs[count].Add((load, spent));
@@ -76,6 +91,14 @@ public static class ScaleOut
             return new Result(count, load with { Target = $"chat (ours), {count} nodes" }, shares[count], spent,
                 runs[count].Select(r => r.Load.CpuMicrosecondsPerMessage ?? double.NaN).ToList());
         }).ToList();
+    }
+
+    private static async Task CheckpointAsync(string postgresConnection, CancellationToken cancellationToken)
+    {
+        await using var db = new NpgsqlConnection(postgresConnection);
+        await db.OpenAsync(cancellationToken);
+        await using var checkpoint = new NpgsqlCommand("CHECKPOINT", db);
+        await checkpoint.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>
