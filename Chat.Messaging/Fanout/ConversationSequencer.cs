@@ -26,8 +26,9 @@ public sealed class ConversationSequencer(TimeSpan firstSightWindow, TimeSpan ga
     private readonly Dictionary<Guid, State> _conversations = [];
 
     /// <summary>
-    /// The conversations holding events back: the only ones a tick has to look at. A node holds every conversation
-    /// its users used within the idle expiry, and ticks 40 times a second; nearly all of them wait for nothing.
+    /// The conversations holding events back: the only ones a tick has to look at, and the node ticks only while
+    /// there are any. A node holds every conversation its users used within the idle expiry; nearly all of them
+    /// wait for nothing.
     /// </summary>
     private readonly HashSet<State> _waiting = [];
 

@@ -177,7 +177,7 @@ public sealed class ChatApp : IAsyncLifetime
             run = await App.Services.GetRequiredService<ResourceNotificationService>().WaitForResourceAsync(resourceName,
                 e => HealthyOrEnded(seen = e), limit);
         }
-        catch (OperationCanceledException) when (seen is not null && !TestContext.Current.CancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (limit.IsCancellationRequested && seen is not null && !TestContext.Current.CancellationToken.IsCancellationRequested)
         {
             throw new TimeoutException($"{resourceName} was not healthy within its limit; it is {seen.Snapshot.State?.Text}:\n"
                 + await RecentLogsAsync(seen.ResourceId));
