@@ -31,39 +31,84 @@ var workloads = options.Workloads.Split(',', StringSplitOptions.RemoveEmptyEntri
 bool Runs(string workload) => workloads.Length == 0 || workloads.Contains(workload);
 var report = new Report(options);
 
+var usersOf = new Dictionary<IBenchTarget, IReadOnlyList<BenchUser>>();
 foreach (var target in targets)
 {
     report.Add(target);
-    Console.WriteLine($"== {target.Name}");
-    var users = await target.CreateUsersAsync(sizes.Users, ct);
-    foreach (var clients in Runs("direct") ? sizes.DirectClients : [])
+    usersOf[target] = await target.CreateUsersAsync(sizes.Users, ct);
+}
+
+// The direct workloads of every system together, in turns: two versions measured minutes apart on this shared
+// machine differed by a quarter with the order alone (bench/analysis.md, "Run order"), so a system measured after
+// another was not comparable with it. Each closed-loop run is made once in the systems' order and once in reverse
+// (A B B A), and each system's two runs are reported as one.
+foreach (var clients in Runs("direct") ? sizes.DirectClients : [])
+{
+    var fleets = new List<(IBenchTarget Target, Fleet Fleet, DirectMessages Direct)>();
+    try
     {
-        await using var fleet = await Fleet.ConnectAsync(target, users.Take(clients).ToList(), ct);
-        var direct = await DirectMessages.PrepareAsync(fleet, ct);
+        foreach (var target in targets)
+        {
+            var fleet = await Fleet.ConnectAsync(target, usersOf[target].Take(clients).ToList(), ct);
+            fleets.Add((target, fleet, await DirectMessages.PrepareAsync(fleet, ct)));
+        }
+
         if (clients == sizes.DirectClients[0])
         {
             // Unmeasured load first: the runtime compiles the hot paths again, optimised, during a service's first
             // seconds of load (its tiered JIT took a fifth of the machine here), which would otherwise count
             // against whichever workload came first.
-            await direct.ClosedLoopAsync(sizes.InFlight.Max(), sizes.ProcessWarmUp, TimeSpan.FromSeconds(1));
+            foreach (var (_, _, direct) in fleets)
+            {
+                await direct.ClosedLoopAsync(sizes.InFlight.Max(), sizes.ProcessWarmUp, TimeSpan.FromSeconds(1));
+            }
         }
 
-        var peak = 0.0;
+        var peaks = fleets.ToDictionary(f => f.Target, _ => 0.0);
         foreach (var inFlight in sizes.InFlight)
         {
-            var result = await direct.ClosedLoopAsync(inFlight, sizes.WarmUp, sizes.Duration);
-            report.Add(result);
-            peak = Math.Max(peak, result.Rate);
+            var runs = new Dictionary<IBenchTarget, WorkloadResult>();
+            foreach (var (target, _, direct) in fleets.Concat(Enumerable.Reverse(fleets)))
+            {
+                var result = await direct.ClosedLoopAsync(inFlight, sizes.WarmUp, sizes.Duration);
+                runs[target] = runs.TryGetValue(target, out var first) ? first.CombinedWith(result) : result;
+            }
+
+            foreach (var (target, result) in runs)
+            {
+                report.Add(result);
+                peaks[target] = Math.Max(peaks[target], result.Rate);
+            }
         }
 
-        // Half of this system's own peak, so each is loaded alike relative to what it can do. Ours three times over
-        // at the largest size: the steady-tail target holds only if every run meets it.
-        var openRuns = target.Stores && clients == sizes.DirectClients.Max() && sizes.DirectClients.Length > 1 ? 3 : 1;
+        // Half of each system's own peak, so each is loaded alike relative to what it can do; runs of their own,
+        // not combined (the steady-tail target is judged on each), in turns too. Ours three times over at the
+        // largest size: the steady-tail target holds only if every run meets it.
+        var openRuns = sizes.DirectClients.Length > 1 && clients == sizes.DirectClients.Max() ? 3 : 1;
         for (var run = 0; run < openRuns; run++)
         {
-            report.Add(await direct.OpenLoopAsync(Math.Max(1, peak / 2), sizes.WarmUp, sizes.Duration));
+            foreach (var (target, _, direct) in run % 2 == 0 ? fleets : Enumerable.Reverse(fleets))
+            {
+                if (run == 0 || target.Stores)
+                {
+                    report.Add(await direct.OpenLoopAsync(Math.Max(1, peaks[target] / 2), sizes.WarmUp, sizes.Duration));
+                }
+            }
         }
     }
+    finally
+    {
+        foreach (var (_, fleet, _) in fleets)
+        {
+            await fleet.DisposeAsync();
+        }
+    }
+}
+
+foreach (var target in targets)
+{
+    Console.WriteLine($"== {target.Name}");
+    var users = usersOf[target];
 
     if (target.Routes && Runs("fanout"))
     {

@@ -95,7 +95,7 @@ public sealed class Report(BenchOptions options)
         }
 
         text.AppendLine().AppendLine("## Messages").AppendLine();
-        text.AppendLine("The machine's CPU per message is all busy CPU time over the measured window (every process: the system, the idle peers, the load generator) divided by the messages delivered.").AppendLine();
+        text.AppendLine("The machine's CPU per message is all busy CPU time over the measured window (every process: the system, the idle peers, the load generator) divided by the messages delivered. The direct workloads run the systems in turns: each closed loop once in the systems' order and once in reverse (A B B A), each system's two runs reported as one row; the open loops in turns too, each run a row of its own.").AppendLine();
         text.AppendLine("| system | workload | delivered/s | p50 | p99 | p99.9 | errors | machine busy | CPU µs / message |").AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in _results.OrderBy(r => Order(r.Workload)).ThenBy(r => r.Workload, StringComparer.Ordinal).ThenBy(r => targets.ToList().IndexOf(r.Target)))
         {
