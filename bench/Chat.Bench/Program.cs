@@ -38,10 +38,8 @@ foreach (var target in targets)
     usersOf[target] = await target.CreateUsersAsync(sizes.Users, ct);
 }
 
-// The direct workloads of every system together, in turns: two versions measured minutes apart on this shared
-// machine differed by a quarter with the order alone (bench/analysis.md, "Run order"), so a system measured after
-// another was not comparable with it. Each closed-loop run is made once in the systems' order and once in reverse
-// (A B B A), and each system's two runs are reported as one.
+// The direct workloads of every system together, in turns (InTurns): a system measured minutes after another was
+// not comparable with it on this shared machine.
 foreach (var clients in Runs("direct") ? sizes.DirectClients : [])
 {
     var fleets = new List<(IBenchTarget Target, Fleet Fleet, DirectMessages Direct)>();
@@ -67,14 +65,8 @@ foreach (var clients in Runs("direct") ? sizes.DirectClients : [])
         var peaks = fleets.ToDictionary(f => f.Target, _ => 0.0);
         foreach (var inFlight in sizes.InFlight)
         {
-            var runs = new Dictionary<IBenchTarget, WorkloadResult>();
-            foreach (var (target, _, direct) in fleets.Concat(Enumerable.Reverse(fleets)))
-            {
-                var result = await direct.ClosedLoopAsync(inFlight, sizes.WarmUp, sizes.Duration);
-                runs[target] = runs.TryGetValue(target, out var first) ? first.CombinedWith(result) : result;
-            }
-
-            foreach (var (target, result) in runs)
+            var runs = await InTurns.RunAsync(fleets, f => f.Direct.ClosedLoopAsync(inFlight, sizes.WarmUp, sizes.Duration));
+            foreach (var ((target, _, _), result) in runs)
             {
                 report.Add(result);
                 peaks[target] = Math.Max(peaks[target], result.Rate);
@@ -139,9 +131,8 @@ foreach (var target in targets)
             report.Add(EncryptionCost.Measure(members, options.Quick ? 200 : 5000));
         }
 
-        // Plain and encrypted in turn at each depth, in the order plain, encrypted, encrypted, plain, each system's
-        // two runs reported as one: both meet the same drift of this shared machine. First an unmeasured run, so
-        // that neither pays for the other's compilation.
+        // Plain and encrypted in turns at each depth (InTurns). First an unmeasured run, so that neither pays for the
+        // other's compilation.
         var encrypted = new EncryptedTarget(target);
         await using (var warming = await Fleet.ConnectAsync(encrypted, users.Take(sizes.DirectClients[0]).ToList(), ct))
         {
@@ -150,15 +141,12 @@ foreach (var target in targets)
 
         foreach (var inFlight in sizes.InFlight)
         {
-            var runs = new Dictionary<IBenchTarget, WorkloadResult>();
-            foreach (var system in new[] { target, encrypted, encrypted, target })
+            var runs = await InTurns.RunAsync<IBenchTarget>([target, encrypted], async system =>
             {
                 await using var fleet = await Fleet.ConnectAsync(system, users.Take(sizes.DirectClients[0]).ToList(), ct);
                 var direct = await DirectMessages.PrepareAsync(fleet, ct);
-                var result = await direct.ClosedLoopAsync(inFlight, sizes.WarmUp, sizes.Duration);
-                runs[system] = runs.TryGetValue(system, out var first) ? first.CombinedWith(result) : result;
-            }
-
+                return await direct.ClosedLoopAsync(inFlight, sizes.WarmUp, sizes.Duration);
+            });
             foreach (var result in runs.Values)
             {
                 report.Add(result with { Workload = Report.EncryptionPairPrefix + result.Workload });
