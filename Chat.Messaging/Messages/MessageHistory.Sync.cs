@@ -1,0 +1,153 @@
+using System.Data.Common;
+using Chat.Data.Conversations;
+using Chat.Messaging.Errors;
+using Chat.Messaging.Receipts;
+using Npgsql;
+
+namespace Chat.Messaging.Messages;
+
+/// <summary>
+/// Sync, which every device calls after every (re)connect, in hand-written SQL on one pooled connection: the user's
+/// memberships and the page in one round trip, the members' receipt positions in a second when the page covers any
+/// conversation. Through EF Core it was three queries, each renting and resetting a pooled connection, and in a
+/// profile of 10,000 devices connecting and syncing EF's per-query pipeline (parameter extraction, the query cache
+/// key, materialisation) was the largest part of the node's work that was ours.
+/// </summary>
+public sealed partial class MessageHistory
+{
+    private const string MembershipsSql = "SELECT conversation_id, left_seq FROM conversation_members WHERE user_id = @user_id";
+
+    /// <summary>
+    /// Each conversation reads at most a page from its seq index, after its cursor (from the start without one) and
+    /// up to where the member left: joined plainly, PostgreSQL sorted every message after the cursors (a user's
+    /// whole history, for a device without cursors) to return one page.
+    /// </summary>
+    private static readonly string PageSql = $"""
+        SELECT {string.Join(", ", MessageEventReader.Columns.Split(", ").Select(column => "m." + column))}, m.original_content
+        FROM conversation_members me
+        LEFT JOIN unnest(@cursor_ids, @cursor_afters) AS c(id, after_seq) ON c.id = me.conversation_id
+        CROSS JOIN LATERAL (
+            SELECT * FROM messages
+            WHERE conversation_id = me.conversation_id AND seq > coalesce(c.after_seq, 0) AND seq <= coalesce(me.left_seq, {long.MaxValue})
+            ORDER BY seq
+            LIMIT @page) m
+        WHERE me.user_id = @user_id
+        ORDER BY m.conversation_id, m.seq
+        LIMIT @page
+        """;
+
+    /// <summary>The other members' positions; the recipient of an unanswered message request keeps what they read to themself.</summary>
+    private static readonly string PositionsSql = $"""
+        SELECT conversation_id, user_id,
+               CASE WHEN request = {(int)MessageRequest.Pending} THEN 0 ELSE delivered_seq END,
+               CASE WHEN request = {(int)MessageRequest.Pending} THEN 0 ELSE read_seq END
+        FROM conversation_members WHERE conversation_id = ANY(@conversation_ids) AND user_id <> @user_id
+        """;
+
+    /// <summary>
+    /// Everything the user may see after the given positions, in (conversation, seq) order; conversations without a
+    /// cursor start from the beginning. The caller pages by moving its cursors past what it received.
+    /// </summary>
+    public async Task<Outcome<SyncResult>> SyncAsync(Guid userId, SyncRequest request, CancellationToken cancellationToken)
+    {
+        var limit = request.Limit ?? DefaultSyncLimit;
+        if (limit is < 1 or > MaxPageSize)
+        {
+            return ChatErrors.Invalid("limit", $"limit must be between 1 and {MaxPageSize}.");
+        }
+
+        var cursors = new Dictionary<Guid, long>();
+        foreach (var cursor in request.Cursors ?? [])
+        {
+            if (cursor is null || cursor.AfterSeq < 0 || !cursors.TryAdd(cursor.ConversationId, cursor.AfterSeq))
+            {
+                return ChatErrors.Invalid("cursors", "cursors must name each conversation once, with afterSeq >= 0.");
+            }
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var lastVisible = new Dictionary<Guid, long>();
+        var rows = new List<Message>();
+        await using (var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand(MembershipsSql) { Parameters = { new NpgsqlParameter<Guid>("user_id", userId) } },
+                new NpgsqlBatchCommand(PageSql)
+                {
+                    Parameters =
+                    {
+                        new NpgsqlParameter<Guid>("user_id", userId),
+                        new NpgsqlParameter<Guid[]>("cursor_ids", [.. cursors.Keys]),
+                        new NpgsqlParameter<long[]>("cursor_afters", [.. cursors.Values]),
+                        new NpgsqlParameter<int>("page", limit + 1),
+                    },
+                },
+            },
+        })
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                lastVisible[reader.GetGuid(0)] = reader.IsDBNull(1) ? long.MaxValue : reader.GetInt64(1);
+            }
+
+            await reader.NextResultAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add(ReadMessage(reader));
+            }
+        }
+
+        // The page read its bounds in its own statement: a member who left in between is bound by the later one.
+        await RewindLaterEditsAsync(rows, conversationId => lastVisible.GetValueOrDefault(conversationId, long.MaxValue), cancellationToken);
+        var messages = rows.Take(limit).Select(MessageEventReader.ToEvent).ToList();
+
+        // Receipt positions are news of the members; one who left gets none, of them or of anyone added since.
+        var covered = messages.Select(m => m.ConversationId).Concat(cursors.Keys)
+            .Where(id => lastVisible.GetValueOrDefault(id) == long.MaxValue)
+            .Distinct().ToArray();
+        // A device with nothing to catch up on and no cursors (a new device of a new user) asks no positions.
+        var positions = covered.Length == 0 ? [] : await PositionsAsync(connection, userId, covered, cancellationToken);
+        return new SyncResult(messages, rows.Count > limit, positions);
+    }
+
+    private static async Task<List<ReceiptPosition>> PositionsAsync(NpgsqlConnection connection, Guid userId, Guid[] conversationIds,
+        CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(PositionsSql, connection)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter<Guid[]>("conversation_ids", conversationIds),
+                new NpgsqlParameter<Guid>("user_id", userId),
+            },
+        };
+        var positions = new List<ReceiptPosition>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            positions.Add(new ReceiptPosition(reader.GetGuid(0), reader.GetGuid(1), reader.GetInt64(2), reader.GetInt64(3)));
+        }
+
+        return positions;
+    }
+
+    /// <summary>A row of <see cref="PageSql"/>: <see cref="MessageEventReader.Columns"/>, then the original content.</summary>
+    private static Message ReadMessage(DbDataReader r) => new()
+    {
+        Id = r.GetGuid(0),
+        ConversationId = r.GetGuid(1),
+        Seq = r.GetInt64(2),
+        Kind = (MessageKind)r.GetInt32(3),
+        SenderId = r.GetGuid(4),
+        SenderDeviceId = r.GetGuid(5),
+        ClientMessageId = r.GetString(6),
+        Content = r.IsDBNull(7) ? null : r.GetString(7),
+        TargetMessageId = r.IsDBNull(8) ? null : r.GetGuid(8),
+        SentAt = r.GetFieldValue<DateTimeOffset>(9),
+        MemberId = r.IsDBNull(10) ? null : r.GetGuid(10),
+        AttachmentId = r.IsDBNull(11) ? null : r.GetGuid(11),
+        OriginalContent = r.IsDBNull(12) ? null : r.GetString(12),
+    };
+}
