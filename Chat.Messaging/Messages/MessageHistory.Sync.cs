@@ -20,10 +20,12 @@ public sealed partial class MessageHistory
     /// <summary>
     /// Each conversation reads at most a page from its seq index, after its cursor (from the start without one) and
     /// up to where the member left: joined plainly, PostgreSQL sorted every message after the cursors (a user's
-    /// whole history, for a device without cursors) to return one page.
+    /// whole history, for a device without cursors) to return one page. Each row carries the bound it was read
+    /// with, since the memberships beside it are read in a statement (and a snapshot) of their own.
     /// </summary>
     private static readonly string PageSql = $"""
-        SELECT {string.Join(", ", MessageEventReader.Columns.Split(", ").Select(column => "m." + column))}, m.original_content
+        SELECT m.id, m.conversation_id, m.seq, m.kind, m.sender_id, m.sender_device_id, m.client_message_id, m.content, m.target_message_id,
+               m.sent_at, m.member_id, m.attachment_id, m.original_content, me.left_seq
         FROM conversation_members me
         LEFT JOIN unnest(@cursor_ids, @cursor_afters) AS c(id, after_seq) ON c.id = me.conversation_id
         CROSS JOIN LATERAL (
@@ -65,51 +67,57 @@ public sealed partial class MessageHistory
             }
         }
 
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var lastVisible = new Dictionary<Guid, long>();
         var rows = new List<Message>();
-        await using (var batch = new NpgsqlBatch(connection)
+        var pageBounds = new Dictionary<Guid, long>();
+        List<ReceiptPosition> positions;
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         {
-            BatchCommands =
+            await using (var batch = new NpgsqlBatch(connection)
             {
-                new NpgsqlBatchCommand(MembershipsSql) { Parameters = { new NpgsqlParameter<Guid>("user_id", userId) } },
-                new NpgsqlBatchCommand(PageSql)
+                BatchCommands =
                 {
-                    Parameters =
+                    new NpgsqlBatchCommand(MembershipsSql) { Parameters = { new NpgsqlParameter<Guid>("user_id", userId) } },
+                    new NpgsqlBatchCommand(PageSql)
                     {
-                        new NpgsqlParameter<Guid>("user_id", userId),
-                        new NpgsqlParameter<Guid[]>("cursor_ids", [.. cursors.Keys]),
-                        new NpgsqlParameter<long[]>("cursor_afters", [.. cursors.Values]),
-                        new NpgsqlParameter<int>("page", limit + 1),
+                        Parameters =
+                        {
+                            new NpgsqlParameter<Guid>("user_id", userId),
+                            new NpgsqlParameter<Guid[]>("cursor_ids", [.. cursors.Keys]),
+                            new NpgsqlParameter<long[]>("cursor_afters", [.. cursors.Values]),
+                            new NpgsqlParameter<int>("page", limit + 1),
+                        },
                     },
                 },
-            },
-        })
-        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
+            })
+            await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
             {
-                lastVisible[reader.GetGuid(0)] = reader.IsDBNull(1) ? long.MaxValue : reader.GetInt64(1);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    lastVisible[reader.GetGuid(0)] = reader.IsDBNull(1) ? long.MaxValue : reader.GetInt64(1);
+                }
+
+                await reader.NextResultAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    var row = ReadPageRow(reader);
+                    rows.Add(row);
+                    pageBounds[row.ConversationId] = reader.IsDBNull(13) ? long.MaxValue : reader.GetInt64(13);
+                }
             }
 
-            await reader.NextResultAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                rows.Add(ReadMessage(reader));
-            }
+            // Receipt positions are news of the members; one who left gets none, of them or of anyone added since.
+            var covered = rows.Take(limit).Select(m => m.ConversationId).Concat(cursors.Keys)
+                .Where(id => lastVisible.GetValueOrDefault(id) == long.MaxValue)
+                .Distinct().ToArray();
+            // A device with nothing to catch up on and no cursors (a new device of a new user) asks no positions.
+            positions = covered.Length == 0 ? [] : await PositionsAsync(connection, userId, covered, cancellationToken);
         }
 
-        // The page read its bounds in its own statement: a member who left in between is bound by the later one.
-        await RewindLaterEditsAsync(rows, conversationId => lastVisible.GetValueOrDefault(conversationId, long.MaxValue), cancellationToken);
-        var messages = rows.Take(limit).Select(MessageEventReader.ToEvent).ToList();
-
-        // Receipt positions are news of the members; one who left gets none, of them or of anyone added since.
-        var covered = messages.Select(m => m.ConversationId).Concat(cursors.Keys)
-            .Where(id => lastVisible.GetValueOrDefault(id) == long.MaxValue)
-            .Distinct().ToArray();
-        // A device with nothing to catch up on and no cursors (a new device of a new user) asks no positions.
-        var positions = covered.Length == 0 ? [] : await PositionsAsync(connection, userId, covered, cancellationToken);
-        return new SyncResult(messages, rows.Count > limit, positions);
+        // After the connection has gone back: the rewind reads through EF Core, on a connection of its own, and a
+        // Sync holding one while it waits for another could empty the pool.
+        await RewindLaterEditsAsync(rows, conversationId => pageBounds[conversationId], cancellationToken);
+        return new SyncResult(rows.Take(limit).Select(MessageEventReader.ToEvent).ToList(), rows.Count > limit, positions);
     }
 
     private static async Task<List<ReceiptPosition>> PositionsAsync(NpgsqlConnection connection, Guid userId, Guid[] conversationIds,
@@ -133,8 +141,8 @@ public sealed partial class MessageHistory
         return positions;
     }
 
-    /// <summary>A row of <see cref="PageSql"/>: <see cref="MessageEventReader.Columns"/>, then the original content.</summary>
-    private static Message ReadMessage(DbDataReader r) => new()
+    /// <summary>A row of <see cref="PageSql"/>, in its column order.</summary>
+    private static Message ReadPageRow(DbDataReader r) => new()
     {
         Id = r.GetGuid(0),
         ConversationId = r.GetGuid(1),
