@@ -9,14 +9,20 @@ namespace Chat.Bench;
 /// </summary>
 public static class InTurns
 {
-    public static async Task<Dictionary<T, WorkloadResult>> RunAsync<T>(IReadOnlyList<T> systems, Func<T, Task<WorkloadResult>> run)
+    public static Task<Dictionary<T, WorkloadResult>> RunAsync<T>(IReadOnlyList<T> systems, Func<T, Task<WorkloadResult>> run)
+        where T : notnull =>
+        RunAsync(systems, run, (first, second) => first.CombinedWith(second));
+
+    /// <param name="combine">Makes one result of a system's two.</param>
+    public static async Task<Dictionary<T, TResult>> RunAsync<T, TResult>(IReadOnlyList<T> systems, Func<T, Task<TResult>> run,
+        Func<TResult, TResult, TResult> combine)
         where T : notnull
     {
-        var runs = new Dictionary<T, WorkloadResult>();
+        var runs = new Dictionary<T, TResult>();
         foreach (var system in systems.Concat(systems.Reverse()))
         {
             var result = await run(system);
-            runs[system] = runs.TryGetValue(system, out var first) ? first.CombinedWith(result) : result;
+            runs[system] = runs.TryGetValue(system, out var first) ? combine(first, result) : result;
         }
 
         return runs;

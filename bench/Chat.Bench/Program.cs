@@ -29,6 +29,9 @@ var targets = new List<(string Key, Func<IBenchTarget> Create)>
 }.Where(t => only.Length == 0 || only.Contains(t.Key)).Select(t => t.Create()).ToList();
 var workloads = options.Workloads.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 bool Runs(string workload) => workloads.Length == 0 || workloads.Contains(workload);
+
+// Whether a system's node is a .NET process, whose GC heap and JIT the idle workload reads (not socket.io's).
+static bool DotnetNode(IBenchTarget target) => target is not SocketIoTarget;
 var report = new Report(options);
 
 var usersOf = new Dictionary<IBenchTarget, IReadOnlyList<BenchUser>>();
@@ -97,6 +100,24 @@ foreach (var clients in Runs("direct") ? sizes.DirectClients : [])
     }
 }
 
+// Idle connections: each system's node connects the devices once while its memory is read, then every system's
+// timed rounds in turns (InTurns), for the same reason as the direct workloads.
+var connecting = Runs("idle") ? targets.Where(t => t is ChatTarget or SignalRPeerTarget or SocketIoTarget).ToList() : [];
+var memory = new Dictionary<IBenchTarget, IdleConnections.Memory>();
+foreach (var target in connecting)
+{
+    memory[target] = await IdleConnections.MeasureMemoryAsync(target, usersOf[target], sizes.IdleConnections, DotnetNode(target), options.GcDumps, ct);
+}
+
+var connectTimes = await InTurns.RunAsync(connecting,
+    async target => (IReadOnlyList<TimeSpan>)[await IdleConnections.TimeConnectsAsync(target, usersOf[target], sizes.IdleConnections, DotnetNode(target), ct)],
+    (first, second) => [.. first, .. second]);
+foreach (var target in connecting)
+{
+    var (before, after, coldConnectTime) = memory[target];
+    report.Add(new IdleConnections.Result(target.Name, sizes.IdleConnections, before, after, connectTimes[target], coldConnectTime));
+}
+
 foreach (var target in targets)
 {
     Console.WriteLine($"== {target.Name}");
@@ -109,11 +130,6 @@ foreach (var target in targets)
             await using var fleet = await Fleet.ConnectAsync(target, users.Take(members).ToList(), ct);
             report.Add(await GroupFanout.RunAsync(fleet, sizes.GroupMessages, ct));
         }
-    }
-
-    if (Runs("idle") && target is ChatTarget or SignalRPeerTarget or SocketIoTarget)
-    {
-        report.Add(await IdleConnections.RunAsync(target, users, sizes.IdleConnections, dotnetNode: target is not SocketIoTarget, options.GcDumps, ct));
     }
 
     if (target is ChatTarget chatTarget && Runs("slow"))

@@ -2,14 +2,21 @@ using Chat.Bench.Targets;
 
 namespace Chat.Bench.Workloads;
 
-/// <summary>Many idle, authenticated connections on one node: what each costs the node in memory.</summary>
+/// <summary>
+/// Many idle, authenticated connections on one node: what each costs the node in memory, and how long connecting
+/// them takes. Memory is read on one round per system; the connect time is timed on rounds of their own, which the
+/// benchmark runs for every system in turns (<see cref="InTurns"/>).
+/// </summary>
 public static class IdleConnections
 {
-    /// <param name="ConnectTime">The second round's: the node's connect path compiled, as in service.</param>
-    /// <param name="ColdConnectTime">The first measured round's, after the unmeasured warm-up, while the JIT may still be recompiling.</param>
-    public sealed record Result(string Target, int Connections, NodeMemory.Sample Before, NodeMemory.Sample After, TimeSpan ConnectTime,
+    /// <param name="ConnectTimes">The timed rounds': the node's connect path compiled, as in service.</param>
+    /// <param name="ColdConnectTime">The memory round's, after the unmeasured warm-up, while the JIT may still be recompiling.</param>
+    public sealed record Result(string Target, int Connections, NodeMemory.Sample Before, NodeMemory.Sample After, IReadOnlyList<TimeSpan> ConnectTimes,
         TimeSpan ColdConnectTime)
     {
+        /// <summary>What the connect target is judged on: the timed rounds' mean.</summary>
+        public TimeSpan ConnectTime => TimeSpan.FromTicks((long)ConnectTimes.Average(t => t.Ticks));
+
         public double WorkingSetKiBPerConnection => (After.WorkingSetBytes - Before.WorkingSetBytes) / 1024.0 / Connections;
 
         public double? GcHeapKiBPerConnection => After.GcHeapBytes - Before.GcHeapBytes is { } grown ? grown / 1024.0 / Connections : null;
@@ -22,10 +29,13 @@ public static class IdleConnections
         public double KiBPerConnection => Math.Max(WorkingSetKiBPerConnection, GcHeapKiBPerConnection ?? 0);
     }
 
-    /// <summary>Connects <paramref name="connections"/> devices of the given users, all to node 0, and measures that node.</summary>
+    /// <summary>The node's memory before and after <c>Connections</c> devices connected, and how long they took.</summary>
+    public sealed record Memory(NodeMemory.Sample Before, NodeMemory.Sample After, TimeSpan ColdConnectTime);
+
+    /// <summary>Connects <paramref name="connections"/> devices of the given users, all to node 0, measures that node's memory and lets them go.</summary>
     /// <param name="gcDumps">The folder for the node's heap dumps, before and after.</param>
-    public static async Task<Result> RunAsync(IBenchTarget target, IReadOnlyList<BenchUser> users, int connections, bool dotnetNode, string gcDumps,
-        CancellationToken cancellationToken)
+    public static async Task<Memory> MeasureMemoryAsync(IBenchTarget target, IReadOnlyList<BenchUser> users, int connections, bool dotnetNode,
+        string gcDumps, CancellationToken cancellationToken)
     {
         var node = target.NodeProcessIds[0];
         var system = string.Concat(target.Name.Where(char.IsAsciiLetterOrDigit)).ToLowerInvariant();
@@ -34,8 +44,7 @@ public static class IdleConnections
         // A round first, unmeasured: a node that has never connected anyone compiles its whole connect path while
         // measured (some 45,000 methods in ours), and the code it adds to the working set once is no connection's.
         // The quick mode, which only shows that the workload runs, skips it and the waits.
-        var measuring = connections >= WarmUpConnections;
-        if (measuring)
+        if (Measuring(connections))
         {
             await DisposeAllAsync((await ConnectAllAsync(target, users, WarmUpConnections, cancellationToken)).Clients);
             await SettleAsync(node, dotnetNode, cancellationToken);
@@ -50,19 +59,27 @@ public static class IdleConnections
         await Task.Delay(Settling, cancellationToken);
         var after = await NodeMemory.ReadAsync(node, dotnetNode, Dump("after"));
         await DisposeAllAsync(clients);
+        return new Memory(before, after, coldConnectTime);
+    }
 
-        // Timed again: the first thousands of connects on a new node still run code on its way up the JIT's tiers,
-        // with the background compiler taking a fifth of our node's CPU in a profile; in service that is long done.
-        if (measuring)
+    /// <summary>One timed round: connects the devices as <see cref="MeasureMemoryAsync"/> does and lets them go.</summary>
+    public static async Task<TimeSpan> TimeConnectsAsync(IBenchTarget target, IReadOnlyList<BenchUser> users, int connections, bool dotnetNode,
+        CancellationToken cancellationToken)
+    {
+        // The first thousands of connects on a new node still run code on its way up the JIT's tiers, with the
+        // background compiler taking a fifth of our node's CPU in a profile; in service that is long done.
+        if (Measuring(connections))
         {
-            await SettleAsync(node, dotnetNode, cancellationToken);
+            await SettleAsync(target.NodeProcessIds[0], dotnetNode, cancellationToken);
         }
 
-        var (again, connectTime) = await ConnectAllAsync(target, users, connections, cancellationToken);
-        Console.WriteLine($"{target.Name}: timed connect round {connectTime.TotalSeconds:F1} s, first round {coldConnectTime.TotalSeconds:F1} s");
-        await DisposeAllAsync(again);
-        return new Result(target.Name, connections, before, after, connectTime, coldConnectTime);
+        var (clients, took) = await ConnectAllAsync(target, users, connections, cancellationToken);
+        Console.WriteLine($"{target.Name}: timed connect round {took.TotalSeconds:F1} s");
+        await DisposeAllAsync(clients);
+        return took;
     }
+
+    private static bool Measuring(int connections) => connections >= WarmUpConnections;
 
     private const int WarmUpConnections = 1000;
 
