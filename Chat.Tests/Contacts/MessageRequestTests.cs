@@ -43,7 +43,11 @@ public sealed class MessageRequestTests(ChatApp chat) : DistributedTest(chat)
         Assert.Equal(first.Seq, await bobClient.Connection.InvokeAsync<long>("MarkRead", new { conversationId = conversation, seq = first.Seq }, TestContext.Current.CancellationToken));
         var bobAsAliceSees = (await Conversations.GetAsync(aliceApi, conversation)).GetProperty("members").EnumerateArray().Single(m => m.GetProperty("userId").GetGuid() == bob.Id);
         Assert.Equal(0, bobAsAliceSees.GetProperty("readSeq").GetInt64());
-        Assert.DoesNotContain((await aliceClient.SyncAsync([(conversation, 0)])).Positions, p => p.UserId == bob.Id && p.ReadSeq > 0);
+        // Sync gives Alice Bob's positions, both as 0, and never her own.
+        var positions = (await aliceClient.SyncAsync([(conversation, 0)])).Positions;
+        var bobsPosition = Assert.Single(positions, p => p.UserId == bob.Id);
+        Assert.Equal((conversation, 0L, 0L), (bobsPosition.ConversationId, bobsPosition.DeliveredSeq, bobsPosition.ReadSeq));
+        Assert.DoesNotContain(positions, p => p.UserId == alice.Id);
 
         // The phone heard nothing: a request pushes nothing.
         await Task.Delay(2000, TestContext.Current.CancellationToken);
