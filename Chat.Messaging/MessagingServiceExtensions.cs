@@ -38,6 +38,7 @@ public static class MessagingServiceExtensions
         services.AddSingleton<MessageFanout>();
         services.AddSingleton<UserEventFanout>();
         services.AddScoped<ConversationContacts>();
+        services.AddSingleton<PresenceAudience>();
         services.AddScoped<ReceiptTracker>();
         services.AddSingleton<UnreadCounts>();
         services.AddScoped<TypingNotifier>();

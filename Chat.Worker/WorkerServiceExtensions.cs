@@ -16,7 +16,8 @@ public static class WorkerServiceExtensions
     /// </summary>
     public static IHostApplicationBuilder AddWorkerServices(this IHostApplicationBuilder builder)
     {
-        builder.AddChatDatabase();
+        // The push listener LISTENs on a pooled connection.
+        builder.AddChatDatabase(keepsSessionState: true);
         builder.AddRedisClient(MessagingServiceExtensions.RedisConnectionName);
         builder.UseSecret(PushOptions.SecretName, $"{PushOptions.SectionName}:{nameof(PushOptions.ServiceAccountJson)}");
         builder.Services.AddPush();
@@ -33,7 +34,8 @@ public static class WorkerServiceExtensions
     /// <summary>What <c>Chat.Worker migrate</c> needs: the database only.</summary>
     public static IHostApplicationBuilder AddMigrationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddChatDatabase();
+        // Migrating holds an advisory lock.
+        builder.AddChatDatabase(keepsSessionState: true);
         builder.Services.AddOptions<AppRoleOptions>().BindConfiguration(AppRoleOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddScoped<AppRole>();
         return builder;

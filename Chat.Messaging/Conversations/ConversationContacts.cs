@@ -5,29 +5,12 @@ using Microsoft.EntityFrameworkCore;
 namespace Chat.Messaging.Conversations;
 
 /// <summary>
-/// Who may see a user's presence, and who is told when it (or the user's devices) change. Presence passes between
-/// two users who share a conversation, but not through a message request still unanswered, and never across a
-/// block, either way.
+/// Who may see a user's presence, and who is told when the user's devices change (<see cref="Presence.PresenceAudience"/>
+/// says who is told when the presence does). Presence passes between two users who share a conversation, but not
+/// through a message request still unanswered, and never across a block, either way.
 /// </summary>
 public sealed class ConversationContacts(ChatDbContext db)
 {
-    /// <summary>
-    /// Presence changes are announced in groups of at most this many members (direct conversations always). In a
-    /// larger group every connect would reach hundreds of members' devices, so a node's reconnect storm would cost
-    /// connections times members; members of large groups ask for presence when they show it (GET /api/users/{id}/presence).
-    /// </summary>
-    public const int MaxAnnouncingGroupSize = 256;
-
-    /// <summary>The users told of the user's presence changes: members of the user's direct conversations and small groups.</summary>
-    public Task<List<Guid>> ToAnnounceToAsync(Guid userId, CancellationToken cancellationToken) =>
-        (from mine in Answered()
-         where mine.UserId == userId
-               && db.ConversationMembers.Current().Count(m => m.ConversationId == mine.ConversationId) <= MaxAnnouncingGroupSize
-         join theirs in Answered() on mine.ConversationId equals theirs.ConversationId
-         where theirs.UserId != userId
-               && !db.UserBlocks.Any(b => (b.BlockerId == userId && b.BlockedId == theirs.UserId) || (b.BlockerId == theirs.UserId && b.BlockedId == userId))
-         select theirs.UserId).Distinct().ToListAsync(cancellationToken);
-
     /// <summary>
     /// Everyone who shares a conversation of any size with the user, the user left out, requests and blocks
     /// included: they encrypt to the user's devices, so they must hear when those change.

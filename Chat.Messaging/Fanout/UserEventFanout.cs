@@ -28,16 +28,14 @@ public sealed partial class UserEventFanout(IConnectionMultiplexer redis, Recipi
             return;
         }
 
-        var held = await nodes.OfAsync(users.ToHashSet());
-        var channels = held.Values.SelectMany(devices => devices.Where(d => device is null || d.Device == device).Select(d => d.Node))
-            .Distinct().Select(RedisNames.NodeUserEvents).ToList();
-        if (channels.Count == 0)
-        {
-            return;
-        }
-
+        // The counter is read with the recipients' nodes, in the same round trip.
         var version = onlyWhile is var (counter, value) ? new EventVersion(counter.ToString(), value) : null;
-        if (version is not null && !await HoldsAsync(version))
+        var holds = version is null ? Task.FromResult(true) : HoldsAsync(version);
+        var held = nodes.OfAsync(users.ToHashSet());
+        await Task.WhenAll(holds, held);
+        var channels = held.Result.Values.SelectMany(devices => devices.Where(d => device is null || d.Device == device).Select(d => d.Node))
+            .Distinct().Select(RedisNames.NodeUserEvents).ToList();
+        if (channels.Count == 0 || !holds.Result)
         {
             return;
         }

@@ -1,14 +1,12 @@
-using Chat.Messaging.Conversations;
 using Chat.Messaging.Fanout;
 using Chat.Messaging.Redis;
-using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 
 namespace Chat.Messaging.Presence;
 
 /// <summary>
 /// Keeps this node's connections in the shared presence registry and tells a user's contacts
-/// (<see cref="ConversationContacts.ToAnnounceToAsync"/>) when the user goes online (first connection on any node)
+/// (<see cref="PresenceAudience"/>) when the user goes online (first connection on any node)
 /// or offline (last one gone). The transitions are decided inside Redis scripts, so two devices connecting at once
 /// on two nodes announce "online" once. Each transition gets a number, which its announcement carries: "online"
 /// announced after the contacts lookup must not overtake the "offline" of a device that left in the meantime, so
@@ -16,7 +14,7 @@ namespace Chat.Messaging.Presence;
 /// (<see cref="UserEventFanout.PublishAsync{T}"/>).
 /// </summary>
 public sealed class PresenceTracker(
-    IConnectionMultiplexer redis, UserEventFanout userEvents, IServiceScopeFactory scopes, NodeIdentity node, TimeProvider time)
+    IConnectionMultiplexer redis, UserEventFanout userEvents, PresenceAudience audience, NodeIdentity node, TimeProvider time)
 {
     // Each script touches one user's keys only, which share a cluster slot (RedisNames.UserConnections). The node's
     // set of connections lives in another slot, so it is changed outside them, in the order that leaves nothing
@@ -82,8 +80,7 @@ public sealed class PresenceTracker(
 
     private async Task AnnounceAsync(PresenceStatus status, long transition)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var contacts = await scope.ServiceProvider.GetRequiredService<ConversationContacts>().ToAnnounceToAsync(status.UserId, CancellationToken.None);
+        var contacts = await audience.OfAsync(status.UserId, CancellationToken.None);
         await userEvents.PublishAsync(ChatEvents.Presence, status, contacts, (RedisNames.Transitions(status.UserId), transition));
     }
 }

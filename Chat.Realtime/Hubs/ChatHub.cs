@@ -50,11 +50,15 @@ public sealed class ChatHub(
             throw ChatErrors.TooManyConnections(budgets.Value.MaxConnectionsPerUser).ToHubException();
         }
 
-        await registry.ConnectedAsync(UserId, DeviceId, Context.ConnectionId);
-
-        // A revocation published while this connection was between its authentication and its registration
-        // found nothing to close here; the revocation key, written before the publication, is seen now.
-        if (await revokedDevices.IsRevokedAsync(DeviceId))
+        // The three go to Redis together, one round trip instead of one after another. The node's own index has the
+        // connection once ConnectedAsync returns its task (it is written before the first wait), and that is what a
+        // revocation's publication closes: one published before it found nothing to close here, and its key,
+        // written before the publication, is seen by the check.
+        var registered = registry.ConnectedAsync(UserId, DeviceId, Context.ConnectionId);
+        var revoked = revokedDevices.IsRevokedAsync(DeviceId);
+        var liveCalls = calls.ConnectedAsync(UserId);
+        await Task.WhenAll(registered, revoked, liveCalls);
+        if (revoked.Result)
         {
             // SignalR does not call OnDisconnectedAsync for a connection whose OnConnectedAsync failed.
             await registry.DisconnectedAsync(UserId, Context.ConnectionId);
@@ -62,7 +66,7 @@ public sealed class ChatHub(
         }
 
         // A device woken by a call's push rings now.
-        foreach (var live in await calls.ConnectedAsync(UserId))
+        foreach (var live in liveCalls.Result)
         {
             await Clients.Caller.SendAsync(ChatEvents.Call, live);
         }

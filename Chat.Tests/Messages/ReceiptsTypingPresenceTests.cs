@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
-using Chat.Messaging.Conversations;
+using Chat.Messaging.Presence;
 using Chat.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -106,7 +106,7 @@ public sealed class ReceiptsTypingPresenceTests(ChatApp chat) : DistributedTest(
         await Conversations.GroupAsync(Chat, alice, [dave]);
         // Bob joins the large group as one of its crowd, not through a conversation of his own with Alice.
         var large = await Conversations.GroupAsync(Chat, alice, []);
-        await AddFillerMembersAsync(large, ConversationContacts.MaxAnnouncingGroupSize - 1, bob.Id);
+        await AddFillerMembersAsync(large, PresenceAudience.MaxAnnouncingGroupSize - 1, bob.Id);
         await using var bobClient = await ChatClient.ConnectAsync(Chat.RealtimeNodes[0], bob.Tokens.AccessToken);
         await using var carolClient = await ChatClient.ConnectAsync(Chat.RealtimeNodes[1], carol.Tokens.AccessToken);
         await using var daveClient = await ChatClient.ConnectAsync(Chat.RealtimeNodes[0], dave.Tokens.AccessToken);
