@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Chat.Data.Conversations;
+using Chat.Messaging.Conversations;
 using Chat.Messaging.Errors;
 using Chat.Messaging.Receipts;
 using Npgsql;
@@ -15,7 +16,9 @@ namespace Chat.Messaging.Messages;
 /// </summary>
 public sealed partial class MessageHistory
 {
-    private const string MembershipsSql = "SELECT conversation_id, left_seq FROM conversation_members WHERE user_id = @user_id";
+    /// <summary>The conversations the user is a current member of.</summary>
+    private static readonly string CurrentMembershipsSql =
+        $"SELECT conversation_id FROM conversation_members WHERE user_id = @user_id AND {Membership.CurrentSql("conversation_members")}";
 
     /// <summary>
     /// Each conversation reads at most a page from its seq index, after its cursor (from the start without one) and
@@ -67,17 +70,18 @@ public sealed partial class MessageHistory
             }
         }
 
-        var lastVisible = new Dictionary<Guid, long>();
+        var current = new HashSet<Guid>();
         var rows = new List<Message>();
         var pageBounds = new Dictionary<Guid, long>();
         List<ReceiptPosition> positions;
+        bool hasMore;
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         {
             await using (var batch = new NpgsqlBatch(connection)
             {
                 BatchCommands =
                 {
-                    new NpgsqlBatchCommand(MembershipsSql) { Parameters = { new NpgsqlParameter<Guid>("user_id", userId) } },
+                    new NpgsqlBatchCommand(CurrentMembershipsSql) { Parameters = { new NpgsqlParameter<Guid>("user_id", userId) } },
                     new NpgsqlBatchCommand(PageSql)
                     {
                         Parameters =
@@ -94,7 +98,7 @@ public sealed partial class MessageHistory
             {
                 while (await reader.ReadAsync(cancellationToken))
                 {
-                    lastVisible[reader.GetGuid(0)] = reader.IsDBNull(1) ? long.MaxValue : reader.GetInt64(1);
+                    current.Add(reader.GetGuid(0));
                 }
 
                 await reader.NextResultAsync(cancellationToken);
@@ -106,10 +110,17 @@ public sealed partial class MessageHistory
                 }
             }
 
+            // The row past the page only says there is more.
+            hasMore = rows.Count > limit;
+            if (hasMore)
+            {
+                rows.RemoveAt(limit);
+            }
+
             // Receipt positions are news of the members; one who left gets none, of them or of anyone added since.
             // Whether the user still belongs is the page's word where it has rows (its snapshot is the later one).
-            bool Current(Guid id) => (pageBounds.TryGetValue(id, out var bound) ? bound : lastVisible.GetValueOrDefault(id)) == long.MaxValue;
-            var covered = rows.Take(limit).Select(m => m.ConversationId).Concat(cursors.Keys).Where(Current).Distinct().ToArray();
+            bool Current(Guid id) => pageBounds.TryGetValue(id, out var bound) ? bound == long.MaxValue : current.Contains(id);
+            var covered = rows.Select(m => m.ConversationId).Concat(cursors.Keys).Where(Current).Distinct().ToArray();
             // A device with nothing to catch up on and no cursors (a new device of a new user) asks no positions.
             positions = covered.Length == 0 ? [] : await PositionsAsync(connection, userId, covered, cancellationToken);
         }
@@ -117,7 +128,7 @@ public sealed partial class MessageHistory
         // After the connection has gone back: the rewind reads through EF Core, on a connection of its own, and a
         // Sync holding one while it waits for another could empty the pool.
         await RewindLaterEditsAsync(rows, conversationId => pageBounds[conversationId], cancellationToken);
-        return new SyncResult(rows.Take(limit).Select(MessageEventReader.ToEvent).ToList(), rows.Count > limit, positions);
+        return new SyncResult(rows.Select(MessageEventReader.ToEvent).ToList(), hasMore, positions);
     }
 
     private static async Task<List<ReceiptPosition>> PositionsAsync(NpgsqlConnection connection, Guid userId, Guid[] conversationIds,
