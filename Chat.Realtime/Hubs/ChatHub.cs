@@ -50,14 +50,13 @@ public sealed class ChatHub(
             throw ChatErrors.TooManyConnections(budgets.Value.MaxConnectionsPerUser).ToHubException();
         }
 
-        // The three go to Redis together, one round trip instead of one after another. The node's own index has the
-        // connection once ConnectedAsync returns its task (it is written before the first wait), and that is what a
-        // revocation's publication closes: one published before it found nothing to close here, and its key,
-        // written before the publication, is seen by the check.
+        // The revocation check goes to Redis with the registration instead of after it. What a revocation's
+        // publication closes is the node's own index, which has the connection once ConnectedAsync has returned its
+        // task (it is written before the first wait): one published before that found nothing to close here, and
+        // its key, written before the publication, is seen by the check.
         var registered = registry.ConnectedAsync(UserId, DeviceId, Context.ConnectionId);
         var revoked = revokedDevices.IsRevokedAsync(DeviceId);
-        var liveCalls = calls.ConnectedAsync(UserId);
-        await Task.WhenAll(registered, revoked, liveCalls);
+        await Task.WhenAll(registered, revoked);
         if (revoked.Result)
         {
             // SignalR does not call OnDisconnectedAsync for a connection whose OnConnectedAsync failed.
@@ -65,8 +64,9 @@ public sealed class ChatHub(
             throw ChatErrors.DeviceSignedOut.ToHubException();
         }
 
-        // A device woken by a call's push rings now.
-        foreach (var live in liveCalls.Result)
+        // A device woken by a call's push rings now. Looked up only once registered: a call started after the
+        // look-up rings the devices it finds registered, so between the two every call reaches this one.
+        foreach (var live in await calls.ConnectedAsync(UserId))
         {
             await Clients.Caller.SendAsync(ChatEvents.Call, live);
         }
