@@ -21,6 +21,9 @@ public sealed partial class NodeHeartbeat(
 
     private bool _joined;
 
+    /// <summary>A rejoin that failed part-way (Redis or PostgreSQL away): the next beat registers the connections again.</summary>
+    private bool _rejoinUnfinished;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Interval);
@@ -33,7 +36,7 @@ public sealed partial class NodeHeartbeat(
 
                 // Absent from the set of nodes after the first beat: a sweep took this node for dead and, as its
                 // last step, removed it, so its connections are gone from presence and it may register them again.
-                if (await db.SetAddAsync(RedisNames.Nodes, node.Id) && _joined)
+                if ((await db.SetAddAsync(RedisNames.Nodes, node.Id) && _joined) || _rejoinUnfinished)
                 {
                     await RejoinAsync();
                 }
@@ -92,6 +95,7 @@ public sealed partial class NodeHeartbeat(
     {
         var local = connections.All();
         LogRejoining(local.Count);
+        _rejoinUnfinished = true;
         foreach (var (userId, deviceId, connectionId) in local)
         {
             await presence.ConnectedAsync(userId, deviceId, connectionId);
@@ -100,6 +104,8 @@ public sealed partial class NodeHeartbeat(
                 await presence.DisconnectedAsync(userId, connectionId);
             }
         }
+
+        _rejoinUnfinished = false;
     }
 
     [LoggerMessage(3, LogLevel.Warning, "This node was taken for dead and swept; registering its {Count} connection(s) again")]

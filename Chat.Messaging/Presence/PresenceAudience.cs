@@ -30,7 +30,29 @@ public sealed class PresenceAudience(NpgsqlDataSource dataSource)
                           WHERE (b.blocker_id = @user_id AND b.blocked_id = theirs.user_id) OR (b.blocker_id = theirs.user_id AND b.blocked_id = @user_id))
         """;
 
+    /// <summary>
+    /// Tries a read that failed for a transient reason (a pooled connection that a server restart broke fails on
+    /// its first use) this many times in all, as the EF Core query it replaced did with its retrying strategy: a
+    /// failed read fails the connect, or a rejoining node's registration of its connections.
+    /// </summary>
+    private const int Attempts = 3;
+
     public async Task<List<Guid>> OfAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await ReadAsync(userId, cancellationToken);
+            }
+            catch (NpgsqlException e) when (e.IsTransient && attempt < Attempts)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), cancellationToken);
+            }
+        }
+    }
+
+    private async Task<List<Guid>> ReadAsync(Guid userId, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(AudienceSql);
         command.Parameters.Add(new NpgsqlParameter<Guid>("user_id", userId));
