@@ -10,6 +10,8 @@
 #                                     the direct workload on 2, 4 and 8 realtime nodes (eight are started only for this)
 #   BENCH_POSTGRES_OPTIONS="-c shared_buffers=2GB" bench/run.sh ...
 #                                     extra PostgreSQL server settings, for investigating
+#   BENCH_NODE_ENV="DOTNET_PROCESSOR_COUNT=1" bench/run.sh ...
+#                                     extra environment of every realtime node, for investigating
 # Starts PostgreSQL and Redis (the same local binaries the AppHost runs without containers), our API, two realtime
 # nodes and the worker with production settings, and the peers: two bare SignalR nodes, two socket.io nodes and a
 # Kestrel WebSocket echo; runs every workload against each; stops everything it started.
@@ -145,15 +147,15 @@ done
 free_port api_port node1_port node2_port worker_port
 # Only the API holds the signing key; the nodes read its public half from the API, as in the AppHost.
 keys="http://127.0.0.1:$api_port/.well-known/openid-configuration"
-start realtime1 dotnet_app "$(bin Chat.Realtime Chat.Realtime)" ASPNETCORE_URLS="http://127.0.0.1:$node1_port" Jwt__MetadataAddress="$keys"
-start realtime2 dotnet_app "$(bin Chat.Realtime Chat.Realtime)" ASPNETCORE_URLS="http://127.0.0.1:$node2_port" Jwt__MetadataAddress="$keys"
+start realtime1 dotnet_app "$(bin Chat.Realtime Chat.Realtime)" ${BENCH_NODE_ENV:-} ASPNETCORE_URLS="http://127.0.0.1:$node1_port" Jwt__MetadataAddress="$keys"
+start realtime2 dotnet_app "$(bin Chat.Realtime Chat.Realtime)" ${BENCH_NODE_ENV:-} ASPNETCORE_URLS="http://127.0.0.1:$node2_port" Jwt__MetadataAddress="$keys"
 # The scale-out workload runs on up to eight nodes; the others, and every other workload, on the first two.
 scale_nodes=("http://127.0.0.1:$node1_port" "http://127.0.0.1:$node2_port") scale_pids=()
 if [[ ",$workloads," == *",scaleout,"* ]]; then
   for n in 3 4 5 6 7 8; do
     free_port "node${n}_port"
     port_var="node${n}_port"
-    start "realtime$n" dotnet_app "$(bin Chat.Realtime Chat.Realtime)" ASPNETCORE_URLS="http://127.0.0.1:${!port_var}" Jwt__MetadataAddress="$keys"
+    start "realtime$n" dotnet_app "$(bin Chat.Realtime Chat.Realtime)" ${BENCH_NODE_ENV:-} ASPNETCORE_URLS="http://127.0.0.1:${!port_var}" Jwt__MetadataAddress="$keys"
     scale_nodes+=("http://127.0.0.1:${!port_var}")
   done
 fi

@@ -14,7 +14,10 @@ public sealed class CommittedEvents(NpgsqlDataSource dataSource)
     private static readonly string RecipientsSql = Membership.CurrentMembersSql("@conversation_id");
 
     /// <summary>A conversation's events in a seq range, addressed to its current members, as a publication would have carried them.</summary>
-    public async Task<List<FanoutEnvelope>> ReadRangeAsync(Guid conversationId, long fromSeq, long toSeq, CancellationToken cancellationToken)
+    public Task<List<FanoutEnvelope>> ReadRangeAsync(Guid conversationId, long fromSeq, long toSeq, CancellationToken cancellationToken) =>
+        TransientPostgres.Retry.ExecuteAsync(token => new ValueTask<List<FanoutEnvelope>>(ReadOnceAsync(conversationId, fromSeq, toSeq, token)), cancellationToken).AsTask();
+
+    private async Task<List<FanoutEnvelope>> ReadOnceAsync(Guid conversationId, long fromSeq, long toSeq, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection)

@@ -31,26 +31,11 @@ public sealed class PresenceAudience(NpgsqlDataSource dataSource)
         """;
 
     /// <summary>
-    /// Tries a read that failed for a transient reason (a pooled connection that a server restart broke fails on
-    /// its first use) this many times in all, as the EF Core query it replaced did with its retrying strategy: a
-    /// failed read fails the connect, or a rejoining node's registration of its connections.
+    /// A failed read fails the connect, or a rejoining node's registration of its connections, so a transient failure
+    /// (<see cref="TransientPostgres"/>) is tried again.
     /// </summary>
-    private const int Attempts = 3;
-
-    public async Task<List<Guid>> OfAsync(Guid userId, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await ReadAsync(userId, cancellationToken);
-            }
-            catch (NpgsqlException e) when (e.IsTransient && attempt < Attempts)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), cancellationToken);
-            }
-        }
-    }
+    public Task<List<Guid>> OfAsync(Guid userId, CancellationToken cancellationToken) =>
+        TransientPostgres.Retry.ExecuteAsync(token => new ValueTask<List<Guid>>(ReadAsync(userId, token)), cancellationToken).AsTask();
 
     private async Task<List<Guid>> ReadAsync(Guid userId, CancellationToken cancellationToken)
     {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Chat.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 
@@ -63,6 +64,10 @@ public static class MigrationCommand
             // The context's own connection, kept open to the end: the lock is the session's, and goes with it.
             await db.Database.CreateExecutionStrategy().ExecuteAsync(() => db.Database.OpenConnectionAsync());
             await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_lock({MigrationLockKey})");
+
+            // The history table first: on a new database EF's provider reads it without asking whether it exists
+            // (npgsql/efcore.pg#3407) and logs each failed read as an error, two at every first start.
+            await db.Database.ExecuteSqlRawAsync(db.GetService<IHistoryRepository>().GetCreateIfNotExistsScript());
 
             var pending = (await db.Database.GetPendingMigrationsAsync()).ToList();
             // The execution strategy retries the whole migration when PostgreSQL is still coming up.
