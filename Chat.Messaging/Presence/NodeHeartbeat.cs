@@ -8,9 +8,9 @@ namespace Chat.Messaging.Presence;
 /// <summary>
 /// Keeps this node's alive key fresh and clears the connections of nodes whose key expired, so that users of a
 /// node that died without saying goodbye go offline within <see cref="AliveFor"/> plus one <see cref="Interval"/>.
-/// A node that was only frozen (paused, starved, cut off from Redis) past that time and comes back finds itself
-/// swept (no longer in the set of nodes, which a sweep leaves last): it registers its connections again, so its
-/// users, still connected, are shown online again, however long it was away.
+/// A node that was only frozen (paused, starved, cut off from Redis) past that time and comes back finds its key
+/// gone: a sweep may have cleared all, some or none of its connections, so it registers them all again, so its
+/// users, still connected, are shown online again, however long it was away and however far a sweep got.
 /// </summary>
 public sealed partial class NodeHeartbeat(
     IConnectionMultiplexer redis, PresenceTracker presence, NodeIdentity node, INodeConnections connections, ILogger<NodeHeartbeat> logger)
@@ -19,10 +19,16 @@ public sealed partial class NodeHeartbeat(
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan AliveFor = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// How long a node's sweep lock lasts if its holder dies or loses Redis before letting go: until then no other
+    /// node sweeps that node, and the node itself, come back, does not register its connections again.
+    /// </summary>
+    private static readonly TimeSpan SweepLockFor = TimeSpan.FromMinutes(1);
+
     private bool _joined;
 
-    /// <summary>A rejoin that failed part-way (Redis or PostgreSQL away): the next beat registers the connections again.</summary>
-    private bool _rejoinUnfinished;
+    /// <summary>This node found its alive key gone and has not yet registered all its connections again.</summary>
+    private bool _rejoinPending;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -32,13 +38,15 @@ public sealed partial class NodeHeartbeat(
             try
             {
                 var db = redis.GetDatabase();
-                await db.StringSetAsync(RedisNames.NodeAlive(node.Id), "1", AliveFor);
-
-                // Absent from the set of nodes after the first beat: a sweep took this node for dead and, as its
-                // last step, removed it, so its connections are gone from presence and it may register them again.
-                if ((await db.SetAddAsync(RedisNames.Nodes, node.Id) && _joined) || _rejoinUnfinished)
+                var wasAlive = !(await db.StringSetAndGetAsync(RedisNames.NodeAlive(node.Id), "1", AliveFor)).IsNull;
+                _rejoinPending |= _joined && !wasAlive;
+                if (_rejoinPending)
                 {
-                    await RejoinAsync();
+                    _rejoinPending = !await TryRejoinAsync(db);
+                }
+                else
+                {
+                    await db.SetAddAsync(RedisNames.Nodes, node.Id);
                 }
 
                 _joined = true;
@@ -64,51 +72,79 @@ public sealed partial class NodeHeartbeat(
                 continue;
             }
 
-            // One surviving node sweeps; the lock outlives a sweep so the others skip it. The node may have come
-            // back between the look and the lock: then it is not swept.
-            if (!await db.StringSetAsync(RedisNames.NodeSweepLock(otherId), node.Id, TimeSpan.FromMinutes(1), When.NotExists)
-                || await db.KeyExistsAsync(RedisNames.NodeAlive(otherId)))
+            // One surviving node sweeps; the others skip it while it holds the lock. A sweep that fails part-way lets
+            // go, and the next beat of any node sweeps again from what is left.
+            var sweepLock = RedisNames.NodeSweepLock(otherId);
+            if (!await db.LockTakeAsync(sweepLock, node.Id, SweepLockFor))
             {
                 continue;
             }
 
-            var members = await db.SetMembersAsync(RedisNames.NodeConnections(otherId));
-            LogSweeping(otherId, members.Length);
-            foreach (var member in members)
+            try
             {
-                if (RedisNames.ParseNodeConnection(member.ToString()) is var (userId, connectionId))
+                // The node may have come back between the look and the lock: then it is not swept.
+                if (await db.KeyExistsAsync(RedisNames.NodeAlive(otherId)))
                 {
-                    await presence.RemoveAsync(otherId, userId, connectionId);
+                    continue;
                 }
-            }
 
-            await db.KeyDeleteAsync(RedisNames.NodeConnections(otherId));
-            await db.SetRemoveAsync(RedisNames.Nodes, otherId);
+                var members = await db.SetMembersAsync(RedisNames.NodeConnections(otherId));
+                LogSweeping(otherId, members.Length);
+                foreach (var member in members)
+                {
+                    if (RedisNames.ParseNodeConnection(member.ToString()) is var (userId, connectionId))
+                    {
+                        await presence.RemoveAsync(otherId, userId, connectionId);
+                    }
+                }
+
+                await db.KeyDeleteAsync(RedisNames.NodeConnections(otherId));
+                await db.SetRemoveAsync(RedisNames.Nodes, otherId);
+            }
+            finally
+            {
+                await db.LockReleaseAsync(sweepLock, node.Id);
+            }
         }
     }
 
     /// <summary>
-    /// Registers every local connection again; one that closed meanwhile is removed again, so none is left online
-    /// without a connection.
+    /// Registers every local connection again, once no sweep of this node is under way: this node takes its own
+    /// sweep lock, which waits for a sweeper still at work (false: the next beat tries again) and keeps any other
+    /// from starting one meanwhile. A connection that closed meanwhile is removed again, so none is left online
+    /// without a connection. Throws if Redis or PostgreSQL fails part-way; the next beat starts over.
     /// </summary>
-    private async Task RejoinAsync()
+    private async Task<bool> TryRejoinAsync(IDatabase db)
     {
-        var local = connections.All();
-        LogRejoining(local.Count);
-        _rejoinUnfinished = true;
-        foreach (var (userId, deviceId, connectionId) in local)
+        var sweepLock = RedisNames.NodeSweepLock(node.Id);
+        if (!await db.LockTakeAsync(sweepLock, node.Id, SweepLockFor))
         {
-            await presence.ConnectedAsync(userId, deviceId, connectionId);
-            if (!connections.Holds(userId, connectionId))
-            {
-                await presence.DisconnectedAsync(userId, connectionId);
-            }
+            return false;
         }
 
-        _rejoinUnfinished = false;
+        try
+        {
+            await db.SetAddAsync(RedisNames.Nodes, node.Id);
+            var local = connections.All();
+            LogRejoining(local.Count);
+            foreach (var (userId, deviceId, connectionId) in local)
+            {
+                await presence.ConnectedAsync(userId, deviceId, connectionId);
+                if (!connections.Holds(userId, connectionId))
+                {
+                    await presence.DisconnectedAsync(userId, connectionId);
+                }
+            }
+
+            return true;
+        }
+        finally
+        {
+            await db.LockReleaseAsync(sweepLock, node.Id);
+        }
     }
 
-    [LoggerMessage(3, LogLevel.Warning, "This node was taken for dead and swept; registering its {Count} connection(s) again")]
+    [LoggerMessage(3, LogLevel.Warning, "This node was taken for dead; registering its {Count} connection(s) again")]
     private partial void LogRejoining(int count);
 
     [LoggerMessage(1, LogLevel.Warning, "Realtime node {NodeId} stopped answering; clearing its {Count} connection(s)")]

@@ -1,0 +1,61 @@
+using Chat.Messaging.Presence;
+using Chat.Messaging.Redis;
+using Chat.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+using StackExchange.Redis;
+
+namespace Chat.Tests.Scaling;
+
+/// <summary>
+/// A node taken for dead while it was only frozen, on the test system's Redis and PostgreSQL: whatever a sweep of it
+/// got through before it came back, its users still connected there are shown online again.
+/// </summary>
+public sealed class NodeRejoinTests(ChatApp chat) : DistributedTest(chat)
+{
+    [Fact]
+    public async Task A_node_back_from_a_sweep_that_failed_part_way_registers_its_connections_again()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var redisConnection = await Chat.ConnectionStringAsync("redis");
+        await using var node = InProcessNode.Create(redisConnection, await Chat.ConnectionStringAsync("chatdb"));
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(redisConnection);
+        var db = redis.GetDatabase();
+        var alice = await TestUser.RegisterAsync(Chat);
+        var bob = await TestUser.RegisterAsync(Chat);
+        var held = new HeldConnections([(alice.Id, alice.Tokens.DeviceId, "alice-1"), (bob.Id, bob.Tokens.DeviceId, "bob-1")]);
+        foreach (var (userId, deviceId, connectionId) in held.All())
+        {
+            await node.Presence.ConnectedAsync(userId, deviceId, connectionId);
+        }
+
+        using var heartbeat = new NodeHeartbeat(node.Get<IConnectionMultiplexer>(), node.Presence, node.Identity, held, NullLogger<NodeHeartbeat>.Instance);
+        await heartbeat.StartAsync(ct);
+        var nodeId = node.Identity.Id;
+        await Eventually.HoldsAsync(() => db.SetContainsAsync(RedisNames.Nodes, nodeId), TimeSpan.FromSeconds(10), () => "the node never joined");
+
+        // The node freezes past its alive key; a sweeper takes its lock, clears Alice's connection and dies before
+        // the rest (its lock expires a few seconds later). The node stays in the set of nodes, as a sweep's last
+        // step was never reached.
+        Assert.True(await db.LockTakeAsync(RedisNames.NodeSweepLock(nodeId), "a sweeper that died", TimeSpan.FromSeconds(4)));
+        await db.KeyDeleteAsync(RedisNames.NodeAlive(nodeId));
+        await node.Presence.RemoveAsync(nodeId, alice.Id, "alice-1");
+        Assert.False(await db.HashExistsAsync(RedisNames.UserConnections(alice.Id), "alice-1"));
+
+        await Eventually.HoldsAsync(() => db.HashExistsAsync(RedisNames.UserConnections(alice.Id), "alice-1"), TimeSpan.FromSeconds(25),
+            () => "Alice, still connected to the node, stayed offline after it came back");
+        Assert.True(await db.HashExistsAsync(RedisNames.UserConnections(bob.Id), "bob-1"));
+        Assert.True(await db.SetContainsAsync(RedisNames.Nodes, nodeId));
+        await heartbeat.StopAsync(ct);
+        await node.Presence.DisconnectedAsync(alice.Id, "alice-1");
+        await node.Presence.DisconnectedAsync(bob.Id, "bob-1");
+        await db.SetRemoveAsync(RedisNames.Nodes, nodeId);
+        await db.KeyDeleteAsync(RedisNames.NodeConnections(nodeId));
+    }
+
+    private sealed class HeldConnections(IReadOnlyList<(Guid UserId, Guid DeviceId, string ConnectionId)> held) : INodeConnections
+    {
+        public IReadOnlyList<(Guid UserId, Guid DeviceId, string ConnectionId)> All() => held;
+
+        public bool Holds(Guid userId, string connectionId) => held.Any(c => c.UserId == userId && c.ConnectionId == connectionId);
+    }
+}
