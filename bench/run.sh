@@ -7,7 +7,8 @@
 #   bench/run.sh --only chat,signalr --workloads direct --clients 100 --seconds 5
 #                                     some systems, workloads (direct, fanout, idle, slow, e2ee, storm, floor, attachments), sizes, durations: for investigating
 #   bench/run.sh --only chat --workloads scaleout --output docs/benchmarks-scaleout.md
-#                                     the direct workload on 2, 4 and 8 realtime nodes (eight are started only for this)
+#                                     the direct workload on 2, 4 and 8 realtime nodes (eight are started only for this);
+#                                     with --only chat,signalr, the bare SignalR peer on as many nodes beside it
 #   BENCH_POSTGRES_OPTIONS="-c shared_buffers=2GB" bench/run.sh ...
 #                                     extra PostgreSQL server settings, for investigating
 #   BENCH_NODE_ENV="DOTNET_PROCESSOR_COUNT=1" bench/run.sh ...
@@ -167,6 +168,17 @@ free_port peer1_port peer2_port echo_port sio1_port sio2_port
 peers=$(bin bench/Chat.Bench.Peers Chat.Bench.Peers)
 start signalr1 dotnet_app "$peers" ASPNETCORE_URLS="http://127.0.0.1:$peer1_port"
 start signalr2 dotnet_app "$peers" ASPNETCORE_URLS="http://127.0.0.1:$peer2_port"
+# The scale-out workload runs the bare SignalR peer on as many nodes too: what running more processes on this
+# machine costs any system, against what ours adds.
+scale_peer_nodes=("http://127.0.0.1:$peer1_port" "http://127.0.0.1:$peer2_port") scale_peer_pids=()
+if [[ ",$workloads," == *",scaleout,"* ]]; then
+  for n in 3 4 5 6 7 8; do
+    free_port "peer${n}_port"
+    port_var="peer${n}_port"
+    start "signalr$n" dotnet_app "$peers" ASPNETCORE_URLS="http://127.0.0.1:${!port_var}"
+    scale_peer_nodes+=("http://127.0.0.1:${!port_var}")
+  done
+fi
 start echo dotnet_app "$peers" ASPNETCORE_URLS="http://127.0.0.1:$echo_port"
 export REDIS_URL="redis://:$REDIS_PASSWORD@127.0.0.1:$redis_port"
 start socketio1 env PORT="$sio1_port" node bench/socketio-peer/server.js
@@ -175,12 +187,14 @@ start socketio2 env PORT="$sio2_port" node bench/socketio-peer/server.js
 for port in "$api_port" "$node1_port" "$node2_port" "$worker_port" "$peer1_port" "$peer2_port" "$echo_port" "$sio1_port" "$sio2_port"; do
   wait_http "http://127.0.0.1:$port/health"
 done
-for node in "${scale_nodes[@]}"; do
+for node in "${scale_nodes[@]}" "${scale_peer_nodes[@]}"; do
   wait_http "$node/health"
 done
 for n in 1 2 3 4 5 6 7 8; do
   pid_var="pid_realtime$n"
   [ -z "${!pid_var:-}" ] || scale_pids+=("${!pid_var}")
+  pid_var="pid_signalr$n"
+  [ -z "${!pid_var:-}" ] || scale_peer_pids+=("${!pid_var}")
 done
 
 psql_chat() { PGPASSWORD=$POSTGRES_PASSWORD "$POSTGRES_BIN/psql" -h 127.0.0.1 -p "$postgres_port" -U postgres -d chatdb -X -q "$@"; }
@@ -192,6 +206,7 @@ dotnet "$(bin bench/Chat.Bench Chat.Bench)" \
   --ChatApi "http://127.0.0.1:$api_port" --ChatNodes "http://127.0.0.1:$node1_port,http://127.0.0.1:$node2_port" \
   --ChatPids "$pid_realtime1,$pid_realtime2" --JwtSigningKey "$jwt_key" \
   --ScaleNodes "$(IFS=,; echo "${scale_nodes[*]}")" --ScalePids "$(IFS=,; echo "${scale_pids[*]}")" \
+  --ScalePeerNodes "$(IFS=,; echo "${scale_peer_nodes[*]}")" --ScalePeerPids "$(IFS=,; echo "${scale_peer_pids[*]}")" \
   --PostgresConnection "$owner_connection" --PostgresPid "$pid_postgres" --RedisPid "$pid_redis" --StorageConnection "$ConnectionStrings__blobs" \
   --SignalRNodes "http://127.0.0.1:$peer1_port,http://127.0.0.1:$peer2_port" --SignalRPids "$pid_signalr1,$pid_signalr2" \
   --SocketIoNodes "http://127.0.0.1:$sio1_port,http://127.0.0.1:$sio2_port" --SocketIoPids "$pid_socketio1,$pid_socketio2" \

@@ -38,6 +38,10 @@ public sealed class BenchOptions
     public string ScaleNodes { get; set; } = "";
     public string ScalePids { get; set; } = "";
 
+    /// <summary>Eight bare SignalR peer nodes and their processes, for the scale-out workload's comparison (the first two are <see cref="SignalRNodes"/>).</summary>
+    public string ScalePeerNodes { get; set; } = "";
+    public string ScalePeerPids { get; set; } = "";
+
     public string ChatNodes { get; set; } = "";
     public string ChatPids { get; set; } = "";
 

@@ -173,8 +173,16 @@ foreach (var target in targets)
     // Only when asked for: it needs six more nodes, whose idle work would weigh on every other workload's CPU.
     if (target is ChatTarget && workloads.Contains("scaleout") && options.ScaleNodes.Length > 0)
     {
-        report.Add(await ScaleOut.RunAsync(new Uri(options.ChatApi), BenchOptions.Uris(options.ScaleNodes), BenchOptions.Ids(options.ScalePids),
-            options.PostgresPid, options.RedisPid, options.PostgresConnection, options.JwtSigningKey, sizes.DirectClients[0], sizes.InFlight.Max(), sizes.ProcessWarmUp, sizes.WarmUp, sizes.Duration, ct));
+        report.AddScaleOut(await ScaleOut.RunAsync((nodes, pids) => new ChatTarget(new Uri(options.ChatApi), nodes, options.JwtSigningKey, pids),
+            BenchOptions.Uris(options.ScaleNodes), BenchOptions.Ids(options.ScalePids), options.PostgresPid, options.RedisPid, options.PostgresConnection,
+            sizes.DirectClients[0], sizes.InFlight.Max(), sizes.ProcessWarmUp, sizes.WarmUp, sizes.Duration, ct));
+    }
+
+    if (target is SignalRPeerTarget && workloads.Contains("scaleout") && options.ScalePeerNodes.Length > 0)
+    {
+        report.AddScaleOutPeer(await ScaleOut.RunAsync((nodes, pids) => new SignalRPeerTarget(nodes, pids),
+            BenchOptions.Uris(options.ScalePeerNodes), BenchOptions.Ids(options.ScalePeerPids), options.PostgresPid, options.RedisPid, postgresConnection: null,
+            sizes.DirectClients[0], sizes.InFlight.Max(), sizes.ProcessWarmUp, sizes.WarmUp, sizes.Duration, ct));
     }
 
     if (target.Stores && Runs("storm"))

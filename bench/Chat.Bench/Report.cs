@@ -17,16 +17,23 @@ public sealed class Report(BenchOptions options)
     private AttachmentTransfer.Result? _attachments;
     private PushWakeUp.Result? _push;
     private List<ScaleOut.Result> _scaleOut = [];
+    private List<ScaleOut.Result> _scaleOutPeer = [];
 
     private readonly Dictionary<string, IReadOnlyList<int>> _nodeProcesses = [];
 
-    public void Add(List<ScaleOut.Result> results) => _scaleOut = results;
+    public void AddScaleOut(List<ScaleOut.Result> results) => _scaleOut = results;
+
+    /// <summary>The bare SignalR peer on the same node counts: what more nodes on this machine cost a system that adds no work per node.</summary>
+    public void AddScaleOutPeer(List<ScaleOut.Result> results) => _scaleOutPeer = results;
 
     /// <summary>
     /// How far above the fewest nodes' median CPU per message the most nodes' may be and still count as not growing:
     /// one node count's own rounds spread by about this much on this machine (367 to 330 µs between two runs of 2 nodes).
     /// </summary>
     private const double ScaleOutCostNoise = 0.10;
+
+    /// <summary>A relative change as a signed whole percentage; one that rounds to nothing is "0 %", not "-0 %".</summary>
+    private static string Growth(double change) => (Math.Round(change, 2) + 0.0).ToString("+0 %;-0 %;0 %", CultureInfo.InvariantCulture);
 
     /// <summary>A system under test, so that its nodes' CPU can be told apart in the split of each message's CPU.</summary>
     public void Add(Targets.IBenchTarget target) => _nodeProcesses[target.Name] = target.NodeProcessIds;
@@ -135,7 +142,7 @@ public sealed class Report(BenchOptions options)
         if (_scaleOut.Count > 0)
         {
             text.AppendLine().AppendLine("## Scale-out").AppendLine();
-            text.AppendLine(f, $"The direct workload (closed loop) on 2, 4 and 8 realtime nodes, clients spread evenly and each sending only to clients on other nodes (so a message takes the same path whatever the number of nodes), in three rounds of 2, 4 and 8 (fresh users each time); a row is the round with the median CPU per message, and the three rounds' figures are beside it. Each node's share is the events it was sent (`chat.fanout.events_received`) over all the events committed (`chat.fanout.events_published`, summed over the nodes), read from the nodes' own counters with dotnet-counters over a run of the first round. Targets: each node at most 1/N + 10 % of the events, and the CPU per message not growing with N: here, the median at {_scaleOut[^1].Nodes} nodes no more than {ScaleOutCostNoise:P0} above the median at {_scaleOut[0].Nodes}, the spread of one node count's own rounds on this machine.").AppendLine();
+            text.AppendLine(f, $"The direct workload (closed loop) on 2, 4 and 8 realtime nodes, clients spread evenly and each sending only to clients on other nodes (so a message takes the same path whatever the number of nodes), in three rounds of 2, 4 and 8 (fresh users each time); a row is the round with the median CPU per message, and the three rounds' figures are beside it. Each node's share is the events it was sent (`chat.fanout.events_received`) over all the events committed (`chat.fanout.events_published`, summed over the nodes), read from the nodes' own counters with dotnet-counters over a run of the first round. Targets: each node at most 1/N + 10 % of the events, and the CPU per message not growing with N: here, the median at {_scaleOut[^1].Nodes} nodes no more than {ScaleOutCostNoise:P0} (the spread of one node count's own rounds on this machine) above the median at {_scaleOut[0].Nodes}, measured against the bare SignalR peer's own growth in the same run where it ran too (`--only chat,signalr`): on this machine every node shares the same 2 cores, so more nodes cost more per message to any system, and the peer's growth is that baseline.").AppendLine();
             text.AppendLine("| nodes | delivered/s | p50 | p99 | CPU µs / message | each round | each node's share | largest | 1/N + 10 % | verdict |").AppendLine("|---:|---:|---:|---:|---:|---|---|---:|---:|---|");
             foreach (var r in _scaleOut)
             {
@@ -144,9 +151,26 @@ public sealed class Report(BenchOptions options)
             }
 
             var (fewest, most) = (_scaleOut[0], _scaleOut[^1]);
-            if (_scaleOut.Count > 1 && most.Load.CpuMicrosecondsPerMessage / fewest.Load.CpuMicrosecondsPerMessage - 1 is { } growth)
+            var oursGrowth = most.Load.CpuMicrosecondsPerMessage / fewest.Load.CpuMicrosecondsPerMessage - 1;
+            var peerRan = _scaleOutPeer.Count > 1;
+            if (_scaleOut.Count > 1 && oursGrowth is { } growth)
             {
-                text.AppendLine().AppendLine(f, $"CPU per message at {most.Nodes} nodes against {fewest.Nodes}, medians: {most.Load.CpuMicrosecondsPerMessage:F1} vs {fewest.Load.CpuMicrosecondsPerMessage:F1} µs, {growth:+0 %;-0 %}: {(growth <= ScaleOutCostNoise ? "met" : "**missed**")}.");
+                text.AppendLine().AppendLine(f, $"CPU per message at {most.Nodes} nodes against {fewest.Nodes}, medians: {most.Load.CpuMicrosecondsPerMessage:F1} vs {fewest.Load.CpuMicrosecondsPerMessage:F1} µs, {Growth(growth)}{(peerRan ? " (against the peer's growth below)" : $": {(growth <= ScaleOutCostNoise ? "met" : "**missed**")}")}.");
+            }
+
+            if (peerRan && _scaleOut.Count > 1 && oursGrowth is { } ours)
+            {
+                var (peerFewest, peerMost) = (_scaleOutPeer[0], _scaleOutPeer[^1]);
+                var peerGrowth = peerMost.Load.CpuMicrosecondsPerMessage!.Value / peerFewest.Load.CpuMicrosecondsPerMessage!.Value - 1;
+                var relative = (1 + ours) / (1 + peerGrowth) - 1;
+                text.AppendLine().AppendLine("The bare SignalR peer on as many nodes, in the same run after ours, the same workload and rounds: SignalR's Redis backplane, which also sends each message only to the node of its recipient (a channel per user), and stores and acknowledges nothing. Its growth is what more nodes cost on this machine (2 cores shared by every node, PostgreSQL, Redis and the load generator) to a system that adds no work of its own per node.").AppendLine();
+                text.AppendLine("| nodes | delivered/s | p50 | CPU µs / message | each round | peer nodes in use | Redis | load generator | rest |").AppendLine("|---:|---:|---:|---:|---|---:|---:|---:|---:|");
+                foreach (var r in _scaleOutPeer)
+                {
+                    text.AppendLine(f, $"| {r.Nodes} | {r.Load.Rate:F0} | {r.Load.P50:F2} | {r.Load.CpuMicrosecondsPerMessage:F1} | {string.Join(", ", r.Rounds.Select(c => c.ToString("F0", f)))} | {r.Spent.Nodes:F1} | {r.Spent.Redis:F1} | {r.Spent.Generator:F1} | {r.Spent.Rest:F1} |");
+                }
+
+                text.AppendLine().AppendLine(f, $"CPU per message at {peerMost.Nodes} nodes against {peerFewest.Nodes}, medians: the peer {peerMost.Load.CpuMicrosecondsPerMessage:F1} vs {peerFewest.Load.CpuMicrosecondsPerMessage:F1} µs, {Growth(peerGrowth)}; ours {Growth(ours)}. Ours against the peer's growth: {Growth(relative)}: {(relative <= ScaleOutCostNoise ? "met" : "**missed**")}.");
             }
 
             text.AppendLine().AppendLine("Where each message's CPU went (µs per delivered message, from each process's CPU time in /proc over the same window; \"rest\" is every other process and the kernel's own work).").AppendLine();

@@ -22,9 +22,11 @@ public static class ScaleOut
         public double MaxShare => Shares.Count == 0 ? double.NaN : Shares.Max();
     }
 
-    public static async Task<List<Result>> RunAsync(Uri api, IReadOnlyList<Uri> nodes, IReadOnlyList<int> pids, int? postgresPid, int? redisPid,
-        string postgresConnection, string signingKey, int clients, int inFlight, TimeSpan processWarmUp, TimeSpan warmUp, TimeSpan duration,
-        CancellationToken cancellationToken)
+    /// <param name="targetOn">The system on the given nodes and their processes: ours, or the bare SignalR peer.</param>
+    /// <param name="postgresConnection">Ours: where to checkpoint before each phase. Ours alone also counts each node's share of the events (its own counters).</param>
+    public static async Task<List<Result>> RunAsync(Func<IReadOnlyList<Uri>, IReadOnlyList<int>, IBenchTarget> targetOn, IReadOnlyList<Uri> nodes,
+        IReadOnlyList<int> pids, int? postgresPid, int? redisPid, string? postgresConnection, int clients, int inFlight, TimeSpan processWarmUp,
+        TimeSpan warmUp, TimeSpan duration, CancellationToken cancellationToken)
     {
         var counts = new[] { 2, 4, 8 }.Where(n => n <= nodes.Count).ToList();
 
@@ -39,7 +41,7 @@ public static class ScaleOut
         // Unmeasured load on every node first, as before a system's first workload: otherwise the first phase's nodes
         // (and the load generator) compile their hot paths again, optimised, while it is measured, and each later
         // phase's new nodes do so in theirs. That made the first phase the costliest whatever its node count.
-        await using (var all = new ChatTarget(api, nodes.Take(counts.Max()).ToList(), signingKey, pids.Take(counts.Max()).ToList()))
+        await using (var all = targetOn(nodes.Take(counts.Max()).ToList(), pids.Take(counts.Max()).ToList()))
         {
             for (var phase = 0; phase < Rounds * counts.Count; phase++)
             {
@@ -59,7 +61,7 @@ public static class ScaleOut
                 // Users of the phase's own: a user who moved from a node and back would find it holding their
                 // conversations' positions from before, and the events sent meanwhile would be a gap to wait out and
                 // read from PostgreSQL. That is the cost of a user moving, not of the number of nodes.
-                await using var target = new ChatTarget(api, nodes.Take(count).ToList(), signingKey, pids.Take(count).ToList());
+                await using var target = targetOn(nodes.Take(count).ToList(), pids.Take(count).ToList());
                 await using var fleet = await Fleet.ConnectAsync(target, phaseUsers.Dequeue(), cancellationToken);
                 // Every message crosses to another node at every node count: with the nearest neighbours, two nodes
                 // kept half of them on the sender's node, and that, not the number of nodes, made two the cheapest.
@@ -69,13 +71,17 @@ public static class ScaleOut
                 // PostgreSQL's timed checkpoint writes its pages over four and a half minutes, in some phases'
                 // windows and not others, and for a while after it each page's first change writes the whole page
                 // to the WAL. PostgreSQL's CPU per message moved from 60 to 97 µs between phases of two nodes.
-                await CheckpointAsync(postgresConnection, cancellationToken);
+                if (postgresConnection is not null)
+                {
+                    await CheckpointAsync(postgresConnection, cancellationToken);
+                }
+
                 var load = await direct.ClosedLoopAsync(inFlight, warmUp, duration);
                 var spent = CpuSplit.Of(load, pids.Take(count), postgresPid, redisPid);
                 runs[count].Add((load, spent));
                 if (round == 0)
                 {
-                    shares[count] = await SharesAsync(direct, pids.Take(count).ToList(), inFlight, warmUp, duration, cancellationToken);
+                    shares[count] = postgresConnection is null ? [] : await SharesAsync(direct, pids.Take(count).ToList(), inFlight, warmUp, duration, cancellationToken);
                 }
 
                 var known = pids.Take(count).Concat([postgresPid ?? 0, redisPid ?? 0, Environment.ProcessId]).ToList();
@@ -84,14 +90,14 @@ public static class ScaleOut
                     Console.WriteLine($"  rest: {cpu.TotalMicroseconds / load.Delivered:F1} µs/message by {pid} {name}");
                 }
 
-                Console.WriteLine($"scale-out round {round + 1}: {count} nodes, {load.Rate:F0}/s, {load.CpuMicrosecondsPerMessage:F1} µs/message ({spent}), shares {string.Join(" ", shares[count].Select(s => s.ToString("P0", CultureInfo.InvariantCulture)))}");
+                Console.WriteLine($"scale-out round {round + 1} of {target.Name}: {count} nodes, {load.Rate:F0}/s, {load.CpuMicrosecondsPerMessage:F1} µs/message ({spent}), shares {string.Join(" ", shares[count].Select(s => s.ToString("P0", CultureInfo.InvariantCulture)))}");
             }
         }
 
         return counts.Select(count =>
         {
             var (load, spent) = runs[count].OrderBy(r => r.Load.CpuMicrosecondsPerMessage ?? double.PositiveInfinity).ElementAt(Rounds / 2);
-            return new Result(count, load with { Target = $"chat (ours), {count} nodes" }, shares[count], spent,
+            return new Result(count, load with { Target = $"{load.Target}, {count} nodes" }, shares[count], spent,
                 runs[count].Select(r => r.Load.CpuMicrosecondsPerMessage ?? double.NaN).ToList());
         }).ToList();
     }
