@@ -170,19 +170,28 @@ foreach (var target in targets)
         }
     }
 
-    // Only when asked for: it needs six more nodes, whose idle work would weigh on every other workload's CPU.
+    // Only when asked for: it needs six more nodes, whose idle work would weigh on every other workload's CPU. With
+    // the bare SignalR peer in the run too, it runs beside ours on as many nodes, the two in turns.
     if (target is ChatTarget && workloads.Contains("scaleout") && options.ScaleNodes.Length > 0)
     {
-        report.AddScaleOut(await ScaleOut.RunAsync((nodes, pids) => new ChatTarget(new Uri(options.ChatApi), nodes, options.JwtSigningKey, pids),
-            BenchOptions.Uris(options.ScaleNodes), BenchOptions.Ids(options.ScalePids), options.PostgresPid, options.RedisPid, options.PostgresConnection,
-            sizes.DirectClients[0], sizes.InFlight.Max(), sizes.ProcessWarmUp, sizes.WarmUp, sizes.Duration, ct));
-    }
+        List<ScaleOut.ScaledSystem> systems =
+        [
+            new((nodes, pids) => new ChatTarget(new Uri(options.ChatApi), nodes, options.JwtSigningKey, pids),
+                BenchOptions.Uris(options.ScaleNodes), BenchOptions.Ids(options.ScalePids), options.PostgresConnection),
+        ];
+        if (targets.Any(t => t is SignalRPeerTarget) && options.ScalePeerNodes.Length > 0)
+        {
+            systems.Add(new((nodes, pids) => new SignalRPeerTarget(nodes, pids), BenchOptions.Uris(options.ScalePeerNodes), BenchOptions.Ids(options.ScalePeerPids),
+                PostgresConnection: null));
+        }
 
-    if (target is SignalRPeerTarget && workloads.Contains("scaleout") && options.ScalePeerNodes.Length > 0)
-    {
-        report.AddScaleOutPeer(await ScaleOut.RunAsync((nodes, pids) => new SignalRPeerTarget(nodes, pids),
-            BenchOptions.Uris(options.ScalePeerNodes), BenchOptions.Ids(options.ScalePeerPids), options.PostgresPid, options.RedisPid, postgresConnection: null,
-            sizes.DirectClients[0], sizes.InFlight.Max(), sizes.ProcessWarmUp, sizes.WarmUp, sizes.Duration, ct));
+        var scaled = await ScaleOut.RunAsync(systems, options.PostgresPid, options.RedisPid, sizes.DirectClients[0], sizes.InFlight.Max(),
+            sizes.ProcessWarmUp, sizes.WarmUp, sizes.Duration, ct);
+        report.AddScaleOut(scaled[0]);
+        if (scaled.Count > 1)
+        {
+            report.AddScaleOutPeer(scaled[1]);
+        }
     }
 
     if (target.Stores && Runs("storm"))
