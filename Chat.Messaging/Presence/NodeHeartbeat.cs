@@ -25,10 +25,12 @@ public sealed partial class NodeHeartbeat(
     /// </summary>
     private static readonly TimeSpan SweepLockFor = TimeSpan.FromMinutes(1);
 
-    private bool _joined;
-
-    /// <summary>This node found its alive key gone and has not yet registered all its connections again.</summary>
-    private bool _rejoinPending;
+    /// <summary>
+    /// This node has not yet registered all its connections again since its alive key was last seen gone, or since
+    /// a beat failed (its answer lost, the key may have lapsed meanwhile). True at start: a node that dies and comes
+    /// back under the same name may find some of its connections swept.
+    /// </summary>
+    private bool _rejoinPending = true;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -39,23 +41,22 @@ public sealed partial class NodeHeartbeat(
             {
                 var db = redis.GetDatabase();
                 var wasAlive = !(await db.StringSetAndGetAsync(RedisNames.NodeAlive(node.Id), "1", AliveFor)).IsNull;
-                _rejoinPending |= _joined && !wasAlive;
+                // In the set of nodes at every beat, so that a node that dies is always found and swept, even while a
+                // sweep that took it out still holds its lock.
+                await db.SetAddAsync(RedisNames.Nodes, node.Id);
+                _rejoinPending |= !wasAlive;
                 if (_rejoinPending)
                 {
                     _rejoinPending = !await TryRejoinAsync(db);
                 }
-                else
-                {
-                    await db.SetAddAsync(RedisNames.Nodes, node.Id);
-                }
-
-                _joined = true;
 
                 await SweepDeadNodesAsync(db);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // Redis or PostgreSQL (the sweep announces presence) may be away for a while; the next beat retries.
+                // The alive key may have lapsed meanwhile, and a sweep begun: register everything again.
+                _rejoinPending = true;
                 LogHeartbeatFailed(e);
             }
         }

@@ -22,8 +22,8 @@ public sealed class PresenceTracker(
     // "offline" went out, which a failed removal must not stop). A set member without its hash entry is
     // harmless; the sweep of a dead node removes it.
     private static readonly LuaScript ConnectScript = LuaScript.Prepare("""
-        redis.call('HSET', @user, @connection, @node)
-        if redis.call('HLEN', @user) == 1 then
+        local added = redis.call('HSET', @user, @connection, @node)
+        if added == 1 and redis.call('HLEN', @user) == 1 then
             return redis.call('INCR', @transitions)
         end
         return 0

@@ -34,17 +34,20 @@ public sealed class NodeRejoinTests(ChatApp chat) : DistributedTest(chat)
         await Eventually.HoldsAsync(() => db.SetContainsAsync(RedisNames.Nodes, nodeId), TimeSpan.FromSeconds(10), () => "the node never joined");
 
         // The node freezes past its alive key; a sweeper takes its lock, clears Alice's connection and dies before
-        // the rest (its lock expires a few seconds later). The node stays in the set of nodes, as a sweep's last
-        // step was never reached.
-        Assert.True(await db.LockTakeAsync(RedisNames.NodeSweepLock(nodeId), "a sweeper that died", TimeSpan.FromSeconds(4)));
+        // the rest. Its lock outlasts the node's next beat, which must wait for it and try again. The node stays in
+        // the set of nodes, as a sweep's last step was never reached.
+        Assert.True(await db.LockTakeAsync(RedisNames.NodeSweepLock(nodeId), "a sweeper that died", NodeHeartbeat.Interval + TimeSpan.FromSeconds(2)));
         await db.KeyDeleteAsync(RedisNames.NodeAlive(nodeId));
         await node.Presence.RemoveAsync(nodeId, alice.Id, "alice-1");
         Assert.False(await db.HashExistsAsync(RedisNames.UserConnections(alice.Id), "alice-1"));
 
         await Eventually.HoldsAsync(() => db.HashExistsAsync(RedisNames.UserConnections(alice.Id), "alice-1"), TimeSpan.FromSeconds(25),
             () => "Alice, still connected to the node, stayed offline after it came back");
+        Assert.True(await db.SetContainsAsync(RedisNames.NodeConnections(nodeId), RedisNames.NodeConnection(alice.Id, "alice-1")));
         Assert.True(await db.HashExistsAsync(RedisNames.UserConnections(bob.Id), "bob-1"));
         Assert.True(await db.SetContainsAsync(RedisNames.Nodes, nodeId));
+        await Eventually.HoldsAsync(async () => !await db.KeyExistsAsync(RedisNames.NodeSweepLock(nodeId)), TimeSpan.FromSeconds(5),
+            () => "the node kept its own sweep lock after registering its connections again");
         await heartbeat.StopAsync(ct);
         await node.Presence.DisconnectedAsync(alice.Id, "alice-1");
         await node.Presence.DisconnectedAsync(bob.Id, "bob-1");
