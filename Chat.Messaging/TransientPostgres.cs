@@ -20,4 +20,8 @@ public static class TransientPostgres
             Delay = TimeSpan.FromMilliseconds(100),
         })
         .Build();
+
+    /// <summary>Runs <paramref name="read"/>, again after a transient failure, through <see cref="Retry"/>.</summary>
+    public static Task<T> ReadAsync<T>(Func<CancellationToken, Task<T>> read, CancellationToken cancellationToken) =>
+        Retry.ExecuteAsync(async token => await read(token), cancellationToken).AsTask();
 }

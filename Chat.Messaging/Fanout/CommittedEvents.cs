@@ -15,7 +15,7 @@ public sealed class CommittedEvents(NpgsqlDataSource dataSource)
 
     /// <summary>A conversation's events in a seq range, addressed to its current members, as a publication would have carried them.</summary>
     public Task<List<FanoutEnvelope>> ReadRangeAsync(Guid conversationId, long fromSeq, long toSeq, CancellationToken cancellationToken) =>
-        TransientPostgres.Retry.ExecuteAsync(token => new ValueTask<List<FanoutEnvelope>>(ReadOnceAsync(conversationId, fromSeq, toSeq, token)), cancellationToken).AsTask();
+        TransientPostgres.ReadAsync(token => ReadOnceAsync(conversationId, fromSeq, toSeq, token), cancellationToken);
 
     private async Task<List<FanoutEnvelope>> ReadOnceAsync(Guid conversationId, long fromSeq, long toSeq, CancellationToken cancellationToken)
     {

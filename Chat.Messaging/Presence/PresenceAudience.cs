@@ -35,7 +35,7 @@ public sealed class PresenceAudience(NpgsqlDataSource dataSource)
     /// (<see cref="TransientPostgres"/>) is tried again.
     /// </summary>
     public Task<List<Guid>> OfAsync(Guid userId, CancellationToken cancellationToken) =>
-        TransientPostgres.Retry.ExecuteAsync(token => new ValueTask<List<Guid>>(ReadAsync(userId, token)), cancellationToken).AsTask();
+        TransientPostgres.ReadAsync(token => ReadAsync(userId, token), cancellationToken);
 
     private async Task<List<Guid>> ReadAsync(Guid userId, CancellationToken cancellationToken)
     {

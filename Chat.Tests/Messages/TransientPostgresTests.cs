@@ -45,5 +45,5 @@ public sealed class TransientPostgresTests
     }
 
     private Task<string> RunAsync(int failures, Func<Exception> failure) =>
-        TransientPostgres.Retry.ExecuteAsync(_ => ++_attempts <= failures ? throw failure() : ValueTask.FromResult("read"), CancellationToken.None).AsTask();
+        TransientPostgres.ReadAsync(_ => ++_attempts <= failures ? throw failure() : Task.FromResult("read"), CancellationToken.None);
 }

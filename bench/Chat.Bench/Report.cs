@@ -151,26 +151,24 @@ public sealed class Report(BenchOptions options)
             }
 
             var (fewest, most) = (_scaleOut[0], _scaleOut[^1]);
-            var oursGrowth = most.Load.CpuMicrosecondsPerMessage / fewest.Load.CpuMicrosecondsPerMessage - 1;
             var peerRan = _scaleOutPeer.Count > 1;
-            if (_scaleOut.Count > 1 && oursGrowth is { } growth)
+            if (_scaleOut.Count > 1 && most.Load.CpuMicrosecondsPerMessage / fewest.Load.CpuMicrosecondsPerMessage - 1 is { } growth)
             {
                 text.AppendLine().AppendLine(f, $"CPU per message at {most.Nodes} nodes against {fewest.Nodes}, medians: {most.Load.CpuMicrosecondsPerMessage:F1} vs {fewest.Load.CpuMicrosecondsPerMessage:F1} µs, {Growth(growth)}{(peerRan ? " (against the peer's growth below)" : $": {(growth <= ScaleOutCostNoise ? "met" : "**missed**")}")}.");
-            }
-
-            if (peerRan && _scaleOut.Count > 1 && oursGrowth is { } ours)
-            {
-                var (peerFewest, peerMost) = (_scaleOutPeer[0], _scaleOutPeer[^1]);
-                var peerGrowth = peerMost.Load.CpuMicrosecondsPerMessage!.Value / peerFewest.Load.CpuMicrosecondsPerMessage!.Value - 1;
-                var relative = (1 + ours) / (1 + peerGrowth) - 1;
-                text.AppendLine().AppendLine("The bare SignalR peer on as many nodes, in the same run, the same workload and rounds, each of its phases just after ours at the same node count: SignalR's Redis backplane, which also sends each message only to the node of its recipient (a channel per user), and stores and acknowledges nothing. Its growth is what more nodes cost on this machine (2 cores shared by every node, PostgreSQL, Redis and the load generator) to a system that adds no work of its own per node.").AppendLine();
-                text.AppendLine("| nodes | delivered/s | p50 | CPU µs / message | each round | peer nodes in use | Redis | load generator | rest |").AppendLine("|---:|---:|---:|---:|---|---:|---:|---:|---:|");
-                foreach (var r in _scaleOutPeer)
+                if (peerRan)
                 {
-                    text.AppendLine(f, $"| {r.Nodes} | {r.Load.Rate:F0} | {r.Load.P50:F2} | {r.Load.CpuMicrosecondsPerMessage:F1} | {string.Join(", ", r.Rounds.Select(c => c.ToString("F0", f)))} | {r.Spent.Nodes:F1} | {r.Spent.Redis:F1} | {r.Spent.Generator:F1} | {r.Spent.Rest:F1} |");
-                }
+                    var (peerFewest, peerMost) = (_scaleOutPeer[0], _scaleOutPeer[^1]);
+                    var peerGrowth = peerMost.Load.CpuMicrosecondsPerMessage!.Value / peerFewest.Load.CpuMicrosecondsPerMessage!.Value - 1;
+                    var relative = (1 + growth) / (1 + peerGrowth) - 1;
+                    text.AppendLine().AppendLine("The bare SignalR peer on as many nodes, in the same run, the same workload and rounds, each of its phases just after ours at the same node count: SignalR's Redis backplane, which also sends each message only to the node of its recipient (a channel per user), and stores and acknowledges nothing. Its growth is what more nodes cost on this machine (2 cores shared by every node, PostgreSQL, Redis and the load generator) to a system that adds no work of its own per node.").AppendLine();
+                    text.AppendLine("| nodes | delivered/s | p50 | CPU µs / message | each round | peer nodes in use | Redis | load generator | rest |").AppendLine("|---:|---:|---:|---:|---|---:|---:|---:|---:|");
+                    foreach (var r in _scaleOutPeer)
+                    {
+                        text.AppendLine(f, $"| {r.Nodes} | {r.Load.Rate:F0} | {r.Load.P50:F2} | {r.Load.CpuMicrosecondsPerMessage:F1} | {string.Join(", ", r.Rounds.Select(c => c.ToString("F0", f)))} | {r.Spent.Nodes:F1} | {r.Spent.Redis:F1} | {r.Spent.Generator:F1} | {r.Spent.Rest:F1} |");
+                    }
 
-                text.AppendLine().AppendLine(f, $"CPU per message at {peerMost.Nodes} nodes against {peerFewest.Nodes}, medians: the peer {peerMost.Load.CpuMicrosecondsPerMessage:F1} vs {peerFewest.Load.CpuMicrosecondsPerMessage:F1} µs, {Growth(peerGrowth)}; ours {Growth(ours)}. Ours against the peer's growth: {Growth(relative)}: {(relative <= ScaleOutCostNoise ? "met" : "**missed**")}.");
+                    text.AppendLine().AppendLine(f, $"CPU per message at {peerMost.Nodes} nodes against {peerFewest.Nodes}, medians: the peer {peerMost.Load.CpuMicrosecondsPerMessage:F1} vs {peerFewest.Load.CpuMicrosecondsPerMessage:F1} µs, {Growth(peerGrowth)}; ours {Growth(growth)}. Ours against the peer's growth: {Growth(relative)}: {(relative <= ScaleOutCostNoise ? "met" : "**missed**")}.");
+                }
             }
 
             text.AppendLine().AppendLine("Where each message's CPU went (µs per delivered message, from each process's CPU time in /proc over the same window; \"rest\" is every other process and the kernel's own work).").AppendLine();
