@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Chat.Messaging.Redis;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -26,13 +27,22 @@ public sealed partial class NodeHeartbeat(
     private static readonly TimeSpan SweepLockFor = TimeSpan.FromMinutes(1);
 
     /// <summary>
-    /// This node has not yet registered all its connections again since its alive key was last seen gone, or since
-    /// a beat failed (its answer lost, the key may have lapsed meanwhile). True at start: a node that dies and comes
-    /// back under the same name may find some of its connections swept.
+    /// 1 while this node has not yet registered all its connections again since its alive key was last seen gone, or
+    /// since a beat failed (its answer lost, the key may have lapsed meanwhile). 1 at start: a node that dies and
+    /// comes back under the same name may find some of its connections swept. Set by the beat, cleared by the
+    /// upkeep when it begins to register them.
     /// </summary>
-    private bool _rejoinPending = true;
+    private int _rejoinPending = 1;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// The beat (this node's alive key) and the upkeep (registering again, sweeping dead nodes) run side by side:
+    /// a sweep or a rejoin of thousands of connections, one Redis and PostgreSQL call each, can outlast the alive
+    /// key, and a node that stopped beating while it swept would itself be taken for dead and swept.
+    /// </summary>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(BeatAsync(stoppingToken), KeepUpAsync(stoppingToken));
+
+    private async Task BeatAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Interval);
         do
@@ -44,23 +54,50 @@ public sealed partial class NodeHeartbeat(
                 // In the set of nodes at every beat, so that a node that dies is always found and swept, even while a
                 // sweep that took it out still holds its lock.
                 await db.SetAddAsync(RedisNames.Nodes, node.Id);
-                _rejoinPending |= !wasAlive;
-                if (_rejoinPending)
+                if (!wasAlive)
                 {
-                    _rejoinPending = !await TryRejoinAsync(db);
+                    Volatile.Write(ref _rejoinPending, 1);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Redis may be away for a while; the next beat retries. The alive key may have lapsed meanwhile, and a
+                // sweep begun: register everything again.
+                Volatile.Write(ref _rejoinPending, 1);
+                LogHeartbeatFailed(e);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    private async Task KeepUpAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            // Cleared before registering, so a lapse the beat sees meanwhile asks for another round.
+            var rejoin = Interlocked.Exchange(ref _rejoinPending, 0) == 1;
+            try
+            {
+                var db = redis.GetDatabase();
+                if (rejoin && !await TryRejoinAsync(db))
+                {
+                    Volatile.Write(ref _rejoinPending, 1);
                 }
 
                 await SweepDeadNodesAsync(db);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                // Redis or PostgreSQL (the sweep announces presence) may be away for a while; the next beat retries.
-                // The alive key may have lapsed meanwhile, and a sweep begun: register everything again.
-                _rejoinPending = true;
-                LogHeartbeatFailed(e);
+                // Redis or PostgreSQL (the sweep announces presence) may be away for a while; the next round retries.
+                if (rejoin)
+                {
+                    Volatile.Write(ref _rejoinPending, 1);
+                }
+
+                LogUpkeepFailed(e);
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
     private async Task SweepDeadNodesAsync(IDatabase db)
@@ -91,8 +128,10 @@ public sealed partial class NodeHeartbeat(
 
                 var members = await db.SetMembersAsync(RedisNames.NodeConnections(otherId));
                 LogSweeping(otherId, members.Length);
+                var held = new HeldLock(db, sweepLock, node.Id);
                 foreach (var member in members)
                 {
+                    await held.KeepAsync();
                     if (RedisNames.ParseNodeConnection(member.ToString()) is var (userId, connectionId))
                     {
                         await presence.RemoveAsync(otherId, userId, connectionId);
@@ -128,8 +167,10 @@ public sealed partial class NodeHeartbeat(
             await db.SetAddAsync(RedisNames.Nodes, node.Id);
             var local = connections.All();
             LogRejoining(local.Count);
+            var held = new HeldLock(db, sweepLock, node.Id);
             foreach (var (userId, deviceId, connectionId) in local)
             {
+                await held.KeepAsync();
                 await presence.ConnectedAsync(userId, deviceId, connectionId);
                 if (!connections.Holds(userId, connectionId))
                 {
@@ -145,6 +186,30 @@ public sealed partial class NodeHeartbeat(
         }
     }
 
+    /// <summary>
+    /// A sweep lock held through a sweep or a rejoin that may outlast it (thousands of connections): extended while
+    /// the work goes on. If it lapsed and another node took it, the work stops; the next round starts over.
+    /// </summary>
+    private sealed class HeldLock(IDatabase db, RedisKey key, string owner)
+    {
+        private long _extendedAt = Stopwatch.GetTimestamp();
+
+        public async Task KeepAsync()
+        {
+            if (Stopwatch.GetElapsedTime(_extendedAt) < SweepLockFor / 3)
+            {
+                return;
+            }
+
+            if (!await db.LockExtendAsync(key, owner, SweepLockFor))
+            {
+                throw new InvalidOperationException($"The sweep lock {key} lapsed and was taken by another node");
+            }
+
+            _extendedAt = Stopwatch.GetTimestamp();
+        }
+    }
+
     [LoggerMessage(3, LogLevel.Warning, "This node was taken for dead; registering its {Count} connection(s) again")]
     private partial void LogRejoining(int count);
 
@@ -153,4 +218,7 @@ public sealed partial class NodeHeartbeat(
 
     [LoggerMessage(2, LogLevel.Warning, "Presence heartbeat failed")]
     private partial void LogHeartbeatFailed(Exception exception);
+
+    [LoggerMessage(4, LogLevel.Warning, "Presence upkeep (registering this node's connections again, sweeping dead nodes) failed")]
+    private partial void LogUpkeepFailed(Exception exception);
 }

@@ -8,7 +8,8 @@ namespace Chat.Tests.Scaling;
 
 /// <summary>
 /// A node taken for dead while it was only frozen, on the test system's Redis and PostgreSQL: whatever a sweep of it
-/// got through before it came back, its users still connected there are shown online again.
+/// got through before it came back, its users still connected there are shown online again; and a node busy
+/// registering its connections is not taken for dead.
 /// </summary>
 public sealed class NodeRejoinTests(ChatApp chat) : DistributedTest(chat)
 {
@@ -53,6 +54,62 @@ public sealed class NodeRejoinTests(ChatApp chat) : DistributedTest(chat)
         await node.Presence.DisconnectedAsync(bob.Id, "bob-1");
         await db.SetRemoveAsync(RedisNames.Nodes, nodeId);
         await db.KeyDeleteAsync(RedisNames.NodeConnections(nodeId));
+    }
+
+    [Fact]
+    public async Task A_node_keeps_its_alive_key_while_registering_its_connections_takes_longer_than_the_key_lasts()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var redisConnection = await Chat.ConnectionStringAsync("redis");
+        await using var node = InProcessNode.Create(redisConnection, await Chat.ConnectionStringAsync("chatdb"));
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(redisConnection);
+        var db = redis.GetDatabase();
+        using var slow = new SlowConnections();
+        using var heartbeat = new NodeHeartbeat(node.Get<IConnectionMultiplexer>(), node.Presence, node.Identity, slow, NullLogger<NodeHeartbeat>.Instance);
+        await heartbeat.StartAsync(ct);
+        var nodeId = node.Identity.Id;
+        try
+        {
+            // The rejoin at start stands for one of thousands of connections: it lasts past the alive key, and the
+            // node must not be taken for dead (and swept) meanwhile.
+            await Eventually.HoldsAsync(() => slow.Listing, TimeSpan.FromSeconds(20), () => "the node never began to register its connections");
+            var until = DateTime.UtcNow + NodeHeartbeat.AliveFor + NodeHeartbeat.Interval;
+            while (DateTime.UtcNow < until)
+            {
+                Assert.True(await db.KeyExistsAsync(RedisNames.NodeAlive(nodeId)), "the node's alive key lapsed while it registered its connections");
+                await Task.Delay(TimeSpan.FromSeconds(1), ct);
+            }
+        }
+        finally
+        {
+            slow.Release();
+            await heartbeat.StopAsync(ct);
+            await db.SetRemoveAsync(RedisNames.Nodes, nodeId);
+            await db.KeyDeleteAsync(RedisNames.NodeAlive(nodeId));
+        }
+    }
+
+    /// <summary>A node whose list of connections takes until the test lets go.</summary>
+    private sealed class SlowConnections : INodeConnections, IDisposable
+    {
+        private readonly ManualResetEventSlim _released = new();
+
+        private volatile bool _listing;
+
+        public bool Listing => _listing;
+
+        public IReadOnlyList<(Guid UserId, Guid DeviceId, string ConnectionId)> All()
+        {
+            _listing = true;
+            _released.Wait(TimeSpan.FromMinutes(1));
+            return [];
+        }
+
+        public bool Holds(Guid userId, string connectionId) => false;
+
+        public void Release() => _released.Set();
+
+        public void Dispose() => _released.Dispose();
     }
 
     private sealed class HeldConnections(IReadOnlyList<(Guid UserId, Guid DeviceId, string ConnectionId)> held) : INodeConnections

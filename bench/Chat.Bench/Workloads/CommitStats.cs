@@ -1,0 +1,37 @@
+using Npgsql;
+
+namespace Chat.Bench.Workloads;
+
+/// <summary>
+/// What PostgreSQL did for ours over one phase, from its own statistics read before and after: the group-commit
+/// batches (calls and rows of the batch statement), the time their conversation locks took (mostly waiting for
+/// another writer's batch), and the WAL written, with the full-page images that a page's first change after a
+/// checkpoint writes. Tells a per-message cost from a per-batch or per-phase one.
+/// </summary>
+public sealed record CommitStats(long Batches, long Rows, double LockMilliseconds, long WalRecords, long WalFullPages, long WalBytes)
+{
+    private const string Sql = """
+        SELECT coalesce(sum(calls) FILTER (WHERE query LIKE 'WITH batch AS%'), 0)::bigint,
+               coalesce(sum(rows) FILTER (WHERE query LIKE 'WITH batch AS%'), 0)::bigint,
+               coalesce(sum(total_exec_time) FILTER (WHERE query LIKE 'SELECT id, last_activity_at FROM conversations%'), 0)::float8,
+               (SELECT wal_records FROM pg_stat_wal)::bigint, (SELECT wal_fpi FROM pg_stat_wal)::bigint, (SELECT wal_bytes FROM pg_stat_wal)::bigint
+        FROM pg_stat_statements
+        """;
+
+    public static async Task<CommitStats> ReadAsync(string postgresConnection, CancellationToken cancellationToken)
+    {
+        await using var db = new NpgsqlConnection(postgresConnection);
+        await db.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(Sql, db);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new(reader.GetInt64(0), reader.GetInt64(1), reader.GetDouble(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5));
+    }
+
+    public CommitStats Since(CommitStats before) => new(Batches - before.Batches, Rows - before.Rows, LockMilliseconds - before.LockMilliseconds,
+        WalRecords - before.WalRecords, WalFullPages - before.WalFullPages, WalBytes - before.WalBytes);
+
+    public override string ToString() => Batches == 0
+        ? "no batches"
+        : $"{Batches} batches of {(double)Rows / Batches:F1} messages, lock {LockMilliseconds / Batches:F2} ms a batch, WAL a message: {(double)WalRecords / Rows:F1} records, {(double)WalFullPages / Rows:F2} full pages, {(double)WalBytes / Rows:F0} bytes";
+}
