@@ -97,11 +97,16 @@ public sealed class Report(BenchOptions options)
         text.AppendLine("Everything (servers, peers, load generator) shares this machine, so only ratios within one run mean anything.").AppendLine();
         text.AppendLine("Latencies are from send to receipt, both timed by the load generator (HdrHistogram, milliseconds). Our system acknowledges each message only after its PostgreSQL commit; the peers store and acknowledge nothing.").AppendLine();
 
-        text.AppendLine("## Targets").AppendLine();
-        text.AppendLine("| target | measured | verdict |").AppendLine("|---|---|---|");
-        foreach (var line in Targets(targets))
+        // A run of only the scale-out or attachment workloads has no direct workloads to judge or list.
+        var targetLines = Targets(targets).ToList();
+        if (targetLines.Count > 0)
         {
-            text.AppendLine(line);
+            text.AppendLine("## Targets").AppendLine();
+            text.AppendLine("| target | measured | verdict |").AppendLine("|---|---|---|");
+            foreach (var line in targetLines)
+            {
+                text.AppendLine(line);
+            }
         }
 
         var bounds = new ReportBounds(targets, _results, _connections, _floor).Render();
@@ -110,12 +115,15 @@ public sealed class Report(BenchOptions options)
             text.AppendLine().AppendLine("## What bounds the rate against the forwarders (context, not a target)").AppendLine().Append(bounds);
         }
 
-        text.AppendLine().AppendLine("## Messages").AppendLine();
-        text.AppendLine("The machine's CPU per message is all busy CPU time over the measured window (every process: the system, the idle peers, the load generator) divided by the messages delivered. The direct workloads run the systems in turns: each closed loop once in the systems' order and once in reverse (A B B A), each system's two runs reported as one row; the open loops in turns too, each run a row of its own.").AppendLine();
-        text.AppendLine("| system | workload | delivered/s | p50 | p99 | p99.9 | errors | machine busy | CPU µs / message |").AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (var r in _results.OrderBy(r => Order(r.Workload)).ThenBy(r => r.Workload, StringComparer.Ordinal).ThenBy(r => targets.ToList().IndexOf(r.Target)))
+        if (_results.Count > 0)
         {
-            text.AppendLine(f, $"| {r.Target} | {r.Workload} | {r.Rate:F0} | {r.P50:F2} | {r.P99:F2} | {r.P999:F2} | {r.Errors}{(r.Note is null ? "" : " (" + r.Note + ")")} | {(r.MachineBusy is { } busy ? busy.ToString("P0", f) : "")} | {(r.CpuMicrosecondsPerMessage is { } cpu ? cpu.ToString("F1", f) : "")} |");
+            text.AppendLine().AppendLine("## Messages").AppendLine();
+            text.AppendLine("The machine's CPU per message is all busy CPU time over the measured window (every process: the system, the idle peers, the load generator) divided by the messages delivered. The direct workloads run the systems in turns: each closed loop once in the systems' order and once in reverse (A B B A), each system's two runs reported as one row; the open loops in turns too, each run a row of its own.").AppendLine();
+            text.AppendLine("| system | workload | delivered/s | p50 | p99 | p99.9 | errors | machine busy | CPU µs / message |").AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+            foreach (var r in _results.OrderBy(r => Order(r.Workload)).ThenBy(r => r.Workload, StringComparer.Ordinal).ThenBy(r => targets.ToList().IndexOf(r.Target)))
+            {
+                text.AppendLine(f, $"| {r.Target} | {r.Workload} | {r.Rate:F0} | {r.P50:F2} | {r.P99:F2} | {r.P999:F2} | {r.Errors}{(r.Note is null ? "" : " (" + r.Note + ")")} | {(r.MachineBusy is { } busy ? busy.ToString("P0", f) : "")} | {(r.CpuMicrosecondsPerMessage is { } cpu ? cpu.ToString("F1", f) : "")} |");
+            }
         }
 
         var split = _results.Where(r => r.Processes is not null && r.Workload.StartsWith("direct,", StringComparison.Ordinal) && _nodeProcesses.ContainsKey(r.Target)).ToList();
@@ -207,12 +215,15 @@ public sealed class Report(BenchOptions options)
             }
         }
 
-        text.AppendLine().AppendLine("## Idle connections on one node").AppendLine();
-        text.AppendLine("Each system's node connects 1,000 devices and lets them go unmeasured, then the devices below, while its memory is read (before, and 15 s after the last connect). The connect time is timed on two more rounds, once the node's JIT has finished recompiling its connect path as in service, run for the systems in turns (A B B A) as the direct workloads are: the mean, then each round. The memory round's own time is beside it.").AppendLine();
-        text.AppendLine("| system | connections | connect time (rounds) | memory round | working set before → after | per connection | GC heap before → after | per connection |").AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (var c in _connections)
+        if (_connections.Count > 0)
         {
-            text.AppendLine(f, $"| {c.Target} | {c.Connections} | {c.ConnectTime.TotalSeconds:F1} s ({string.Join(", ", c.ConnectTimes.Select(t => t.TotalSeconds.ToString("F1", f)))}) | {c.ColdConnectTime.TotalSeconds:F1} s | {Mib(c.Before.WorkingSetBytes)} → {Mib(c.After.WorkingSetBytes)} | {c.WorkingSetKiBPerConnection:F1} KiB | {Mib(c.Before.GcHeapBytes)} → {Mib(c.After.GcHeapBytes)} | {(c.GcHeapKiBPerConnection is { } g ? g.ToString("F1", f) + " KiB" : "n/a")} |");
+            text.AppendLine().AppendLine("## Idle connections on one node").AppendLine();
+            text.AppendLine("Each system's node connects 1,000 devices and lets them go unmeasured, then the devices below, while its memory is read (before, and 15 s after the last connect). The connect time is timed on two more rounds, once the node's JIT has finished recompiling its connect path as in service, run for the systems in turns (A B B A) as the direct workloads are: the mean, then each round. The memory round's own time is beside it.").AppendLine();
+            text.AppendLine("| system | connections | connect time (rounds) | memory round | working set before → after | per connection | GC heap before → after | per connection |").AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+            foreach (var c in _connections)
+            {
+                text.AppendLine(f, $"| {c.Target} | {c.Connections} | {c.ConnectTime.TotalSeconds:F1} s ({string.Join(", ", c.ConnectTimes.Select(t => t.TotalSeconds.ToString("F1", f)))}) | {c.ColdConnectTime.TotalSeconds:F1} s | {Mib(c.Before.WorkingSetBytes)} → {Mib(c.After.WorkingSetBytes)} | {c.WorkingSetKiBPerConnection:F1} KiB | {Mib(c.Before.GcHeapBytes)} → {Mib(c.After.GcHeapBytes)} | {(c.GcHeapKiBPerConnection is { } g ? g.ToString("F1", f) + " KiB" : "n/a")} |");
+            }
         }
 
         if (options.Analysis is { } analysis && File.Exists(analysis))
