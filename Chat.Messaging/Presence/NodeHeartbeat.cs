@@ -59,7 +59,7 @@ public sealed partial class NodeHeartbeat(
                     Volatile.Write(ref _rejoinPending, 1);
                 }
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
                 // Redis may be away for a while; the next beat retries. The alive key may have lapsed meanwhile, and a
                 // sweep begun: register everything again.
@@ -80,14 +80,14 @@ public sealed partial class NodeHeartbeat(
             try
             {
                 var db = redis.GetDatabase();
-                if (rejoin && !await TryRejoinAsync(db))
+                if (rejoin && !await TryRejoinAsync(db, stoppingToken))
                 {
                     Volatile.Write(ref _rejoinPending, 1);
                 }
 
-                await SweepDeadNodesAsync(db);
+                await SweepDeadNodesAsync(db, stoppingToken);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
                 // Redis or PostgreSQL (the sweep announces presence) may be away for a while; the next round retries.
                 if (rejoin)
@@ -100,7 +100,7 @@ public sealed partial class NodeHeartbeat(
         }
     }
 
-    private async Task SweepDeadNodesAsync(IDatabase db)
+    private async Task SweepDeadNodesAsync(IDatabase db, CancellationToken stoppingToken)
     {
         foreach (var other in await db.SetMembersAsync(RedisNames.Nodes))
         {
@@ -111,9 +111,8 @@ public sealed partial class NodeHeartbeat(
             }
 
             // One surviving node sweeps; the others skip it while it holds the lock. A sweep that fails part-way lets
-            // go, and the next beat of any node sweeps again from what is left.
-            var sweepLock = RedisNames.NodeSweepLock(otherId);
-            if (!await db.LockTakeAsync(sweepLock, node.Id, SweepLockFor))
+            // go, and the next round of any node sweeps again from what is left.
+            if (await HeldLock.TryTakeAsync(db, RedisNames.NodeSweepLock(otherId), node.Id) is not { } held)
             {
                 continue;
             }
@@ -128,36 +127,42 @@ public sealed partial class NodeHeartbeat(
 
                 var members = await db.SetMembersAsync(RedisNames.NodeConnections(otherId));
                 LogSweeping(otherId, members.Length);
-                var held = new HeldLock(db, sweepLock, node.Id);
                 foreach (var member in members)
                 {
-                    await held.KeepAsync();
+                    await held.KeepAsync(stoppingToken);
                     if (RedisNames.ParseNodeConnection(member.ToString()) is var (userId, connectionId))
                     {
                         await presence.RemoveAsync(otherId, userId, connectionId);
                     }
                 }
 
-                await db.KeyDeleteAsync(RedisNames.NodeConnections(otherId));
-                await db.SetRemoveAsync(RedisNames.Nodes, otherId);
+                // Only while the lock is still ours: a node that came back and took its own lock meanwhile has
+                // registered its connections again, and deleting its set would leave them online if it died later.
+                var last = db.CreateTransaction();
+                last.AddCondition(held.StillHeld);
+                _ = last.KeyDeleteAsync(RedisNames.NodeConnections(otherId));
+                _ = last.SetRemoveAsync(RedisNames.Nodes, otherId);
+                if (!await last.ExecuteAsync())
+                {
+                    throw held.Lost();
+                }
             }
             finally
             {
-                await db.LockReleaseAsync(sweepLock, node.Id);
+                await held.ReleaseAsync();
             }
         }
     }
 
     /// <summary>
     /// Registers every local connection again, once no sweep of this node is under way: this node takes its own
-    /// sweep lock, which waits for a sweeper still at work (false: the next beat tries again) and keeps any other
+    /// sweep lock, which waits for a sweeper still at work (false: the next round tries again) and keeps any other
     /// from starting one meanwhile. A connection that closed meanwhile is removed again, so none is left online
-    /// without a connection. Throws if Redis or PostgreSQL fails part-way; the next beat starts over.
+    /// without a connection. Throws if Redis or PostgreSQL fails part-way; the next round starts over.
     /// </summary>
-    private async Task<bool> TryRejoinAsync(IDatabase db)
+    private async Task<bool> TryRejoinAsync(IDatabase db, CancellationToken stoppingToken)
     {
-        var sweepLock = RedisNames.NodeSweepLock(node.Id);
-        if (!await db.LockTakeAsync(sweepLock, node.Id, SweepLockFor))
+        if (await HeldLock.TryTakeAsync(db, RedisNames.NodeSweepLock(node.Id), node.Id) is not { } held)
         {
             return false;
         }
@@ -167,10 +172,9 @@ public sealed partial class NodeHeartbeat(
             await db.SetAddAsync(RedisNames.Nodes, node.Id);
             var local = connections.All();
             LogRejoining(local.Count);
-            var held = new HeldLock(db, sweepLock, node.Id);
             foreach (var (userId, deviceId, connectionId) in local)
             {
-                await held.KeepAsync();
+                await held.KeepAsync(stoppingToken);
                 await presence.ConnectedAsync(userId, deviceId, connectionId);
                 if (!connections.Holds(userId, connectionId))
                 {
@@ -182,32 +186,49 @@ public sealed partial class NodeHeartbeat(
         }
         finally
         {
-            await db.LockReleaseAsync(sweepLock, node.Id);
+            await held.ReleaseAsync();
         }
     }
 
     /// <summary>
-    /// A sweep lock held through a sweep or a rejoin that may outlast it (thousands of connections): extended while
-    /// the work goes on. If it lapsed and another node took it, the work stops; the next round starts over.
+    /// A sweep lock held through a sweep or a rejoin that may outlast it (thousands of connections): extended between
+    /// connections once a third of its time has passed since it was taken or last extended. If it lapsed and another
+    /// node took it, the work stops; the next round starts over. Shutdown stops the work too, and lets go.
     /// </summary>
-    private sealed class HeldLock(IDatabase db, RedisKey key, string owner)
+    private sealed class HeldLock
     {
+        private readonly IDatabase _db;
+        private readonly RedisKey _key;
+        private readonly string _owner;
         private long _extendedAt = Stopwatch.GetTimestamp();
 
-        public async Task KeepAsync()
+        private HeldLock(IDatabase db, RedisKey key, string owner) => (_db, _key, _owner) = (db, key, owner);
+
+        public static async Task<HeldLock?> TryTakeAsync(IDatabase db, RedisKey key, string owner) =>
+            await db.LockTakeAsync(key, owner, SweepLockFor) ? new HeldLock(db, key, owner) : null;
+
+        /// <summary>True in a transaction only while the lock is still this holder's.</summary>
+        public Condition StillHeld => Condition.StringEqual(_key, _owner);
+
+        public async Task KeepAsync(CancellationToken stoppingToken)
         {
+            stoppingToken.ThrowIfCancellationRequested();
             if (Stopwatch.GetElapsedTime(_extendedAt) < SweepLockFor / 3)
             {
                 return;
             }
 
-            if (!await db.LockExtendAsync(key, owner, SweepLockFor))
+            if (!await _db.LockExtendAsync(_key, _owner, SweepLockFor))
             {
-                throw new InvalidOperationException($"The sweep lock {key} lapsed and was taken by another node");
+                throw Lost();
             }
 
             _extendedAt = Stopwatch.GetTimestamp();
         }
+
+        public InvalidOperationException Lost() => new($"The sweep lock {_key} lapsed and was taken by another node");
+
+        public Task ReleaseAsync() => _db.LockReleaseAsync(_key, _owner);
     }
 
     [LoggerMessage(3, LogLevel.Warning, "This node was taken for dead; registering its {Count} connection(s) again")]

@@ -35,9 +35,10 @@ public sealed class NodeRejoinTests(ChatApp chat) : DistributedTest(chat)
         await Eventually.HoldsAsync(() => db.SetContainsAsync(RedisNames.Nodes, nodeId), TimeSpan.FromSeconds(10), () => "the node never joined");
 
         // The node freezes past its alive key; a sweeper takes its lock, clears Alice's connection and dies before
-        // the rest. Its lock outlasts the node's next beat, which must wait for it and try again. The node stays in
-        // the set of nodes, as a sweep's last step was never reached.
-        Assert.True(await db.LockTakeAsync(RedisNames.NodeSweepLock(nodeId), "a sweeper that died", NodeHeartbeat.Interval + TimeSpan.FromSeconds(2)));
+        // the rest. Its lock outlasts the node's first upkeep round after the beat finds the key gone (at most two
+        // intervals away), which must wait for it and try again. The node stays in the set of nodes, as a sweep's
+        // last step was never reached.
+        Assert.True(await db.LockTakeAsync(RedisNames.NodeSweepLock(nodeId), "a sweeper that died", 2 * NodeHeartbeat.Interval + TimeSpan.FromSeconds(2)));
         await db.KeyDeleteAsync(RedisNames.NodeAlive(nodeId));
         await node.Presence.RemoveAsync(nodeId, alice.Id, "alice-1");
         Assert.False(await db.HashExistsAsync(RedisNames.UserConnections(alice.Id), "alice-1"));
