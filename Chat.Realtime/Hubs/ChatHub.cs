@@ -11,6 +11,7 @@ using Chat.Realtime.Connections;
 using Chat.ServiceDefaults.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Chat.Realtime.Hubs;
@@ -21,7 +22,7 @@ namespace Chat.Realtime.Hubs;
 /// that call only, so the connection and other users carry on.
 /// </summary>
 [Authorize]
-public sealed class ChatHub(
+public sealed partial class ChatHub(
     MessageSender sender,
     DeviceMessenger deviceMessages,
     MessageHistory history,
@@ -32,7 +33,8 @@ public sealed class ChatHub(
     ConnectionRegistry registry,
     IRevokedDeviceCheck revokedDevices,
     LocalConnections connections,
-    IOptions<HubBudgetOptions> budgets) : Hub
+    IOptions<HubBudgetOptions> budgets,
+    ILogger<ChatHub> logger) : Hub
 {
     public const string Path = OpenTelemetryExtensions.RealtimeConnectionsPath + "/chat";
 
@@ -56,19 +58,42 @@ public sealed class ChatHub(
         // its key, written before the publication, is seen by the check.
         var registered = registry.ConnectedAsync(UserId, DeviceId, Context.ConnectionId);
         var revoked = revokedDevices.IsRevokedAsync(DeviceId);
-        await Task.WhenAll(registered, revoked);
-        if (revoked.Result)
+        try
         {
-            // SignalR does not call OnDisconnectedAsync for a connection whose OnConnectedAsync failed.
-            await registry.DisconnectedAsync(UserId, Context.ConnectionId);
-            throw ChatErrors.DeviceSignedOut.ToHubException();
-        }
+            await Task.WhenAll(registered, revoked);
+            if (revoked.Result)
+            {
+                throw ChatErrors.DeviceSignedOut.ToHubException();
+            }
 
-        // A device woken by a call's push rings now. Looked up only once registered: a call started after the
-        // look-up rings the devices it finds registered, so between the two every call reaches this one.
-        foreach (var live in await calls.ConnectedAsync(UserId))
+            // A device woken by a call's push rings now. Looked up only once registered: a call started after the
+            // look-up rings the devices it finds registered, so between the two every call reaches this one.
+            foreach (var live in await calls.ConnectedAsync(UserId))
+            {
+                await Clients.Caller.SendAsync(ChatEvents.Call, live);
+            }
+        }
+        catch
         {
-            await Clients.Caller.SendAsync(ChatEvents.Call, live);
+            // SignalR does not call OnDisconnectedAsync for a connection whose OnConnectedAsync failed. Left in the
+            // node's index, a connection that never opened would be registered again by the heartbeat after any
+            // Redis outage, and its user shown online (and sent no push) for as long as the node lives.
+            await ForgetFailedConnectionAsync();
+            throw;
+        }
+    }
+
+    private async Task ForgetFailedConnectionAsync()
+    {
+        try
+        {
+            await registry.DisconnectedAsync(UserId, Context.ConnectionId);
+        }
+        catch (Exception e)
+        {
+            // Redis away (often why the connect failed): the node's own index is already clean, and it is what the
+            // heartbeat registers again once Redis is back; the caller's own failure is the one to report.
+            LogFailedConnectionNotForgotten(e);
         }
     }
 
@@ -152,4 +177,7 @@ public sealed class ChatHub(
         var result = await sender.SendAsync(message, Context.ConnectionAborted);
         return result.Event?.ToAck() ?? throw result.Error!.ToHubException();
     }
+
+    [LoggerMessage(1, LogLevel.Warning, "A connection that failed to open could not be taken out of presence; the node's own index no longer holds it")]
+    private partial void LogFailedConnectionNotForgotten(Exception exception);
 }
