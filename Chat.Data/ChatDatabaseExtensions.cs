@@ -1,3 +1,4 @@
+using Chat.Data.Health;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -30,7 +31,8 @@ public static class ChatDatabaseExtensions
         });
         builder.Services.AddDbContextPool<ChatDbContext>((services, options) =>
             Configure(options.UseNpgsql(services.GetRequiredService<NpgsqlDataSource>())));
-        builder.EnrichNpgsqlDbContext<ChatDbContext>();
+        builder.EnrichNpgsqlDbContext<ChatDbContext>(settings => settings.DisableHealthChecks = true);
+        builder.Services.AddHealthChecks().AddCheck<ChatDatabaseHealthCheck>(ConnectionName);
     }
 
     /// <summary>

@@ -28,11 +28,12 @@ public sealed partial class NodeHeartbeat(
 
     /// <summary>
     /// 1 while this node has not yet registered all its connections again since its alive key was last seen gone, or
-    /// since a beat failed (its answer lost, the key may have lapsed meanwhile). 1 at start: a node that dies and
-    /// comes back under the same name may find some of its connections swept. Set by the beat, cleared by the
-    /// upkeep when it begins to register them.
+    /// since a beat failed (its answer lost, the key may have lapsed meanwhile). Set by the beat, cleared by the
+    /// upkeep when it begins to register them. 0 at start: a node's name is new on every start (<see
+    /// cref="NodeIdentity"/>), and no sweeper looks at it before its first beat puts it in the set of nodes, so
+    /// nothing of a new node's can have been swept (registering at start logged "taken for dead" at every start).
     /// </summary>
-    private int _rejoinPending = 1;
+    private int _rejoinPending;
 
     /// <summary>
     /// The beat (this node's alive key) and the upkeep (registering again, sweeping dead nodes) run side by side:

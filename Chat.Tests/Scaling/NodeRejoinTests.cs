@@ -71,8 +71,10 @@ public sealed class NodeRejoinTests(ChatApp chat) : DistributedTest(chat)
         var nodeId = node.Identity.Id;
         try
         {
-            // The rejoin at start stands for one of thousands of connections: it lasts past the alive key, and the
-            // node must not be taken for dead (and swept) meanwhile.
+            // The node finds its alive key gone and registers its connections again, which stands for thousands of
+            // them: it lasts past the alive key, and the node must not be taken for dead (and swept) meanwhile.
+            await Eventually.HoldsAsync(() => db.SetContainsAsync(RedisNames.Nodes, nodeId), TimeSpan.FromSeconds(10), () => "the node never joined");
+            await db.KeyDeleteAsync(RedisNames.NodeAlive(nodeId));
             await Eventually.HoldsAsync(() => slow.Listing, TimeSpan.FromSeconds(20), () => "the node never began to register its connections");
             var until = DateTime.UtcNow + NodeHeartbeat.AliveFor + NodeHeartbeat.Interval;
             while (DateTime.UtcNow < until)
