@@ -4,10 +4,11 @@ using Npgsql;
 namespace Chat.Data.Health;
 
 /// <summary>
-/// PostgreSQL answers on the services' own data source. Aspire's DbContext check ran on the probe's request: a probe
-/// that gave up after a second (the AppHost's, while a service opened its first connections at start) cancelled it,
-/// and the check reported the database Unhealthy, an error on the dashboard at every start. This one runs to its own
-/// time limit whoever asked, so only a database that does not answer in that time is unhealthy.
+/// PostgreSQL answers on the services' own data source. Aspire's DbContext check ran on the probe's request token: a
+/// probe that gave up while a service still opened its first connections at start (after one to three seconds, on
+/// this kind of machine) cancelled it, and the check reported the database Unhealthy, an error on the dashboard at
+/// every start. This one runs to its own time limit whoever asked, so only a database that does not answer in that
+/// time is unhealthy.
 /// </summary>
 internal sealed class ChatDatabaseHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
 {

@@ -50,6 +50,9 @@ public sealed class ChatApp : IAsyncLifetime
     /// <summary>Each realtime replica's own address, so a test can put a client on a chosen node.</summary>
     public IReadOnlyList<RealtimeNode> RealtimeNodes { get; private set; } = [];
 
+    /// <summary>When every service first answered healthy: what was logged before it is the system's start.</summary>
+    public DateTimeOffset HealthyAt { get; private set; }
+
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
     public Task EnsureStartedAsync() => _started.Value;
@@ -109,6 +112,7 @@ public sealed class ChatApp : IAsyncLifetime
             await WaitUntilHealthyAsync(name, cts.Token);
         }
 
+        HealthyAt = DateTimeOffset.UtcNow;
         RealtimeNodes = await RealtimeNode.DiscoverAsync(_app, expected: 2, cts.Token);
     }
 

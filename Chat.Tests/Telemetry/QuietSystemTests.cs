@@ -25,6 +25,15 @@ public sealed class QuietSystemTests(ChatApp chat) : DistributedTest(chat)
     private static readonly TimeSpan RedisSpanFlush = TimeSpan.FromSeconds(10);
 
     [Fact]
+    public async Task Starting_the_system_logs_no_error()
+    {
+        // What a developer sees on the dashboard after pressing F5: the start alone, before any test's traffic.
+        await Task.Delay(ExportDelay, TestContext.Current.CancellationToken);
+        var errors = Chat.Telemetry.Logs.Where(l => l.Time <= Chat.HealthyAt && l.Severity >= ErrorSeverity).ToList();
+        Assert.True(errors.Count == 0, "Error logs at start: " + string.Join("\n", errors.Select(e => $"{e.Service} {e.Category}: {e.Body}")));
+    }
+
+    [Fact]
     public async Task A_session_full_of_client_mistakes_logs_no_error_anywhere_and_counts_each_mistake_by_code()
     {
         var alice = await TestUser.RegisterAsync(Chat);
