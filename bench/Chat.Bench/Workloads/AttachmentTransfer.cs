@@ -87,11 +87,9 @@ public static class AttachmentTransfer
             File.Delete(file);
         }
 
-        double MiBps(List<double> seconds) => fileBytes / 1048576.0 / Median(seconds);
-        return new Result(files, fileBytes, MiBps(grantUp), MiBps(directUp), MiBps(grantDown), MiBps(directDown), Median(announce), Median(complete), Median(grant));
+        double MiBps(List<double> seconds) => fileBytes / 1048576.0 / Statistics.Median(seconds);
+        return new Result(files, fileBytes, MiBps(grantUp), MiBps(directUp), MiBps(grantDown), MiBps(directDown), Statistics.Median(announce), Statistics.Median(complete), Statistics.Median(grant));
     }
-
-    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
     /// <summary>One <c>curl</c>: a PUT of the file when given, else a GET; its total time in seconds.</summary>
     private static async Task<double> CurlAsync(string? upload, string url, CancellationToken cancellationToken)
