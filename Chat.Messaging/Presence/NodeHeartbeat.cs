@@ -46,6 +46,8 @@ public sealed partial class NodeHeartbeat(
     private async Task BeatAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Interval);
+        // A new node's first beat finds no alive key of course: only a key gone after that means a lapse.
+        var joined = false;
         do
         {
             try
@@ -55,10 +57,12 @@ public sealed partial class NodeHeartbeat(
                 // In the set of nodes at every beat, so that a node that dies is always found and swept, even while a
                 // sweep that took it out still holds its lock.
                 await db.SetAddAsync(RedisNames.Nodes, node.Id);
-                if (!wasAlive)
+                if (!wasAlive && joined)
                 {
                     Volatile.Write(ref _rejoinPending, 1);
                 }
+
+                joined = true;
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {

@@ -74,6 +74,10 @@ public sealed class NodeRejoinTests(ChatApp chat) : DistributedTest(chat)
             // The node finds its alive key gone and registers its connections again, which stands for thousands of
             // them: it lasts past the alive key, and the node must not be taken for dead (and swept) meanwhile.
             await Eventually.HoldsAsync(() => db.SetContainsAsync(RedisNames.Nodes, nodeId), TimeSpan.FromSeconds(10), () => "the node never joined");
+            // A new node has nothing to register again: nothing of it can have been swept before it joined.
+            await Task.Delay(2 * NodeHeartbeat.Interval + TimeSpan.FromSeconds(1), ct);
+            Assert.False(slow.Listing, "a new node registered its connections again at start, as if it had been taken for dead");
+
             await db.KeyDeleteAsync(RedisNames.NodeAlive(nodeId));
             await Eventually.HoldsAsync(() => slow.Listing, TimeSpan.FromSeconds(20), () => "the node never began to register its connections");
             var until = DateTime.UtcNow + NodeHeartbeat.AliveFor + NodeHeartbeat.Interval;
