@@ -20,25 +20,38 @@ public sealed partial class MessageStore : IAsyncDisposable
     /// <summary>At most this many messages share a transaction; more waiting go in the next.</summary>
     public const int MaxGroupCommit = 256;
 
-    /// <summary>
-    /// Locks the batch's conversations in id order, so that two batches (two processes) cannot deadlock, and reads
-    /// when each last had an event, which the fan-out passes on.
-    /// </summary>
-    private const string LockConversationsSql =
-        "SELECT id, last_activity_at FROM conversations WHERE id = ANY(@conversation_ids) ORDER BY id FOR UPDATE";
+    /// <summary>A message put off this many times waits for its conversation in the next batch.</summary>
+    private const int MaxPutOff = 3;
 
     /// <summary>
-    /// The whole batch in one statement: keeps the messages whose sender is a member and which are not resends (of a
-    /// stored message, or of one earlier in the batch: two would break the unique index and fail everyone's batch),
-    /// numbers them per conversation in arrival order after the conversation's last seq, advances each
-    /// conversation once, stores them and the push-outbox rows of those that may need a push, and returns the seq of each stored one.
+    /// Waits for the conversations of the messages an earlier batch put off (<see cref="AppendBatchSql"/>), in id
+    /// order: the only locks a batch waits for, taken before any other, so two writers never wait for each other in
+    /// a cycle.
+    /// </summary>
+    private const string WaitForConversationsSql =
+        "SELECT count(*) FROM (SELECT 1 FROM conversations WHERE id = ANY(@conversation_ids) ORDER BY id FOR UPDATE) waited";
+
+    /// <summary>
+    /// The whole batch in one statement: locks the batch's conversations that no other transaction holds, in id
+    /// order, and leaves the others' messages for the next batch (another node's writer holds them until its commit,
+    /// and waiting here would hold up every other message of this batch for it; two nodes' writers share every
+    /// conversation whose members are spread over both). Of the rest it keeps the messages whose sender is a member
+    /// and which are not resends (of a stored message, or of one earlier in the batch: two would break the unique
+    /// index and fail everyone's batch), numbers them per conversation in arrival order after the conversation's
+    /// last seq, advances each conversation once, and stores them and the push-outbox rows of those that may need a
+    /// push. Returns a row for each message of the batch, by position: its seq if stored, and when its conversation
+    /// last had an event if the batch locked it.
     /// </summary>
     private static readonly string AppendBatchSql = $"""
-        WITH batch AS (
+        WITH locked AS (
+            SELECT id, last_activity_at FROM conversations WHERE id = ANY(@conversation_ids) ORDER BY id FOR UPDATE SKIP LOCKED),
+        batch AS (
             SELECT * FROM unnest(@ids, @conversation_ids, @sender_ids, @sender_device_ids, @client_message_ids, @contents, @sent_ats, @trace_parents)
                 WITH ORDINALITY AS b(id, conversation_id, sender_id, sender_device_id, client_message_id, content, sent_at, trace_parent, position)),
         first_sends AS (
-            SELECT DISTINCT ON (sender_id, client_message_id) * FROM batch ORDER BY sender_id, client_message_id, position),
+            SELECT DISTINCT ON (sender_id, client_message_id) * FROM batch
+            WHERE conversation_id IN (SELECT id FROM locked)
+            ORDER BY sender_id, client_message_id, position),
         accepted AS (
             SELECT b.*, row_number() OVER (PARTITION BY b.conversation_id ORDER BY b.position) AS offset_in_conversation
             FROM first_sends b
@@ -58,14 +71,20 @@ public sealed partial class MessageStore : IAsyncDisposable
             INSERT INTO push_outbox (kind, conversation_id, message_id, user_id, created_at, trace_parent)
             SELECT {(int)PushKind.Message}, s.conversation_id, s.id, s.sender_id, s.sent_at, a.trace_parent
             FROM stored s JOIN accepted a ON a.id = s.id WHERE {PushReachesAnotherMemberSql})
-        SELECT id, seq FROM stored
+        SELECT s.seq, l.last_activity_at
+        FROM batch b LEFT JOIN stored s ON s.id = b.id LEFT JOIN locked l ON l.id = b.conversation_id
+        ORDER BY b.position
         """;
 
     private static readonly string BatchRecipientsSql =
         $"SELECT m.conversation_id, m.user_id FROM conversation_members m WHERE m.conversation_id = ANY(@conversation_ids) AND {Membership.CurrentSql("m")}";
 
     /// <param name="Sender">The send's span, which the batch's span links to and the fan-out carries to the nodes.</param>
-    private sealed record Pending(NewMessage Message, Guid Id, DateTimeOffset SentAt, Activity? Sender, TaskCompletionSource<SendResult> Result);
+    private sealed record Pending(NewMessage Message, Guid Id, DateTimeOffset SentAt, Activity? Sender, TaskCompletionSource<SendResult> Result)
+    {
+        /// <summary>How many batches found its conversation locked and left it for the next.</summary>
+        public int PutOff { get; set; }
+    }
 
     /// <summary>The writers (<see cref="GroupCommitOptions.Writers"/>); a conversation always goes to the same one, which keeps its messages in arrival order.</summary>
     private readonly GroupCommitWriter[] _writers = Enumerable.Range(0, groupCommit.Value.Writers).Select(_ => new GroupCommitWriter()).ToArray();
@@ -79,6 +98,12 @@ public sealed partial class MessageStore : IAsyncDisposable
     private sealed class GroupCommitWriter
     {
         public Channel<Pending> Queue { get; } = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+
+        /// <summary>What the last batch put off, in arrival order: the next batch begins with it.</summary>
+        public List<Pending> PutOff { get; set; } = [];
+
+        /// <summary>The last batch stored nothing: trying its conversations again at once would only spin.</summary>
+        public bool StoredNothing { get; set; }
 
         public NpgsqlConnection? Connection { get; set; }
 
@@ -116,7 +141,7 @@ public sealed partial class MessageStore : IAsyncDisposable
         {
             lock (_writers)
             {
-                _groupCommitLoops ??= _writers.Select(writer => BatchLoop.Start(writer.Queue.Reader, MaxGroupCommit, batch => WriteGroupAsync(writer, batch))).ToArray();
+                _groupCommitLoops ??= _writers.Select(RunWriter).ToArray();
             }
         }
 
@@ -134,6 +159,29 @@ public sealed partial class MessageStore : IAsyncDisposable
         // A caller that gives up stops waiting; its message may still be committed, as with any commit in flight.
         return pending.Result.Task.WaitAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// A writer's loop: each batch is what the last one put off, then whatever queued meanwhile, as many as fit
+    /// (<see cref="BatchLoop"/>'s shape, with the messages put off ahead of the queue, so each conversation's keep
+    /// their order).
+    /// </summary>
+    private Task RunWriter(GroupCommitWriter writer) => Task.Run(async () =>
+    {
+        // The loop serves every sender: it must not stay in the trace of the one that happened to start it.
+        Activity.Current = null;
+        var reader = writer.Queue.Reader;
+        while (writer.PutOff.Count > 0 || await reader.WaitToReadAsync())
+        {
+            var batch = writer.PutOff;
+            writer.PutOff = [];
+            while (batch.Count < MaxGroupCommit && reader.TryRead(out var pending))
+            {
+                batch.Add(pending);
+            }
+
+            await WriteGroupAsync(writer, batch);
+        }
+    }, CancellationToken.None);
 
     private async Task WriteGroupAsync(GroupCommitWriter writer, List<Pending> batch)
     {
@@ -153,6 +201,7 @@ public sealed partial class MessageStore : IAsyncDisposable
             // The batch was rolled back (a lost connection, a deadlock with an edit, anything): the loop must go on,
             // and each message tries alone, so each caller gets its own outcome.
             await writer.DropConnectionAsync();
+            writer.PutOff.Clear();
             alone = batch.Where(p => !p.Result.Task.IsCompleted).ToList();
         }
 
@@ -172,57 +221,56 @@ public sealed partial class MessageStore : IAsyncDisposable
     }
 
     /// <summary>
-    /// Commits the messages of the batch that can be stored as they are and completes their results; returns the
-    /// others (a resend, a sender who is not a member), which the batch left untouched.
+    /// Commits the messages of the batch that can be stored as they are and completes their results; puts off those
+    /// whose conversation another transaction holds (<see cref="GroupCommitWriter.PutOff"/>); returns the others (a
+    /// resend, a sender who is not a member, a conversation that does not exist), which the batch left untouched.
     /// </summary>
     private async Task<List<Pending>> CommitGroupAsync(GroupCommitWriter writer, List<Pending> batch)
     {
         var conversationIds = batch.Select(p => p.Message.ConversationId).ToArray();
+        var waitFor = batch.Where(p => p.PutOff >= MaxPutOff || (p.PutOff > 0 && writer.StoredNothing)).Select(p => p.Message.ConversationId).Distinct().ToArray();
         writer.Connection ??= await dataSource.OpenConnectionAsync();
 
         // No explicit transaction: the statements of one batch, sent together, run in PostgreSQL's implicit
         // transaction, which commits when the server has answered them all (before the reader below is done), so
         // the whole batch is one round trip. An error in any statement rolls back every one.
-        await using var command = new NpgsqlBatch(writer.Connection)
+        await using var command = new NpgsqlBatch(writer.Connection);
+        if (waitFor.Length > 0)
         {
-            BatchCommands =
+            command.BatchCommands.Add(new NpgsqlBatchCommand(WaitForConversationsSql) { Parameters = { new NpgsqlParameter<Guid[]>("conversation_ids", waitFor) } });
+        }
+
+        command.BatchCommands.Add(new NpgsqlBatchCommand(AppendBatchSql)
+        {
+            Parameters =
             {
-                new NpgsqlBatchCommand(LockConversationsSql) { Parameters = { new NpgsqlParameter<Guid[]>("conversation_ids", conversationIds) } },
-                new NpgsqlBatchCommand(AppendBatchSql)
-                {
-                    Parameters =
-                    {
-                        ArrayOf("ids", batch, p => p.Id),
-                        new NpgsqlParameter<Guid[]>("conversation_ids", conversationIds),
-                        ArrayOf("sender_ids", batch, p => p.Message.SenderId),
-                        ArrayOf("sender_device_ids", batch, p => p.Message.SenderDeviceId),
-                        ArrayOf("client_message_ids", batch, p => p.Message.ClientMessageId),
-                        ArrayOf("contents", batch, p => p.Message.Content),
-                        ArrayOf("sent_ats", batch, p => p.SentAt),
-                        ArrayOf("trace_parents", batch, p => p.Sender?.Id),
-                        new("kind", (int)MessageKind.Text),
-                    },
-                },
-                new NpgsqlBatchCommand(BatchRecipientsSql) { Parameters = { new NpgsqlParameter<Guid[]>("conversation_ids", conversationIds) } },
+                ArrayOf("ids", batch, p => p.Id),
+                new NpgsqlParameter<Guid[]>("conversation_ids", conversationIds),
+                ArrayOf("sender_ids", batch, p => p.Message.SenderId),
+                ArrayOf("sender_device_ids", batch, p => p.Message.SenderDeviceId),
+                ArrayOf("client_message_ids", batch, p => p.Message.ClientMessageId),
+                ArrayOf("contents", batch, p => p.Message.Content),
+                ArrayOf("sent_ats", batch, p => p.SentAt),
+                ArrayOf("trace_parents", batch, p => p.Sender?.Id),
+                new("kind", (int)MessageKind.Text),
             },
-        };
+        });
+        command.BatchCommands.Add(new NpgsqlBatchCommand(BatchRecipientsSql) { Parameters = { new NpgsqlParameter<Guid[]>("conversation_ids", conversationIds) } });
 
         // Prepared once per pooled connection: the plan of the batch statement is the expensive part to redo.
         await command.PrepareAsync();
-        var seqs = new Dictionary<Guid, long>(batch.Count);
+        var outcomes = new (long? Seq, DateTimeOffset? LastActivity)[batch.Count];
         var recipients = new Dictionary<Guid, List<Guid>>();
-        var lastActivity = new Dictionary<Guid, DateTimeOffset>();
         await using (var reader = await command.ExecuteReaderAsync())
         {
-            while (await reader.ReadAsync())
+            if (waitFor.Length > 0)
             {
-                lastActivity[reader.GetGuid(0)] = reader.GetFieldValue<DateTimeOffset>(1);
+                await reader.NextResultAsync();
             }
 
-            await reader.NextResultAsync();
-            while (await reader.ReadAsync())
+            for (var i = 0; await reader.ReadAsync(); i++)
             {
-                seqs.Add(reader.GetGuid(0), reader.GetInt64(1));
+                outcomes[i] = (reader.IsDBNull(0) ? null : reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1));
             }
 
             await reader.NextResultAsync();
@@ -242,17 +290,26 @@ public sealed partial class MessageStore : IAsyncDisposable
         // nodes receive a conversation's events in order and nobody waits for Redis.
         var notStored = new List<Pending>();
         var stored = new List<(Pending Pending, SendResult Result)>(batch.Count);
-        foreach (var pending in batch)
+        var lastActivity = new Dictionary<Guid, DateTimeOffset>();
+        for (var i = 0; i < batch.Count; i++)
         {
-            if (seqs.TryGetValue(pending.Id, out var seq))
+            var pending = batch[i];
+            var conversationId = pending.Message.ConversationId;
+            var (seq, lastActivityBefore) = outcomes[i];
+            if (seq is { } storedSeq)
             {
-                var conversationId = pending.Message.ConversationId;
                 var members = recipients[conversationId];
-                var result = Stored(pending.Message, pending.Id, seq, pending.SentAt, members);
-                DateTimeOffset? predecessorSentAt = lastActivity.TryGetValue(conversationId, out var previous) ? previous : null;
+                var result = Stored(pending.Message, pending.Id, storedSeq, pending.SentAt, members);
+                DateTimeOffset? predecessorSentAt = lastActivity.TryGetValue(conversationId, out var previous) ? previous : lastActivityBefore;
                 fanout.Publish(new FanoutEnvelope(result.Event!, members, pending.Sender?.Id, predecessorSentAt));
                 lastActivity[conversationId] = pending.SentAt;
                 stored.Add((pending, result));
+            }
+            else if (lastActivityBefore is null && !waitFor.Contains(conversationId))
+            {
+                // Another transaction holds the conversation (another node's batch, an edit): the next batch tries again.
+                pending.PutOff++;
+                writer.PutOff.Add(pending);
             }
             else
             {
@@ -260,6 +317,7 @@ public sealed partial class MessageStore : IAsyncDisposable
             }
         }
 
+        writer.StoredNothing = stored.Count == 0;
         stored.ForEach(s => s.Pending.Result.TrySetResult(s.Result));
         return notStored;
     }

@@ -86,4 +86,76 @@ public sealed class GroupCommitTests(ChatApp chat) : DistributedTest(chat)
         await reader.ReadAsync(ct);
         Assert.Equal((41L, 41L, 41L, 41L), (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3)));
     }
+
+    /// <summary>
+    /// Another transaction holds one conversation, as another node's writer does while it commits: a batch stores the
+    /// messages of the other conversations at once and the held one's as soon as it is free, in order, instead of
+    /// holding them all up (the shared lock made two nodes' writers take turns).
+    /// </summary>
+    [Fact]
+    public async Task A_batch_stores_what_it_can_while_another_transaction_holds_one_conversation()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var alice = await TestUser.RegisterAsync(Chat);
+        var bob = await TestUser.RegisterAsync(Chat);
+        var carol = await TestUser.RegisterAsync(Chat);
+        var gate = await Conversations.DirectAsync(Chat, alice, bob);
+        var held = await Conversations.DirectAsync(Chat, alice, carol);
+        var free = await Conversations.DirectAsync(Chat, bob, carol);
+        await using var dataSource = NpgsqlDataSource.Create(await Chat.ConnectionStringAsync("chatdb"));
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(await Chat.ConnectionStringAsync("redis"));
+        await using var fanout = new MessageFanout(redis, new RecipientNodes(redis), TestMeters.Factory, NullLogger<MessageFanout>.Instance);
+        await using var store = new MessageStore(dataSource, fanout, TimeProvider.System, Options.Create(new GroupCommitOptions { Writers = 1 }));
+        NewMessage To(Guid conversation, TestUser sender, string clientMessageId) =>
+            new(conversation, sender.Id, sender.Tokens.DeviceId, clientMessageId, MessageKind.Text, $"content of {clientMessageId}");
+
+        // First the writer is made to wait for a held conversation, so that the next sends queue behind it and share
+        // the batch that follows.
+        await using var gateLock = await HeldConversation.HoldAsync(dataSource, gate, ct);
+        var gateSend = store.AppendAsync(To(gate, alice, "gate"), ct);
+        await Eventually.HoldsAsync(async () => await WaitingForLocksAsync(dataSource, ct) > 0, TimeSpan.FromSeconds(10), () => "no writer waiting for a lock");
+
+        await using var heldLock = await HeldConversation.HoldAsync(dataSource, held, ct);
+        var heldSends = new[] { To(held, alice, "held-1"), To(held, carol, "held-2") }.Select(m => store.AppendAsync(m, ct)).ToList();
+        var freeSend = store.AppendAsync(To(free, bob, "free"), ct);
+        await gateLock.DisposeAsync();
+        Assert.Equal(1, (await gateSend).Event!.Seq);
+
+        var stored = await freeSend.WaitAsync(TimeSpan.FromSeconds(10), ct);
+        Assert.Equal(1, stored.Event!.Seq);
+        Assert.All(heldSends, send => Assert.False(send.IsCompleted));
+
+        await heldLock.DisposeAsync();
+        var heldResults = await Task.WhenAll(heldSends).WaitAsync(TimeSpan.FromSeconds(10), ct);
+        Assert.All(heldResults, r => Assert.Null(r.Error));
+        Assert.Equal(new long[] { 1, 2 }, heldResults.Select(r => r.Event!.Seq));
+    }
+
+    /// <summary>A conversation's row locked in a transaction of its own, as a commit in progress holds it, until disposed.</summary>
+    private sealed class HeldConversation(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
+    {
+        public static async Task<HeldConversation> HoldAsync(NpgsqlDataSource dataSource, Guid conversation, CancellationToken ct)
+        {
+            var connection = await dataSource.OpenConnectionAsync(ct);
+            var transaction = await connection.BeginTransactionAsync(ct);
+            await using var command = new NpgsqlCommand("SELECT 1 FROM conversations WHERE id = @id FOR UPDATE", connection, transaction);
+            command.Parameters.AddWithValue("id", conversation);
+            await command.ExecuteScalarAsync(ct);
+            return new HeldConversation(connection, transaction);
+        }
+
+        /// <summary>Rolls back, which frees the row; disposing twice is harmless.</summary>
+        public async ValueTask DisposeAsync()
+        {
+            await transaction.DisposeAsync();
+            await connection.DisposeAsync();
+        }
+    }
+
+    private static async Task<long> WaitingForLocksAsync(NpgsqlDataSource dataSource, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()");
+        return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
 }

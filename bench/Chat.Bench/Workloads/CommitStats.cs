@@ -11,9 +11,9 @@ namespace Chat.Bench.Workloads;
 public sealed record CommitStats(long Batches, long Rows, double LockMilliseconds, long WalRecords, long WalFullPages, long WalBytes)
 {
     private const string Sql = """
-        SELECT coalesce(sum(calls) FILTER (WHERE query LIKE 'WITH batch AS%'), 0)::bigint,
-               coalesce(sum(rows) FILTER (WHERE query LIKE 'WITH batch AS%'), 0)::bigint,
-               coalesce(sum(total_exec_time) FILTER (WHERE query LIKE 'SELECT id, last_activity_at FROM conversations%'), 0)::float8,
+        SELECT coalesce(sum(calls) FILTER (WHERE query LIKE 'WITH locked AS%'), 0)::bigint,
+               coalesce(sum(rows) FILTER (WHERE query LIKE 'WITH locked AS%'), 0)::bigint,
+               coalesce(sum(total_exec_time) FILTER (WHERE query LIKE 'SELECT count(*) FROM (SELECT $2 FROM conversations%'), 0)::float8,
                (SELECT wal_records FROM pg_stat_wal)::bigint, (SELECT wal_fpi FROM pg_stat_wal)::bigint, (SELECT wal_bytes FROM pg_stat_wal)::bigint
         FROM pg_stat_statements
         """;
