@@ -12,8 +12,10 @@ namespace Chat.Messaging.Messages;
 /// <summary>
 /// Group commit for new text messages: the messages that arrive while a writer's transaction commits go together in the
 /// writer's next, so one round trip, one statement and one WAL flush serve many senders, and nobody is acknowledged
-/// before the commit. Each message still takes its seq from its conversation's row in the same transaction. A message
-/// the batch does not store (a resend, a sender who is not a member) takes the one-by-one path, which explains it.
+/// before the commit. Each message still takes its seq from its conversation's row in the same transaction. A batch
+/// does not wait for a conversation another transaction holds: it puts that conversation's messages off to its next
+/// batch. A message the batch does not store (a resend, a sender who is not a member) takes the one-by-one path,
+/// which explains it.
 /// </summary>
 public sealed partial class MessageStore : IAsyncDisposable
 {
@@ -24,33 +26,41 @@ public sealed partial class MessageStore : IAsyncDisposable
     private const int MaxPutOff = 3;
 
     /// <summary>
-    /// Waits for the conversations of the messages an earlier batch put off (<see cref="AppendBatchSql"/>), in id
-    /// order: the only locks a batch waits for, taken before any other, so two writers never wait for each other in
-    /// a cycle.
+    /// Waits for the conversations of the messages earlier batches put off (<see cref="AppendBatchSql"/>), in id
+    /// order, before the batch takes any other: the only conversation rows a batch waits for, so two writers never
+    /// wait for each other's in a cycle. A statement of its own, so the batch statement's snapshot is taken after
+    /// these locks and sees whatever their last holders committed.
     /// </summary>
     private const string WaitForConversationsSql =
-        "SELECT count(*) FROM (SELECT 1 FROM conversations WHERE id = ANY(@conversation_ids) ORDER BY id FOR UPDATE) waited";
+        "SELECT count(*) FROM (SELECT 1 FROM conversations WHERE id = ANY(@conversation_ids) ORDER BY id FOR NO KEY UPDATE) waited";
 
     /// <summary>
-    /// The whole batch in one statement: locks the batch's conversations that no other transaction holds, in id
-    /// order, and leaves the others' messages for the next batch (another node's writer holds them until its commit,
-    /// and waiting here would hold up every other message of this batch for it; two nodes' writers share every
-    /// conversation whose members are spread over both). Of the rest it keeps the messages whose sender is a member
-    /// and which are not resends (of a stored message, or of one earlier in the batch: two would break the unique
-    /// index and fail everyone's batch), numbers them per conversation in arrival order after the conversation's
-    /// last seq, advances each conversation once, and stores them and the push-outbox rows of those that may need a
-    /// push. Returns a row for each message of the batch, by position: its seq if stored, and when its conversation
-    /// last had an event if the batch locked it.
+    /// The whole batch in one statement. It locks the batch's conversations that no other transaction holds, in id
+    /// order, and leaves the others' messages for the next batch: another node's writer holds a conversation until
+    /// its commit, two nodes' writers share every conversation whose members are spread over both, and waiting here
+    /// would hold up every other message of the batch. It leaves too a conversation whose row changed after the
+    /// statement's snapshot was taken (committed while this statement ran, which the lock then reads in its newest
+    /// version): the membership and resend checks below read that snapshot, and must see what the lock saw. Of the
+    /// conversations ready, it keeps the messages whose sender may post and which are not resends (of a stored
+    /// message, or of one earlier in the batch: two would break the unique index and fail everyone's batch),
+    /// numbers them per conversation in arrival order after the conversation's last seq, advances each
+    /// conversation once, and stores them and the push-outbox rows of those that may need a push. Returns a row for
+    /// each message of the batch, by position: its seq if stored, whether its conversation was ready, whether it
+    /// exists, and when it last had an event.
     /// </summary>
     private static readonly string AppendBatchSql = $"""
-        WITH locked AS (
-            SELECT id, last_activity_at FROM conversations WHERE id = ANY(@conversation_ids) ORDER BY id FOR UPDATE SKIP LOCKED),
+        WITH locked AS MATERIALIZED (
+            SELECT id, xmin AS version, last_activity_at FROM conversations WHERE id = ANY(@conversation_ids) ORDER BY id FOR NO KEY UPDATE SKIP LOCKED),
+        states AS MATERIALIZED (
+            SELECT c.id, coalesce(l.version = c.xmin, false) AS ready, l.last_activity_at
+            FROM conversations c LEFT JOIN locked l ON l.id = c.id
+            WHERE c.id = ANY(@conversation_ids)),
         batch AS (
             SELECT * FROM unnest(@ids, @conversation_ids, @sender_ids, @sender_device_ids, @client_message_ids, @contents, @sent_ats, @trace_parents)
                 WITH ORDINALITY AS b(id, conversation_id, sender_id, sender_device_id, client_message_id, content, sent_at, trace_parent, position)),
         first_sends AS (
             SELECT DISTINCT ON (sender_id, client_message_id) * FROM batch
-            WHERE conversation_id IN (SELECT id FROM locked)
+            WHERE conversation_id IN (SELECT id FROM states WHERE ready)
             ORDER BY sender_id, client_message_id, position),
         accepted AS (
             SELECT b.*, row_number() OVER (PARTITION BY b.conversation_id ORDER BY b.position) AS offset_in_conversation
@@ -71,8 +81,8 @@ public sealed partial class MessageStore : IAsyncDisposable
             INSERT INTO push_outbox (kind, conversation_id, message_id, user_id, created_at, trace_parent)
             SELECT {(int)PushKind.Message}, s.conversation_id, s.id, s.sender_id, s.sent_at, a.trace_parent
             FROM stored s JOIN accepted a ON a.id = s.id WHERE {PushReachesAnotherMemberSql})
-        SELECT s.seq, l.last_activity_at
-        FROM batch b LEFT JOIN stored s ON s.id = b.id LEFT JOIN locked l ON l.id = b.conversation_id
+        SELECT s.seq, coalesce(st.ready, false), st.id IS NOT NULL, st.last_activity_at
+        FROM batch b LEFT JOIN stored s ON s.id = b.id LEFT JOIN states st ON st.id = b.conversation_id
         ORDER BY b.position
         """;
 
@@ -82,7 +92,7 @@ public sealed partial class MessageStore : IAsyncDisposable
     /// <param name="Sender">The send's span, which the batch's span links to and the fan-out carries to the nodes.</param>
     private sealed record Pending(NewMessage Message, Guid Id, DateTimeOffset SentAt, Activity? Sender, TaskCompletionSource<SendResult> Result)
     {
-        /// <summary>How many batches found its conversation locked and left it for the next.</summary>
+        /// <summary>How many batches found its conversation held and left it for the next.</summary>
         public int PutOff { get; set; }
     }
 
@@ -198,14 +208,21 @@ public sealed partial class MessageStore : IAsyncDisposable
         }
         catch (Exception)
         {
-            // The batch was rolled back (a lost connection, a deadlock with an edit, anything): the loop must go on,
-            // and each message tries alone, so each caller gets its own outcome.
+            // The batch was rolled back (a lost connection, a resend committed by another node meanwhile, anything):
+            // the loop must go on, and each message tries alone, so each caller gets its own outcome.
             await writer.DropConnectionAsync();
             writer.PutOff.Clear();
             alone = batch.Where(p => !p.Result.Task.IsCompleted).ToList();
         }
 
-        await Task.WhenAll(alone.Select(AppendAloneAsync));
+        // Each conversation's one after another, so their seqs keep the order of arrival.
+        await Task.WhenAll(alone.GroupBy(p => p.Message.ConversationId).Select(async conversation =>
+        {
+            foreach (var pending in conversation)
+            {
+                await AppendAloneAsync(pending);
+            }
+        }));
     }
 
     private async Task AppendAloneAsync(Pending pending)
@@ -222,8 +239,9 @@ public sealed partial class MessageStore : IAsyncDisposable
 
     /// <summary>
     /// Commits the messages of the batch that can be stored as they are and completes their results; puts off those
-    /// whose conversation another transaction holds (<see cref="GroupCommitWriter.PutOff"/>); returns the others (a
-    /// resend, a sender who is not a member, a conversation that does not exist), which the batch left untouched.
+    /// whose conversation another transaction holds or has just changed (<see cref="GroupCommitWriter.PutOff"/>);
+    /// returns the others (a resend, a sender who may not post, a conversation that does not exist), which the batch
+    /// left untouched.
     /// </summary>
     private async Task<List<Pending>> CommitGroupAsync(GroupCommitWriter writer, List<Pending> batch)
     {
@@ -259,7 +277,7 @@ public sealed partial class MessageStore : IAsyncDisposable
 
         // Prepared once per pooled connection: the plan of the batch statement is the expensive part to redo.
         await command.PrepareAsync();
-        var outcomes = new (long? Seq, DateTimeOffset? LastActivity)[batch.Count];
+        var outcomes = new (long? Seq, bool Ready, bool Exists, DateTimeOffset? LastActivity)[batch.Count];
         var recipients = new Dictionary<Guid, List<Guid>>();
         await using (var reader = await command.ExecuteReaderAsync())
         {
@@ -270,7 +288,8 @@ public sealed partial class MessageStore : IAsyncDisposable
 
             for (var i = 0; await reader.ReadAsync(); i++)
             {
-                outcomes[i] = (reader.IsDBNull(0) ? null : reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1));
+                outcomes[i] = (reader.IsDBNull(0) ? null : reader.GetInt64(0), reader.GetBoolean(1), reader.GetBoolean(2),
+                    reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3));
             }
 
             await reader.NextResultAsync();
@@ -295,7 +314,7 @@ public sealed partial class MessageStore : IAsyncDisposable
         {
             var pending = batch[i];
             var conversationId = pending.Message.ConversationId;
-            var (seq, lastActivityBefore) = outcomes[i];
+            var (seq, ready, exists, lastActivityBefore) = outcomes[i];
             if (seq is { } storedSeq)
             {
                 var members = recipients[conversationId];
@@ -305,9 +324,10 @@ public sealed partial class MessageStore : IAsyncDisposable
                 lastActivity[conversationId] = pending.SentAt;
                 stored.Add((pending, result));
             }
-            else if (lastActivityBefore is null && !waitFor.Contains(conversationId))
+            else if (exists && !ready && !waitFor.Contains(conversationId))
             {
-                // Another transaction holds the conversation (another node's batch, an edit): the next batch tries again.
+                // Another transaction holds the conversation (another node's batch, an edit) or has just changed it:
+                // the next batch tries again.
                 pending.PutOff++;
                 writer.PutOff.Add(pending);
             }

@@ -109,8 +109,8 @@ public sealed class GroupCommitTests(ChatApp chat) : DistributedTest(chat)
         NewMessage To(Guid conversation, TestUser sender, string clientMessageId) =>
             new(conversation, sender.Id, sender.Tokens.DeviceId, clientMessageId, MessageKind.Text, $"content of {clientMessageId}");
 
-        // First the writer is made to wait for a held conversation, so that the next sends queue behind it and share
-        // the batch that follows.
+        // First the writer is made to wait for a held conversation (the first batch puts its message off, the next
+        // waits for its lock), so that the next sends queue behind it and share the batch that follows.
         await using var gateLock = await HeldConversation.HoldAsync(dataSource, gate, ct);
         var gateSend = store.AppendAsync(To(gate, alice, "gate"), ct);
         await Eventually.HoldsAsync(async () => await WaitingForLocksAsync(dataSource, ct) > 0, TimeSpan.FromSeconds(10), () => "no writer waiting for a lock");
@@ -118,11 +118,14 @@ public sealed class GroupCommitTests(ChatApp chat) : DistributedTest(chat)
         await using var heldLock = await HeldConversation.HoldAsync(dataSource, held, ct);
         var heldSends = new[] { To(held, alice, "held-1"), To(held, carol, "held-2") }.Select(m => store.AppendAsync(m, ct)).ToList();
         var freeSend = store.AppendAsync(To(free, bob, "free"), ct);
+        var missingSend = store.AppendAsync(To(Guid.NewGuid(), bob, "missing"), ct);
         await gateLock.DisposeAsync();
-        Assert.Equal(1, (await gateSend).Event!.Seq);
+        Assert.Equal(1, (await gateSend.WaitAsync(TimeSpan.FromSeconds(10), ct)).Event!.Seq);
 
         var stored = await freeSend.WaitAsync(TimeSpan.FromSeconds(10), ct);
         Assert.Equal(1, stored.Event!.Seq);
+        // A conversation that does not exist is not taken for a held one: its sender hears why at once.
+        Assert.Equal("conversation_not_found", (await missingSend.WaitAsync(TimeSpan.FromSeconds(10), ct)).Error?.Code);
         Assert.All(heldSends, send => Assert.False(send.IsCompleted));
 
         await heldLock.DisposeAsync();
