@@ -10,20 +10,33 @@ namespace Chat.Messaging;
 /// </summary>
 internal static class BatchLoop
 {
-    public static Task Start<T>(ChannelReader<T> reader, int maxBatch, Func<List<T>, Task> handle) => Task.Run(async () =>
+    public static Task Start<T>(ChannelReader<T> reader, int maxBatch, Func<List<T>, Task> handle) =>
+        Start<T>(reader, maxBatch, async batch =>
+        {
+            await handle(batch);
+            return [];
+        });
+
+    /// <summary>
+    /// As above, with items the handler hands back (in a list of its own): they begin the next batch, ahead of the
+    /// queue, so items that must keep their order do.
+    /// </summary>
+    public static Task Start<T>(ChannelReader<T> reader, int maxBatch, Func<List<T>, Task<IReadOnlyList<T>>> handle) => Task.Run(async () =>
     {
         // The loop serves every caller: it must not stay in the trace of the one that happened to start it.
         Activity.Current = null;
         var batch = new List<T>(maxBatch);
-        while (await reader.WaitToReadAsync())
+        IReadOnlyList<T> handedBack = [];
+        while (handedBack.Count > 0 || await reader.WaitToReadAsync())
         {
+            batch.Clear();
+            batch.AddRange(handedBack);
             while (batch.Count < maxBatch && reader.TryRead(out var item))
             {
                 batch.Add(item);
             }
 
-            await handle(batch);
-            batch.Clear();
+            handedBack = await handle(batch);
         }
     }, CancellationToken.None);
 }

@@ -22,7 +22,9 @@ public sealed partial class MessageStore : IAsyncDisposable
     /// <summary>At most this many messages share a transaction; more waiting go in the next.</summary>
     public const int MaxGroupCommit = 256;
 
-    /// <summary>A message put off this many times waits for its conversation in the next batch.</summary>
+    /// <summary>
+    /// A message put off this many times, or by a batch that stored nothing, waits for its conversation in the next batch.
+    /// </summary>
     private const int MaxPutOff = 3;
 
     /// <summary>
@@ -109,12 +111,6 @@ public sealed partial class MessageStore : IAsyncDisposable
     {
         public Channel<Pending> Queue { get; } = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
 
-        /// <summary>What the last batch put off, in arrival order: the next batch begins with it.</summary>
-        public List<Pending> PutOff { get; set; } = [];
-
-        /// <summary>The last batch stored nothing: trying its conversations again at once would only spin.</summary>
-        public bool StoredNothing { get; set; }
-
         public NpgsqlConnection? Connection { get; set; }
 
         public async ValueTask DropConnectionAsync()
@@ -151,7 +147,7 @@ public sealed partial class MessageStore : IAsyncDisposable
         {
             lock (_writers)
             {
-                _groupCommitLoops ??= _writers.Select(RunWriter).ToArray();
+                _groupCommitLoops ??= _writers.Select(writer => BatchLoop.Start<Pending>(writer.Queue.Reader, MaxGroupCommit, batch => WriteGroupAsync(writer, batch))).ToArray();
             }
         }
 
@@ -171,29 +167,10 @@ public sealed partial class MessageStore : IAsyncDisposable
     }
 
     /// <summary>
-    /// A writer's loop: each batch is what the last one put off, then whatever queued meanwhile, as many as fit
-    /// (<see cref="BatchLoop"/>'s shape, with the messages put off ahead of the queue, so each conversation's keep
-    /// their order).
+    /// Commits a batch, and answers alone the messages it could not store; returns those it put off, which the next
+    /// batch begins with (<see cref="BatchLoop"/>), so each conversation's messages keep their order.
     /// </summary>
-    private Task RunWriter(GroupCommitWriter writer) => Task.Run(async () =>
-    {
-        // The loop serves every sender: it must not stay in the trace of the one that happened to start it.
-        Activity.Current = null;
-        var reader = writer.Queue.Reader;
-        while (writer.PutOff.Count > 0 || await reader.WaitToReadAsync())
-        {
-            var batch = writer.PutOff;
-            writer.PutOff = [];
-            while (batch.Count < MaxGroupCommit && reader.TryRead(out var pending))
-            {
-                batch.Add(pending);
-            }
-
-            await WriteGroupAsync(writer, batch);
-        }
-    }, CancellationToken.None);
-
-    private async Task WriteGroupAsync(GroupCommitWriter writer, List<Pending> batch)
+    private async Task<IReadOnlyList<Pending>> WriteGroupAsync(GroupCommitWriter writer, List<Pending> batch)
     {
         // One span per batch, in the trace of its first send and linked to every other send's span, so each message's
         // trace leads to the commit that stored it; at light load, where a batch is one message, it is in it.
@@ -201,17 +178,17 @@ public sealed partial class MessageStore : IAsyncDisposable
         using var activity = MessagingTelemetry.Source.StartActivity(ActivityKind.Internal, senders.FirstOrDefault(),
             links: senders.Skip(1).Select(context => new ActivityLink(context)), name: "commit message batch");
         activity?.SetTag("chat.batch_size", batch.Count);
-        List<Pending> alone;
+        List<Pending> putOff, alone;
         try
         {
-            alone = await CommitGroupAsync(writer, batch);
+            (putOff, alone) = await CommitGroupAsync(writer, batch);
         }
         catch (Exception)
         {
             // The batch was rolled back (a lost connection, a resend committed by another node meanwhile, anything):
             // the loop must go on, and each message tries alone, so each caller gets its own outcome.
             await writer.DropConnectionAsync();
-            writer.PutOff.Clear();
+            putOff = [];
             alone = batch.Where(p => !p.Result.Task.IsCompleted).ToList();
         }
 
@@ -223,6 +200,7 @@ public sealed partial class MessageStore : IAsyncDisposable
                 await AppendAloneAsync(pending);
             }
         }));
+        return putOff;
     }
 
     private async Task AppendAloneAsync(Pending pending)
@@ -238,15 +216,14 @@ public sealed partial class MessageStore : IAsyncDisposable
     }
 
     /// <summary>
-    /// Commits the messages of the batch that can be stored as they are and completes their results; puts off those
-    /// whose conversation another transaction holds or has just changed (<see cref="GroupCommitWriter.PutOff"/>);
-    /// returns the others (a resend, a sender who may not post, a conversation that does not exist), which the batch
-    /// left untouched.
+    /// Commits the messages of the batch that can be stored as they are and completes their results. Returns those
+    /// it put off, whose conversation another transaction holds or has just changed, and the others it left
+    /// untouched (a resend, a sender who may not post, a conversation that does not exist).
     /// </summary>
-    private async Task<List<Pending>> CommitGroupAsync(GroupCommitWriter writer, List<Pending> batch)
+    private async Task<(List<Pending> PutOff, List<Pending> NotStored)> CommitGroupAsync(GroupCommitWriter writer, List<Pending> batch)
     {
         var conversationIds = batch.Select(p => p.Message.ConversationId).ToArray();
-        var waitFor = batch.Where(p => p.PutOff >= MaxPutOff || (p.PutOff > 0 && writer.StoredNothing)).Select(p => p.Message.ConversationId).Distinct().ToArray();
+        var waitFor = batch.Where(p => p.PutOff >= MaxPutOff).Select(p => p.Message.ConversationId).Distinct().ToArray();
         writer.Connection ??= await dataSource.OpenConnectionAsync();
 
         // No explicit transaction: the statements of one batch, sent together, run in PostgreSQL's implicit
@@ -308,6 +285,7 @@ public sealed partial class MessageStore : IAsyncDisposable
         // Published in batch order, which is each conversation's seq order, before any sender hears back: the
         // nodes receive a conversation's events in order and nobody waits for Redis.
         var notStored = new List<Pending>();
+        var putOff = new List<Pending>();
         var stored = new List<(Pending Pending, SendResult Result)>(batch.Count);
         var lastActivity = new Dictionary<Guid, DateTimeOffset>();
         for (var i = 0; i < batch.Count; i++)
@@ -329,7 +307,7 @@ public sealed partial class MessageStore : IAsyncDisposable
                 // Another transaction holds the conversation (another node's batch, an edit) or has just changed it:
                 // the next batch tries again.
                 pending.PutOff++;
-                writer.PutOff.Add(pending);
+                putOff.Add(pending);
             }
             else
             {
@@ -337,9 +315,14 @@ public sealed partial class MessageStore : IAsyncDisposable
             }
         }
 
-        writer.StoredNothing = stored.Count == 0;
+        if (stored.Count == 0)
+        {
+            // Trying their conversations again at once would only spin: the next batch waits for them.
+            putOff.ForEach(p => p.PutOff = MaxPutOff);
+        }
+
         stored.ForEach(s => s.Pending.Result.TrySetResult(s.Result));
-        return notStored;
+        return (putOff, notStored);
     }
 
     private static NpgsqlParameter<T[]> ArrayOf<T>(string name, List<Pending> batch, Func<Pending, T> value) =>

@@ -34,19 +34,8 @@ bool Runs(string workload) => workloads.Length == 0 || workloads.Contains(worklo
 static bool DotnetNode(IBenchTarget target) => target is not SocketIoTarget;
 var report = new Report(options);
 
-// Prints what PostgreSQL did for ours over a workload (batch sizes, lock waits, WAL), beside the workload's line.
-async Task<WorkloadResult> WithCommitStats(IBenchTarget target, Func<Task<WorkloadResult>> workload)
-{
-    if (!target.Stores || options.PostgresConnection.Length == 0)
-    {
-        return await workload();
-    }
-
-    var before = await CommitStats.ReadAsync(options.PostgresConnection, ct);
-    var result = await workload();
-    Console.WriteLine($"  {result.Workload} commits: {(await CommitStats.ReadAsync(options.PostgresConnection, ct)).Since(before)}");
-    return result;
-}
+// What PostgreSQL did for ours over each workload (batch sizes, lock waits, WAL), printed beside the workload's line.
+string? PostgresOf(IBenchTarget target) => target.Stores ? options.PostgresConnection : null;
 
 var usersOf = new Dictionary<IBenchTarget, IReadOnlyList<BenchUser>>();
 foreach (var target in targets)
@@ -82,7 +71,7 @@ foreach (var clients in Runs("direct") ? sizes.DirectClients : [])
         var peaks = fleets.ToDictionary(f => f.Target, _ => 0.0);
         foreach (var inFlight in sizes.InFlight)
         {
-            var runs = await InTurns.RunAsync(fleets, f => WithCommitStats(f.Target, () => f.Direct.ClosedLoopAsync(inFlight, sizes.WarmUp, sizes.Duration)));
+            var runs = await InTurns.RunAsync(fleets, f => CommitStats.AroundAsync(PostgresOf(f.Target), () => f.Direct.ClosedLoopAsync(inFlight, sizes.WarmUp, sizes.Duration), ct));
             foreach (var ((target, _, _), result) in runs)
             {
                 report.Add(result);
@@ -100,7 +89,7 @@ foreach (var clients in Runs("direct") ? sizes.DirectClients : [])
             {
                 if (run == 0 || target.Stores)
                 {
-                    report.Add(await WithCommitStats(target, () => direct.OpenLoopAsync(Math.Max(1, peaks[target] / 2), sizes.WarmUp, sizes.Duration)));
+                    report.Add(await CommitStats.AroundAsync(PostgresOf(target), () => direct.OpenLoopAsync(Math.Max(1, peaks[target] / 2), sizes.WarmUp, sizes.Duration), ct));
                 }
             }
         }

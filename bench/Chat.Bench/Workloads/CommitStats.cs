@@ -4,8 +4,9 @@ namespace Chat.Bench.Workloads;
 
 /// <summary>
 /// What PostgreSQL did for ours over one phase, from its own statistics read before and after: the group-commit
-/// batches (calls and rows of the batch statement), the time their conversation locks took (mostly waiting for
-/// another writer's batch), and the WAL written, with the full-page images that a page's first change after a
+/// batches (calls and rows of the batch statement: a row for each message a batch held, so a message put off counts
+/// in each batch it was in), the time batches waited for the conversations of messages put off (another writer's
+/// batch held them), and the WAL written, with the full-page images that a page's first change after a
 /// checkpoint writes. Tells a per-message cost from a per-batch or per-phase one.
 /// </summary>
 public sealed record CommitStats(long Batches, long Rows, double LockMilliseconds, long WalRecords, long WalFullPages, long WalBytes)
@@ -26,6 +27,23 @@ public sealed record CommitStats(long Batches, long Rows, double LockMillisecond
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         return new(reader.GetInt64(0), reader.GetInt64(1), reader.GetDouble(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5));
+    }
+
+    /// <summary>
+    /// Runs <paramref name="workload"/> and prints what PostgreSQL did meanwhile beside the workload's name; only runs
+    /// it when there is no PostgreSQL of ours to read (<paramref name="postgresConnection"/> null or empty: a peer).
+    /// </summary>
+    public static async Task<WorkloadResult> AroundAsync(string? postgresConnection, Func<Task<WorkloadResult>> workload, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(postgresConnection))
+        {
+            return await workload();
+        }
+
+        var before = await ReadAsync(postgresConnection, cancellationToken);
+        var result = await workload();
+        Console.WriteLine($"  {result.Workload} commits: {(await ReadAsync(postgresConnection, cancellationToken)).Since(before)}");
+        return result;
     }
 
     public CommitStats Since(CommitStats before) => new(Batches - before.Batches, Rows - before.Rows, LockMilliseconds - before.LockMilliseconds,

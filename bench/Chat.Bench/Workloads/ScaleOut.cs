@@ -105,18 +105,12 @@ public static class ScaleOut
                 // PostgreSQL's timed checkpoint writes its pages over four and a half minutes, in some phases'
                 // windows and not others, and for a while after it each page's first change writes the whole page
                 // to the WAL. PostgreSQL's CPU per message moved from 60 to 97 µs between phases of two nodes.
-                CommitStats? commitsBefore = null;
                 if (system.PostgresConnection is { } postgres)
                 {
                     await CheckpointAsync(postgres, cancellationToken);
-                    commitsBefore = await CommitStats.ReadAsync(postgres, cancellationToken);
                 }
 
-                load = await direct.ClosedLoopAsync(inFlight, warmUp, duration);
-                if (commitsBefore is not null)
-                {
-                    Console.WriteLine($"  commits: {(await CommitStats.ReadAsync(system.PostgresConnection!, cancellationToken)).Since(commitsBefore)}");
-                }
+                load = await CommitStats.AroundAsync(system.PostgresConnection, () => direct.ClosedLoopAsync(inFlight, warmUp, duration), cancellationToken);
 
                 if (measureShares && system.PostgresConnection is not null)
                 {
