@@ -108,7 +108,7 @@ start redis Chat.AppHost/Servers/redis.sh "$run_dir/redis" "$redis_port"
 export AZURITE_ACCOUNTS="chat:$(head -c 48 /dev/urandom | base64 -w0)"
 start azurite Chat.AppHost/Servers/azurite.sh "$run_dir/azurite" "$azurite_port"
 # pg_stat_statements: the report ends with the statements PostgreSQL spent its time on during the run.
-start postgres Chat.AppHost/Servers/postgres.sh "$run_dir/postgres" "$postgres_port" -c shared_preload_libraries=pg_stat_statements ${BENCH_POSTGRES_OPTIONS:-}
+start postgres Chat.AppHost/Servers/postgres.sh "$run_dir/postgres" "$postgres_port" -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_planning=on ${BENCH_POSTGRES_OPTIONS:-}
 for _ in $(seq 1 60); do
   (exec 3<>"/dev/tcp/127.0.0.1/$postgres_port") 2>/dev/null && (exec 3<>"/dev/tcp/127.0.0.1/$redis_port") 2>/dev/null \
     && (exec 3<>"/dev/tcp/127.0.0.1/$azurite_port") 2>/dev/null && break
@@ -215,11 +215,11 @@ dotnet "$(bin bench/Chat.Bench Chat.Bench)" \
   echo
   echo "## PostgreSQL statements over the whole run"
   echo
-  echo "From \`pg_stat_statements\` (set-up included), the ten that took longest in total; execution time includes waiting for row locks."
+  echo "From \`pg_stat_statements\` (set-up included), the ten that took longest in total; execution time includes waiting for row locks; plans counts the times PostgreSQL planned the statement (a prepared statement planned at every call gets a custom plan each time)."
   echo
-  echo "| calls | total ms | mean ms | rows | WAL MiB | statement |"
-  echo "|---:|---:|---:|---:|---:|---|"
-  psql_chat -At -F ' | ' -c "SELECT calls, round(total_exec_time), round((total_exec_time / calls)::numeric, 3), rows,
+  echo "| calls | total ms | mean ms | plans | plan ms | rows | WAL MiB | statement |"
+  echo "|---:|---:|---:|---:|---:|---:|---:|---|"
+  psql_chat -At -F ' | ' -c "SELECT calls, round(total_exec_time), round((total_exec_time / NULLIF(calls, 0))::numeric, 3), plans, round(total_plan_time), rows,
       round(wal_bytes / 1048576.0, 1), '\`' || left(regexp_replace(regexp_replace(query, '\s+', ' ', 'g'), '\|', '/', 'g'), 110) || '…\`'
     FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'chatdb')
     ORDER BY total_exec_time DESC LIMIT 10" | sed 's/^/| /; s/$/ |/'

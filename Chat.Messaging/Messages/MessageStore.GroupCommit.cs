@@ -48,7 +48,10 @@ public sealed partial class MessageStore : IAsyncDisposable
     /// numbers them per conversation in arrival order after the conversation's last seq, advances each
     /// conversation once, and stores them and the push-outbox rows of those that may need a push. Returns a row for
     /// each message of the batch, by position: its seq if stored, whether its conversation was ready, whether it
-    /// exists, and when it last had an event.
+    /// exists, and when it last had an event; then a row for each current member of each conversation it advanced,
+    /// the recipients. Those are read in the statement's snapshot, which the lock and the version check make the
+    /// conversation's state at the seqs just given (a change of members advances the conversation too); a statement
+    /// of their own took PostgreSQL a fresh plan at every batch (its array made the planner prefer a custom plan).
     /// </summary>
     private static readonly string AppendBatchSql = $"""
         WITH locked AS MATERIALIZED (
@@ -83,13 +86,13 @@ public sealed partial class MessageStore : IAsyncDisposable
             INSERT INTO push_outbox (kind, conversation_id, message_id, user_id, created_at, trace_parent)
             SELECT {(int)PushKind.Message}, s.conversation_id, s.id, s.sender_id, s.sent_at, a.trace_parent
             FROM stored s JOIN accepted a ON a.id = s.id WHERE {PushReachesAnotherMemberSql})
-        SELECT s.seq, coalesce(st.ready, false), st.id IS NOT NULL, st.last_activity_at
+        SELECT b.position, s.seq, coalesce(st.ready, false), st.id IS NOT NULL, st.last_activity_at, NULL::uuid, NULL::uuid
         FROM batch b LEFT JOIN stored s ON s.id = b.id LEFT JOIN states st ON st.id = b.conversation_id
-        ORDER BY b.position
+        UNION ALL
+        SELECT NULL, NULL, NULL, NULL, NULL, m.conversation_id, m.user_id
+        FROM conversation_members m WHERE m.conversation_id IN (SELECT id FROM advanced) AND {Membership.CurrentSql("m")}
+        ORDER BY 1 NULLS LAST
         """;
-
-    private static readonly string BatchRecipientsSql =
-        $"SELECT m.conversation_id, m.user_id FROM conversation_members m WHERE m.conversation_id = ANY(@conversation_ids) AND {Membership.CurrentSql("m")}";
 
     /// <param name="Sender">The send's span, which the batch's span links to and the fan-out carries to the nodes.</param>
     private sealed record Pending(NewMessage Message, Guid Id, DateTimeOffset SentAt, Activity? Sender, TaskCompletionSource<SendResult> Result)
@@ -250,7 +253,6 @@ public sealed partial class MessageStore : IAsyncDisposable
                 new("kind", (int)MessageKind.Text),
             },
         });
-        command.BatchCommands.Add(new NpgsqlBatchCommand(BatchRecipientsSql) { Parameters = { new NpgsqlParameter<Guid[]>("conversation_ids", conversationIds) } });
 
         // Prepared once per pooled connection: the plan of the batch statement is the expensive part to redo.
         await command.PrepareAsync();
@@ -263,22 +265,21 @@ public sealed partial class MessageStore : IAsyncDisposable
                 await reader.NextResultAsync();
             }
 
-            for (var i = 0; await reader.ReadAsync(); i++)
+            for (var i = 0; i < batch.Count && await reader.ReadAsync(); i++)
             {
-                outcomes[i] = (reader.IsDBNull(0) ? null : reader.GetInt64(0), reader.GetBoolean(1), reader.GetBoolean(2),
-                    reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3));
+                outcomes[i] = (reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.GetBoolean(2), reader.GetBoolean(3),
+                    reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4));
             }
 
-            await reader.NextResultAsync();
             while (await reader.ReadAsync())
             {
-                var conversationId = reader.GetGuid(0);
+                var conversationId = reader.GetGuid(5);
                 if (!recipients.TryGetValue(conversationId, out var members))
                 {
                     recipients[conversationId] = members = [];
                 }
 
-                members.Add(reader.GetGuid(1));
+                members.Add(reader.GetGuid(6));
             }
         }
 
