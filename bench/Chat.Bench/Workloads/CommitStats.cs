@@ -4,16 +4,16 @@ namespace Chat.Bench.Workloads;
 
 /// <summary>
 /// What PostgreSQL did for ours over one phase, from its own statistics read before and after: the group-commit
-/// batches (calls and rows of the batch statement: a row for each message a batch held, so a message put off counts
-/// in each batch it was in), the time batches waited for the conversations of messages put off (another writer's
+/// batches (calls of the batch statement, whose rows also hold each batch's recipients), the messages stored (the
+/// messages table's rows, counted: a message put off counts once), the time batches waited for the conversations of messages put off (another writer's
 /// batch held them), and the WAL written, with the full-page images that a page's first change after a
 /// checkpoint writes. Tells a per-message cost from a per-batch or per-phase one.
 /// </summary>
-public sealed record CommitStats(long Batches, long Rows, double LockMilliseconds, long WalRecords, long WalFullPages, long WalBytes)
+public sealed record CommitStats(long Batches, long Messages, double LockMilliseconds, long WalRecords, long WalFullPages, long WalBytes)
 {
     private const string Sql = """
         SELECT coalesce(sum(calls) FILTER (WHERE query LIKE 'WITH locked AS%'), 0)::bigint,
-               coalesce(sum(rows) FILTER (WHERE query LIKE 'WITH locked AS%'), 0)::bigint,
+               (SELECT count(*) FROM messages)::bigint,
                coalesce(sum(total_exec_time) FILTER (WHERE query LIKE 'SELECT count(*) FROM (SELECT $2 FROM conversations%'), 0)::float8,
                (SELECT wal_records FROM pg_stat_wal)::bigint, (SELECT wal_fpi FROM pg_stat_wal)::bigint, (SELECT wal_bytes FROM pg_stat_wal)::bigint
         FROM pg_stat_statements
@@ -46,10 +46,10 @@ public sealed record CommitStats(long Batches, long Rows, double LockMillisecond
         return result;
     }
 
-    public CommitStats Since(CommitStats before) => new(Batches - before.Batches, Rows - before.Rows, LockMilliseconds - before.LockMilliseconds,
+    public CommitStats Since(CommitStats before) => new(Batches - before.Batches, Messages - before.Messages, LockMilliseconds - before.LockMilliseconds,
         WalRecords - before.WalRecords, WalFullPages - before.WalFullPages, WalBytes - before.WalBytes);
 
     public override string ToString() => Batches == 0
         ? "no batches"
-        : $"{Batches} batches of {(double)Rows / Batches:F1} messages, lock {LockMilliseconds / Batches:F2} ms a batch, WAL a message: {(double)WalRecords / Rows:F1} records, {(double)WalFullPages / Rows:F2} full pages, {(double)WalBytes / Rows:F0} bytes";
+        : $"{Batches} batches, {(double)Messages / Batches:F1} messages stored a batch, lock {LockMilliseconds / Batches:F2} ms a batch, WAL a message: {(double)WalRecords / Messages:F1} records, {(double)WalFullPages / Messages:F2} full pages, {(double)WalBytes / Messages:F0} bytes";
 }
