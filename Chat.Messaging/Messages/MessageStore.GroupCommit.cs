@@ -46,12 +46,13 @@ public sealed partial class MessageStore : IAsyncDisposable
     /// conversations ready, it keeps the messages whose sender may post and which are not resends (of a stored
     /// message, or of one earlier in the batch: two would break the unique index and fail everyone's batch),
     /// numbers them per conversation in arrival order after the conversation's last seq, advances each
-    /// conversation once, and stores them and the push-outbox rows of those that may need a push. Returns a row for
-    /// each message of the batch, by position: its seq if stored, whether its conversation was ready, whether it
-    /// exists, and when it last had an event; then a row for each current member of each conversation it advanced,
-    /// the recipients. Those are read in the statement's snapshot, which the lock and the version check make the
-    /// conversation's state at the seqs just given (a change of members advances the conversation too); a statement
-    /// of their own took PostgreSQL a fresh plan at every batch (its array made the planner prefer a custom plan).
+    /// conversation once, and stores them and the push-outbox rows of those that may need a push. Returns, unordered,
+    /// a row for each message of the batch with its position (from 1): its seq if stored, whether its conversation
+    /// was ready, whether it exists, and when it last had an event; and a row for each current member of each
+    /// conversation it advanced, with no position: the recipients (conversation, user). Those are read in the
+    /// statement's snapshot, which the lock and the version check make the members at the seqs just given: joining
+    /// and leaving advance the conversation in the same transaction. Unordered, because a batch of a 1,000-member
+    /// group's messages has a recipient row for each member.
     /// </summary>
     private static readonly string AppendBatchSql = $"""
         WITH locked AS MATERIALIZED (
@@ -91,7 +92,6 @@ public sealed partial class MessageStore : IAsyncDisposable
         UNION ALL
         SELECT NULL, NULL, NULL, NULL, NULL, m.conversation_id, m.user_id
         FROM conversation_members m WHERE m.conversation_id IN (SELECT id FROM advanced) AND {Membership.CurrentSql("m")}
-        ORDER BY 1 NULLS LAST
         """;
 
     /// <param name="Sender">The send's span, which the batch's span links to and the fan-out carries to the nodes.</param>
@@ -265,14 +265,15 @@ public sealed partial class MessageStore : IAsyncDisposable
                 await reader.NextResultAsync();
             }
 
-            for (var i = 0; i < batch.Count && await reader.ReadAsync(); i++)
-            {
-                outcomes[i] = (reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.GetBoolean(2), reader.GetBoolean(3),
-                    reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4));
-            }
-
             while (await reader.ReadAsync())
             {
+                if (!reader.IsDBNull(0))
+                {
+                    outcomes[reader.GetInt64(0) - 1] = (reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.GetBoolean(2), reader.GetBoolean(3),
+                        reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4));
+                    continue;
+                }
+
                 var conversationId = reader.GetGuid(5);
                 if (!recipients.TryGetValue(conversationId, out var members))
                 {
