@@ -6,9 +6,9 @@ namespace Chat.Bench.Workloads;
 /// What PostgreSQL did for ours over one phase, from its own statistics read before and after: the group-commit
 /// batches (calls of the batch statement, whose rows also hold each batch's recipients), the messages stored (the
 /// sum of the conversations' last seqs: every stored event takes one, gapless; a message put off counts once, and
-/// one stored alone or a membership event counts too), the time batches waited for the conversations of messages put off (another writer's
-/// batch held them), and the WAL written, with the full-page images that a page's first change after a
-/// checkpoint writes. Tells a per-message cost from a per-batch or per-phase one.
+/// one stored alone or a membership event counts too), the time batches waited for the conversations of messages
+/// put off (another writer's batch held them), and the WAL written, with the full-page images that a page's first
+/// change after a checkpoint writes. Tells a per-message cost from a per-batch or per-phase one.
 /// </summary>
 public sealed record CommitStats(long Batches, long Messages, double LockMilliseconds, long WalRecords, long WalFullPages, long WalBytes)
 {
@@ -31,8 +31,8 @@ public sealed record CommitStats(long Batches, long Messages, double LockMillise
     }
 
     /// <summary>
-    /// Runs <paramref name="workload"/> and prints what PostgreSQL did meanwhile beside the workload's name; only runs
-    /// it when there is no PostgreSQL of ours to read (<paramref name="postgresConnection"/> null or empty: a peer).
+    /// Runs <paramref name="workload"/> and prints what PostgreSQL did meanwhile beside the workload's name; prints
+    /// nothing when there is no PostgreSQL of ours to read (<paramref name="postgresConnection"/> null or empty: a peer).
     /// </summary>
     public static async Task<WorkloadResult> AroundAsync(string? postgresConnection, Func<Task<WorkloadResult>> workload, CancellationToken cancellationToken)
     {
